@@ -1,0 +1,50 @@
+/**
+ * Errors every action reports the same way: what failed, why, and what to do.
+ */
+
+/** A readable message for any thrown value, not only `Error`s. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
+/** Bad input: names the input and the fix. Raised before anything changes. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    readonly input: string,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`Input "${input}" ${problem}. ${fix}`);
+  }
+}
+
+/** A failure with context: `Could not <verb> <thing>: <cause>. <what to do>`. */
+export class ActionError extends Error {
+  override readonly name = 'ActionError';
+  constructor(what: string, cause: unknown, fix?: string) {
+    super(`Could not ${what}: ${errorMessage(cause)}${fix ? `. ${fix}` : ''}`, { cause });
+  }
+}
+
+/** The AWS SDK's error name (`NoSuchKey`, `ResourceNotFoundException`, ...), if any. */
+export function awsErrorName(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'name' in error) {
+    const name = (error as { name: unknown }).name;
+    return typeof name === 'string' ? name : undefined;
+  }
+  return undefined;
+}
+
+/** The HTTP status of an AWS SDK error, if it has one. */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const meta = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
+  return typeof meta?.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
+}

@@ -1,0 +1,26 @@
+export { errorMessage, InputError, ActionError, awsErrorName, httpStatusOf } from './errors';
+export {
+  rawInput,
+  input,
+  parseInputs,
+  booleanString,
+  integerString,
+  listString,
+  sha256Hex,
+  regionString,
+  resolveRegion,
+  type Env,
+  type InputSpec,
+} from './inputs';
+export { awsClientConfig, endpointOverridden, type AwsClientOptions } from './aws';
+export {
+  retry,
+  backoffDelay,
+  parseRetryAfter,
+  realSleep,
+  RetriesExhaustedError,
+  type RetryOptions,
+  type Sleep,
+} from './retry';
+export { summaryMarkdown, writeSummary, type Row } from './summary';
+export { runAction, setOutputs } from './run';

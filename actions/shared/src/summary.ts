@@ -1,0 +1,33 @@
+/**
+ * Job summary helpers: every action ends by writing a small table of what it did, so a reviewer
+ * sees the facts (sha256, VersionId, digest) without opening logs.
+ */
+import * as core from '@actions/core';
+
+export type Row = readonly [label: string, value: string];
+
+/** Markdown for a heading and a two-column table; values are shown as code and escaped. */
+export function summaryMarkdown(heading: string, rows: readonly Row[], note?: string): string {
+  const cell = (v: string) => v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const lines = [
+    `### ${heading}`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(
+      ([label, value]) => `| ${cell(label)} | ${value === '' ? '' : `\`${cell(value)}\``} |`,
+    ),
+  ];
+  if (note) lines.push('', note);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Appends the summary when the runner provides a summary file (it does on GitHub and in act). */
+export async function writeSummary(
+  heading: string,
+  rows: readonly Row[],
+  note?: string,
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(summaryMarkdown(heading, rows, note)).write();
+}

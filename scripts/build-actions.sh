@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds every action's ncc bundle: src/index.ts -> dist/index.js and, where the action has a post
+# step, src/post.ts -> dist/post/index.js. Always with the pinned Node 24 and ncc from the
+# lockfile, so the bundle is the same on every machine (ncc output varies across Node versions).
+#   scripts/build-actions.sh              build into each actions/<name>/dist
+#   scripts/build-actions.sh --out DIR    build into DIR/<name>/dist (for the staleness check)
+#   scripts/build-actions.sh NAME...      build only these actions
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT=""
+if [[ "${1:-}" == "--out" ]]; then OUT="$2"; shift 2; fi
+ONLY=("$@")
+NODE="$ROOT/.tools/bin/node24"
+NCC="$ROOT/node_modules/@vercel/ncc/dist/ncc/cli.js"
+[[ -x "$NODE" && -f "$NCC" ]] || { echo "missing node24 or ncc: run bash scripts/bootstrap.sh" >&2; exit 1; }
+
+for dir in "$ROOT"/actions/*/; do
+  name="$(basename "$dir")"
+  [[ -f "$dir/action.yml" && -f "$dir/src/index.ts" ]] || continue
+  if ((${#ONLY[@]})) && [[ ! " ${ONLY[*]} " == *" $name "* ]]; then continue; fi
+  dest="${OUT:+$OUT/$name/dist}"; dest="${dest:-$dir/dist}"
+  rm -rf "$dest"
+  (cd "$dir" && "$NODE" "$NCC" build src/index.ts -o "$dest" --quiet --minify --target es2022 --license licenses.txt)
+  if [[ -f "$dir/src/post.ts" ]]; then
+    (cd "$dir" && "$NODE" "$NCC" build src/post.ts -o "$dest/post" --quiet --minify --target es2022 --license licenses.txt)
+  fi
+done

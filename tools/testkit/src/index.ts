@@ -1,0 +1,5 @@
+export { repoRoot, toolPath, systemTool } from './paths';
+export { freePort, startServer, answers, type Server, type StartOptions } from './processes';
+export { startMoto, type Moto } from './moto';
+export { startRegistry, type Registry } from './registry';
+export { runAction, parseFileCommands, type ActionRun, type RunActionOptions } from './runAction';
