@@ -3,3 +3,10 @@ export { freePort, startServer, answers, type Server, type StartOptions } from '
 export { startMoto, type Moto } from './moto';
 export { startRegistry, type Registry } from './registry';
 export { runAction, parseFileCommands, type ActionRun, type RunActionOptions } from './runAction';
+export {
+  startFakeGitHub,
+  defaultGitHubState,
+  type FakeGitHub,
+  type FakeGitHubState,
+  type FakeEnvironment,
+} from './fakeGitHub';

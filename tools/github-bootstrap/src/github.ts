@@ -1,0 +1,193 @@
+/**
+ * The GitHub REST calls the bootstrap makes, through Octokit. Reads the current state of an
+ * environment and applies one planned change at a time.
+ */
+import { Octokit } from '@octokit/rest';
+import type { Change, CurrentEnvironment, DeploymentPolicy, Reviewer } from './plan';
+
+export interface RepositoryFacts {
+  private: boolean;
+  admin: boolean;
+  ownerType: 'User' | 'Organization';
+  /** Classic tokens list their scopes in X-OAuth-Scopes; fine-grained tokens send none. */
+  scopes: string[] | undefined;
+}
+
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export class GitHubApi {
+  private readonly octokit: Octokit;
+
+  constructor(
+    token: string,
+    readonly owner: string,
+    readonly repo: string,
+    baseUrl = 'https://api.github.com',
+  ) {
+    this.octokit = new Octokit({ auth: token, baseUrl, userAgent: 'pipelines-github-bootstrap' });
+  }
+
+  private get where() {
+    return { owner: this.owner, repo: this.repo };
+  }
+
+  async repository(): Promise<RepositoryFacts> {
+    const response = await this.octokit.request('GET /repos/{owner}/{repo}', this.where);
+    const scopes = response.headers['x-oauth-scopes'];
+    return {
+      private: response.data.private,
+      admin: response.data.permissions?.admin === true,
+      ownerType: response.data.owner.type === 'Organization' ? 'Organization' : 'User',
+      scopes:
+        typeof scopes === 'string'
+          ? scopes
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : undefined,
+    };
+  }
+
+  /** The owner's plan name (free, pro, team, enterprise), when the token may see it. */
+  async plan(ownerType: RepositoryFacts['ownerType']): Promise<string | undefined> {
+    try {
+      if (ownerType === 'Organization') {
+        const { data } = await this.octokit.request('GET /orgs/{org}', { org: this.owner });
+        return data.plan?.name;
+      }
+      const { data } = await this.octokit.request('GET /user');
+      return data.login === this.owner && 'plan' in data ? data.plan?.name : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A user login or `org/team-slug`, resolved to the id the environments API takes. */
+  async reviewer(name: string): Promise<Reviewer | undefined> {
+    try {
+      const team = /^([^/]+)\/([^/]+)$/.exec(name);
+      if (team) {
+        const { data } = await this.octokit.request('GET /orgs/{org}/teams/{team_slug}', {
+          org: team[1]!,
+          team_slug: team[2]!,
+        });
+        return { type: 'Team', name, id: data.id };
+      }
+      const { data } = await this.octokit.request('GET /users/{username}', { username: name });
+      return { type: 'User', name: data.login, id: data.id };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async environment(name: string): Promise<CurrentEnvironment> {
+    const at = { ...this.where, environment_name: name };
+    let data;
+    try {
+      ({ data } = await this.octokit.request(
+        'GET /repos/{owner}/{repo}/environments/{environment_name}',
+        at,
+      ));
+    } catch (error) {
+      if (statusOf(error) === 404)
+        return {
+          exists: false,
+          reviewers: [],
+          preventSelfReview: false,
+          customPolicies: false,
+          policies: [],
+          variables: {},
+        };
+      throw error;
+    }
+    const rules = (data.protection_rules ?? []) as {
+      type: string;
+      prevent_self_review?: boolean;
+      reviewers?: { type?: string; reviewer?: { id?: number } | null }[];
+    }[];
+    const reviewerRule = rules.find((rule) => rule.type === 'required_reviewers');
+    const customPolicies = data.deployment_branch_policy?.custom_branch_policies === true;
+    const policies = customPolicies
+      ? (
+          await this.octokit.request(
+            'GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies',
+            { ...at, per_page: 100 },
+          )
+        ).data.branch_policies.map((p) => ({
+          id: p.id ?? 0,
+          name: p.name ?? '',
+          type: (p.type === 'tag' ? 'tag' : 'branch') as DeploymentPolicy['type'],
+        }))
+      : [];
+    const variables = Object.fromEntries(
+      (
+        await this.octokit.request(
+          'GET /repos/{owner}/{repo}/environments/{environment_name}/variables',
+          { ...at, per_page: 30 },
+        )
+      ).data.variables.map((v) => [v.name, v.value]),
+    );
+    return {
+      exists: true,
+      reviewers: (reviewerRule?.reviewers ?? []).map((r) => ({
+        type: r.type === 'Team' ? ('Team' as const) : ('User' as const),
+        id: r.reviewer?.id ?? 0,
+      })),
+      preventSelfReview: reviewerRule?.prevent_self_review === true,
+      customPolicies,
+      policies,
+      variables,
+    };
+  }
+
+  async apply(change: Change): Promise<void> {
+    const at = { ...this.where, environment_name: change.environment };
+    switch (change.kind) {
+      case 'put-environment':
+        await this.octokit.request('PUT /repos/{owner}/{repo}/environments/{environment_name}', {
+          ...at,
+          prevent_self_review: change.preventSelfReview,
+          reviewers: change.reviewers.map((r) => ({ type: r.type, id: r.id })),
+          deployment_branch_policy: change.restricted
+            ? { protected_branches: false, custom_branch_policies: true }
+            : null,
+        });
+        return;
+      case 'add-policy':
+        await this.octokit.request(
+          'POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies',
+          {
+            ...at,
+            name: change.policy.name,
+            type: change.policy.type,
+          },
+        );
+        return;
+      case 'remove-policy':
+        await this.octokit.request(
+          'DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}',
+          {
+            ...at,
+            branch_policy_id: change.policy.id,
+          },
+        );
+        return;
+      case 'create-variable':
+        await this.octokit.request(
+          'POST /repos/{owner}/{repo}/environments/{environment_name}/variables',
+          { ...at, name: change.name, value: change.value },
+        );
+        return;
+      case 'update-variable':
+        await this.octokit.request(
+          'PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}',
+          { ...at, name: change.name, value: change.value },
+        );
+        return;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import {
+  desiredEnvironments,
+  planChanges,
+  regexToGlob,
+  type CurrentEnvironment,
+  type EnvironmentRule,
+  type Reviewer,
+} from './plan';
+
+const rules: EnvironmentRule[] = [
+  {
+    name: 'mint',
+    approval: false,
+    branches: ['integration'],
+    tags: ['mint'],
+    branchPatterns: [],
+    tagPatterns: [],
+  },
+  {
+    name: 'prod',
+    approval: true,
+    branches: ['master'],
+    tags: ['production'],
+    branchPatterns: [],
+    tagPatterns: ['^RELEASE-\\d+$'],
+  },
+];
+const alice: Reviewer = { type: 'User', name: 'alice', id: 1 };
+const ops: Reviewer = { type: 'Team', name: 'example/ops', id: 7 };
+const vars = (env: string) => ({
+  AWS_ROLE_ARN: `arn:aws:iam::111111111111:role/${env}-deploy`,
+  AWS_REGION: 'us-east-1',
+});
+const absent: CurrentEnvironment = {
+  exists: false,
+  reviewers: [],
+  preventSelfReview: false,
+  customPolicies: false,
+  policies: [],
+  variables: {},
+};
+
+describe('regexToGlob', () => {
+  it.each([
+    ['^RELEASE-\\d+$', 'RELEASE-*'],
+    ['^int-(?<name>[A-Za-z0-9_]+)$', 'int-*'],
+    ['^snyk-fix-.*$', 'snyk-fix-*'],
+    ['^production$', 'production'],
+  ])('turns %s into the GitHub policy %s', (regex, glob) => {
+    expect(regexToGlob(regex)).toBe(glob);
+  });
+
+  it('refuses a regex it cannot express as a glob', () => {
+    expect(() => regexToGlob('^(a|b)$')).toThrow(
+      /cannot be expressed as a GitHub deployment policy/,
+    );
+  });
+});
+
+describe('desiredEnvironments', () => {
+  const [mint, prod] = desiredEnvironments(rules, [alice, ops], vars);
+
+  it('gives the approval environment its reviewers, prevent self-review and only its own refs', () => {
+    expect(prod).toEqual({
+      name: 'prod',
+      reviewers: [alice, ops],
+      preventSelfReview: true,
+      policies: [
+        { name: 'master', type: 'branch' },
+        { name: 'production', type: 'tag' },
+        { name: 'RELEASE-*', type: 'tag' },
+      ],
+      variables: vars('prod'),
+    });
+  });
+
+  it('leaves lower environments without reviewers or ref restrictions', () => {
+    expect(mint).toMatchObject({ reviewers: [], preventSelfReview: false, policies: null });
+  });
+});
+
+describe('planChanges', () => {
+  const [, prod] = desiredEnvironments(rules, [alice], vars);
+
+  it('creates a missing environment with its policies and variables', () => {
+    expect(planChanges(prod!, absent).map((c) => c.kind)).toEqual([
+      'put-environment',
+      'add-policy',
+      'add-policy',
+      'add-policy',
+      'create-variable',
+      'create-variable',
+    ]);
+  });
+
+  it('changes nothing when GitHub already matches (a second run is a no-op)', () => {
+    const current: CurrentEnvironment = {
+      exists: true,
+      reviewers: [{ type: 'User', id: 1 }],
+      preventSelfReview: true,
+      customPolicies: true,
+      policies: prod!.policies!.map((p, i) => ({ ...p, id: i })),
+      variables: vars('prod'),
+    };
+    expect(planChanges(prod!, current)).toEqual([]);
+  });
+
+  it('restores a removed reviewer, drops a foreign policy and corrects a changed variable', () => {
+    const current: CurrentEnvironment = {
+      exists: true,
+      reviewers: [],
+      preventSelfReview: true,
+      customPolicies: true,
+      policies: [
+        ...prod!.policies!.map((p, i) => ({ ...p, id: i })),
+        { name: 'feature-*', type: 'branch', id: 99 },
+      ],
+      variables: { ...vars('prod'), AWS_REGION: 'eu-west-1' },
+    };
+    expect(planChanges(prod!, current)).toEqual([
+      expect.objectContaining({ kind: 'put-environment', reason: 'set required reviewers' }),
+      {
+        kind: 'remove-policy',
+        environment: 'prod',
+        policy: { name: 'feature-*', type: 'branch', id: 99 },
+      },
+      { kind: 'update-variable', environment: 'prod', name: 'AWS_REGION', value: 'us-east-1' },
+    ]);
+  });
+});
