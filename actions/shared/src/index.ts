@@ -24,3 +24,9 @@ export {
 } from './retry';
 export { summaryMarkdown, writeSummary, type Row } from './summary';
 export { runAction, setOutputs } from './run';
+export {
+  protectionOf,
+  oidcSubject,
+  type EnvironmentProtection,
+  type ApiEnvironment,
+} from './githubEnvironment';

@@ -3,6 +3,7 @@
  * environment and applies one planned change at a time.
  */
 import { Octokit } from '@octokit/rest';
+import { protectionOf, type ApiEnvironment } from '@pipelines/shared';
 import type { Change, CurrentEnvironment, DeploymentPolicy, Reviewer } from './plan';
 
 export interface RepositoryFacts {
@@ -104,13 +105,8 @@ export class GitHubApi {
         };
       throw error;
     }
-    const rules = (data.protection_rules ?? []) as {
-      type: string;
-      prevent_self_review?: boolean;
-      reviewers?: { type?: string; reviewer?: { id?: number } | null }[];
-    }[];
-    const reviewerRule = rules.find((rule) => rule.type === 'required_reviewers');
-    const customPolicies = data.deployment_branch_policy?.custom_branch_policies === true;
+    const protection = protectionOf(data as ApiEnvironment);
+    const customPolicies = protection.customPolicies;
     const policies = customPolicies
       ? (
           await this.octokit.request(
@@ -133,11 +129,8 @@ export class GitHubApi {
     );
     return {
       exists: true,
-      reviewers: (reviewerRule?.reviewers ?? []).map((r) => ({
-        type: r.type === 'Team' ? ('Team' as const) : ('User' as const),
-        id: r.reviewer?.id ?? 0,
-      })),
-      preventSelfReview: reviewerRule?.prevent_self_review === true,
+      reviewers: protection.reviewers.map(({ type, id }) => ({ type, id })),
+      preventSelfReview: protection.preventSelfReview,
       customPolicies,
       policies,
       variables,
