@@ -10,3 +10,13 @@ export {
   type FakeGitHubState,
   type FakeEnvironment,
 } from './fakeGitHub';
+export {
+  startFaultProxy,
+  randomFaults,
+  s3SlowDown,
+  serverError,
+  jsonThrottle,
+  type Fault,
+  type FaultPlan,
+  type FaultProxy,
+} from './faultProxy';
