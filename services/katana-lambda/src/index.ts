@@ -1,0 +1,2 @@
+// The bundle's entry: Lambda calls exports.handler (handler setting "index.handler").
+export { handler } from './handler';
