@@ -30,3 +30,4 @@ export {
   type EnvironmentProtection,
   type ApiEnvironment,
 } from './githubEnvironment';
+export { sha256Base64ToHex, sha256HexToBase64, sha256File } from './checksum';

@@ -1,0 +1,278 @@
+/**
+ * The committed bundle, run the way the runner runs it, against moto. Failure cases go through the
+ * testkit's fault proxy (moto cannot inject faults), which also counts the requests that reach AWS.
+ */
+import {
+  CreateBucketCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  runAction,
+  startFaultProxy,
+  startMoto,
+  type FaultProxy,
+  type Moto,
+} from '@pipelines/testkit';
+
+const ACTION = 'actions/s3-upload';
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('s3-upload against moto', () => {
+  let moto: Moto;
+  let s3: S3Client;
+  let dir: string;
+  let bucketN = 0;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    dir = mkdtempSync(path.join(os.tmpdir(), 's3-upload-it-'));
+  });
+  afterAll(async () => {
+    s3?.destroy();
+    await moto?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function bucket(versioning: 'Enabled' | 'Suspended' | 'never'): Promise<string> {
+    const name = `artifacts-${++bucketN}`;
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+    if (versioning !== 'never') {
+      await s3.send(
+        new PutBucketVersioningCommand({
+          Bucket: name,
+          VersioningConfiguration: { Status: versioning },
+        }),
+      );
+    }
+    return name;
+  }
+
+  function packageFile(name: string, bytes: Buffer): string {
+    const file = path.join(dir, name);
+    writeFileSync(file, bytes);
+    return file;
+  }
+
+  const upload = (inputs: Record<string, string>, endpoint = moto.endpoint) =>
+    runAction({ action: ACTION, inputs, env: { ...moto.awsEnv(), AWS_ENDPOINT_URL: endpoint } });
+
+  const versionsOf = async (Bucket: string) =>
+    (await s3.send(new ListObjectVersionsCommand({ Bucket }))).Versions ?? [];
+
+  it('uploads a new version with its sha256 in metadata, a server-stored checksum and provenance tags', async () => {
+    const Bucket = await bucket('Enabled');
+    const bytes = randomBytes(100_000);
+    const run = await upload({
+      file: packageFile('a.zip', bytes),
+      bucket: Bucket,
+      key: 'mint/katana-lambda.zip',
+    });
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({
+      sha256: sha256(bytes),
+      bucket: Bucket,
+      key: 'mint/katana-lambda.zip',
+      uploaded: 'true',
+    });
+    const head = await s3.send(
+      new HeadObjectCommand({
+        Bucket,
+        Key: 'mint/katana-lambda.zip',
+        VersionId: run.outputs['version-id'],
+        ChecksumMode: 'ENABLED',
+      }),
+    );
+    expect(head.Metadata).toEqual({ sha256: sha256(bytes) });
+    expect(Buffer.from(head.ChecksumSHA256 ?? '', 'base64').toString('hex')).toBe(sha256(bytes));
+    const tags = await s3.send(
+      new GetObjectTaggingCommand({
+        Bucket,
+        Key: 'mint/katana-lambda.zip',
+        VersionId: run.outputs['version-id'],
+      }),
+    );
+    expect(tags.TagSet).toEqual([
+      { Key: 'commit', Value: '0123456789abcdef0123456789abcdef01234567' },
+      { Key: 'ref', Value: 'refs/heads/integration' },
+      { Key: 'run-id', Value: '1' },
+    ]);
+    expect(run.summary).toContain(run.outputs['version-id']);
+    expect(run.summary).toContain(sha256(bytes));
+  });
+
+  it('re-running with the same bytes uploads nothing and returns the existing version id', async () => {
+    const Bucket = await bucket('Enabled');
+    const file = packageFile('same.zip', randomBytes(5000));
+    const first = await upload({ file, bucket: Bucket, key: 'k.zip' });
+    const second = await upload({ file, bucket: Bucket, key: 'k.zip' });
+
+    expect(second.exitCode).toBe(0);
+    expect(second.outputs.uploaded).toBe('false');
+    expect(second.outputs['version-id']).toBe(first.outputs['version-id']);
+    expect(await versionsOf(Bucket)).toHaveLength(1);
+    expect(second.summary).toContain('nothing was uploaded');
+  });
+
+  it('uploads a new version when the bytes change', async () => {
+    const Bucket = await bucket('Enabled');
+    const first = await upload({
+      file: packageFile('v1.zip', randomBytes(5000)),
+      bucket: Bucket,
+      key: 'k.zip',
+    });
+    const second = await upload({
+      file: packageFile('v2.zip', randomBytes(5000)),
+      bucket: Bucket,
+      key: 'k.zip',
+    });
+
+    expect(second.outputs.uploaded).toBe('true');
+    expect(second.outputs['version-id']).not.toBe(first.outputs['version-id']);
+    expect(await versionsOf(Bucket)).toHaveLength(2);
+  });
+
+  it.each([['never'], ['Suspended']] as const)(
+    'refuses a bucket whose versioning is %s, says how to enable it and writes nothing',
+    async (versioning) => {
+      const Bucket = await bucket(versioning);
+      const run = await upload({
+        file: packageFile('x.zip', randomBytes(100)),
+        bucket: Bucket,
+        key: 'k.zip',
+      });
+
+      expect(run.exitCode).not.toBe(0);
+      expect(run.errors.join('\n')).toContain('Input "bucket"');
+      expect(run.errors.join('\n')).toContain(
+        `aws s3api put-bucket-versioning --bucket ${Bucket} --versioning-configuration Status=Enabled`,
+      );
+      expect(await versionsOf(Bucket)).toEqual([]);
+      expect(run.outputs).toEqual({});
+    },
+  );
+
+  describe('refusing bad files before any AWS call', () => {
+    let proxy: FaultProxy;
+    beforeAll(async () => {
+      proxy = await startFaultProxy(moto.endpoint);
+    });
+    afterAll(() => proxy?.stop());
+
+    it.each([
+      ['a missing file', () => path.join(dir, 'nope.zip'), 'does not exist'],
+      ['an empty file', () => packageFile('empty.zip', Buffer.alloc(0)), 'is empty'],
+      [
+        'a directory',
+        () => (mkdirSync(path.join(dir, 'build'), { recursive: true }), path.join(dir, 'build')),
+        'names a directory',
+      ],
+    ])('refuses %s, naming the file input, with no request sent', async (_label, make, said) => {
+      const Bucket = await bucket('Enabled');
+      const before = proxy.counts.forward ?? 0;
+      const run = await upload({ file: make(), bucket: Bucket, key: 'k.zip' }, proxy.endpoint);
+
+      expect(run.exitCode).not.toBe(0);
+      expect(run.errors).toHaveLength(1);
+      expect(run.errors[0]).toContain('Input "file"');
+      expect(run.errors[0]).toContain(said);
+      expect(proxy.counts.forward ?? 0).toBe(before);
+      expect(await versionsOf(Bucket)).toEqual([]);
+    });
+  });
+
+  describe('multipart', () => {
+    let proxy: FaultProxy;
+    beforeAll(async () => {
+      proxy = await startFaultProxy(moto.endpoint);
+    });
+    afterAll(() => proxy?.stop());
+
+    const partRequests: string[] = [];
+    const big = () => randomBytes(17 * 1024 * 1024 + 123);
+
+    it('uploads a file over 16 MB in parts (5 MiB, 3 in flight) and verifies the whole-file sha256', async () => {
+      const Bucket = await bucket('Enabled');
+      const bytes = big();
+      proxy.setPlan((request) => {
+        if (request.method === 'PUT' && /[?&]partNumber=/.test(request.path))
+          partRequests.push(request.path);
+        return undefined;
+      });
+      const run = await upload(
+        {
+          file: packageFile('big.zip', bytes),
+          bucket: Bucket,
+          key: 'big.zip',
+          'part-size-mb': '5',
+          concurrency: '3',
+        },
+        proxy.endpoint,
+      );
+
+      expect(run.errors).toEqual([]);
+      expect(run.outputs).toMatchObject({ uploaded: 'true', sha256: sha256(bytes) });
+      expect(partRequests).toHaveLength(4);
+      const head = await s3.send(
+        new HeadObjectCommand({
+          Bucket,
+          Key: 'big.zip',
+          VersionId: run.outputs['version-id'],
+          ChecksumMode: 'ENABLED',
+        }),
+      );
+      expect(head.ContentLength).toBe(bytes.length);
+      expect(head.ETag).toMatch(/-4"$/);
+      expect(head.ChecksumSHA256).toBeTruthy();
+      expect(head.Metadata).toEqual({ sha256: sha256(bytes) });
+    });
+
+    it('aborts a multipart upload whose part fails: no orphan parts, no object, a clear error', async () => {
+      const Bucket = await bucket('Enabled');
+      // Part 3 is refused with a non-retryable error, as an expired role or a bucket policy would.
+      proxy.setPlan((request) =>
+        request.method === 'PUT' && /[?&]partNumber=3(&|$)/.test(request.path)
+          ? {
+              kind: 'status',
+              status: 403,
+              body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+            }
+          : undefined,
+      );
+      const run = await upload(
+        {
+          file: packageFile('big2.zip', big()),
+          bucket: Bucket,
+          key: 'big.zip',
+          'part-size-mb': '5',
+        },
+        proxy.endpoint,
+      );
+
+      expect(run.exitCode).not.toBe(0);
+      expect(run.errors.join('\n')).toContain('Could not upload');
+      expect(run.errors.join('\n')).toContain('Access Denied');
+      expect((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads ?? []).toEqual(
+        [],
+      );
+      expect(await versionsOf(Bucket)).toEqual([]);
+      expect(run.outputs).toEqual({});
+    });
+  });
+});
