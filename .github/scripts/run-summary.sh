@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The last job: a table of every job's result and where this run deployed. NEEDS_JSON is the
+# workflow's `needs` context as JSON; ENVIRONMENT is resolve's output.
+set -euo pipefail
+: "${GITHUB_STEP_SUMMARY:?}" "${NEEDS_JSON:?}"
+deployed="$(jq -r --arg env "${ENVIRONMENT:-}" '
+  if .["deploy-with-approval"].result == "success" then "prod"
+  elif .deploy.result == "success" then $env
+  else "nothing" end' <<<"$NEEDS_JSON")"
+{
+  printf '### Pipeline run\n\n| job | result |\n|---|---|\n'
+  jq -r 'to_entries[] | "| \(.key) | \(.value.result) |"' <<<"$NEEDS_JSON"
+  printf '\nRouted to environment: `%s`. Deployed: `%s`.\n' "${ENVIRONMENT:-none}" "$deployed"
+} >>"$GITHUB_STEP_SUMMARY"
+cat "$GITHUB_STEP_SUMMARY"
