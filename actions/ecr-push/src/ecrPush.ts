@@ -1,0 +1,160 @@
+/**
+ * The whole step, in the order that keeps bad input from changing anything: read and verify the
+ * image, get the token, check the repository, plan against the target (HEADs only), fetch and
+ * verify promoted blobs, and only then create the repository and push.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import { ActionError, InputError } from '@pipelines/shared';
+import {
+  createRepository,
+  getRegistryAuth,
+  missingRepositoryMessage,
+  repositoryState,
+} from './ecr';
+import type { Inputs } from './inputs';
+import type { Image } from './oci/image';
+import { ImageError } from './oci/manifest';
+import { openImage } from './oci/source';
+import { fetchBlobs, loadRemoteImage } from './promote';
+import { executePush, planPush, type Log, type MountSource, type PushResult } from './push';
+import { RegistryClient } from './registry/client';
+import { resolveEndpoint, type RegistryEndpoint } from './registry/endpoint';
+
+export interface Deps {
+  ecr: ECRClient;
+  log: Log;
+  /** Registers a secret so the runner masks it in every log line. */
+  mask: (secret: string) => void;
+  tempRoot: string;
+}
+
+export interface Outcome extends PushResult {
+  registry: string;
+  imageUri: string;
+  repositoryCreated: boolean;
+  bytesUploaded: number;
+}
+
+const IMAGE_FIX =
+  'Point image at an OCI layout directory, an OCI archive (docker buildx build --output type=oci,dest=image.tar) or a docker-archive (docker save), unmodified.';
+
+function endpointOf(value: string, insecure: boolean, input: string): RegistryEndpoint {
+  const resolved = resolveEndpoint(value, insecure);
+  if (typeof resolved === 'string') {
+    throw new InputError(
+      input,
+      `names registry ${value}, which ${resolved}`,
+      'Fix the registry host.',
+    );
+  }
+  return resolved;
+}
+
+/** The ECR token goes to ECR hosts and to the target only, never to a third-party registry. */
+function mayReceiveToken(host: string, target: RegistryEndpoint): boolean {
+  return host === target.host || /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host);
+}
+
+export async function pushToEcr(inputs: Inputs, deps: Deps): Promise<Outcome> {
+  const temp = mkdtempSync(path.join(deps.tempRoot, 'ecr-push-'));
+  try {
+    let image: Image | undefined;
+    if (inputs.image !== undefined) {
+      try {
+        image = await openImage(path.resolve(inputs.image), temp);
+      } catch (error) {
+        if (error instanceof ImageError) {
+          throw new InputError('image', `(${inputs.image}) ${error.message}`, IMAGE_FIX);
+        }
+        throw error;
+      }
+      deps.log(
+        `image ${inputs.image}: ${image.manifests.length} manifest(s), ${image.blobs.size} blob(s), all verified`,
+      );
+    }
+
+    const auth = await getRegistryAuth(deps.ecr);
+    auth.secrets.forEach(deps.mask);
+    const endpoint = inputs.registry ?? endpointOf(auth.proxyEndpoint, false, 'registry');
+    const target = new RegistryClient(endpoint, { authorization: auth.authorization });
+
+    const state = await repositoryState(deps.ecr, inputs.repository);
+    if (state === 'missing' && !inputs.createRepository) {
+      throw new ActionError('push', missingRepositoryMessage(inputs.repository, auth.accountId));
+    }
+
+    let mount: MountSource | undefined;
+    let source: RegistryClient | undefined;
+    if (inputs.source) {
+      const ref = inputs.source;
+      const sourceEndpoint = endpointOf(ref.registry, inputs.insecureRegistry, 'source-image');
+      const sameRegistry = sourceEndpoint.host === endpoint.host;
+      source = sameRegistry
+        ? target
+        : new RegistryClient(
+            sourceEndpoint,
+            mayReceiveToken(sourceEndpoint.host, endpoint)
+              ? { authorization: auth.authorization }
+              : {},
+          );
+      try {
+        image = await loadRemoteImage(source, ref);
+      } catch (error) {
+        throw new ActionError(
+          `read source-image ${ref.registry}/${ref.repository}@${ref.digest}`,
+          error,
+          'Check that the digest exists in that repository and that the role may pull from it',
+        );
+      }
+      if (sameRegistry) mount = { client: source, repository: ref.repository };
+      deps.log(
+        `source ${ref.registry}/${ref.repository}@${ref.digest}: ${image.manifests.length} manifest(s), ${image.blobs.size} blob(s)`,
+      );
+    }
+    if (!image) throw new Error('no image to push');
+
+    const plan = await planPush(
+      target,
+      inputs.repository,
+      image,
+      inputs.tags,
+      inputs.concurrency,
+      mount?.repository,
+    );
+    if (source && !mount) {
+      const missing = plan.blobs.filter((b) => b.action === 'upload').map((b) => b.blob);
+      await fetchBlobs(source, inputs.source!.repository, missing, temp, inputs.concurrency).catch(
+        (error: unknown) => {
+          throw new ActionError('copy blobs from source-image', error);
+        },
+      );
+    }
+
+    if (state === 'missing') {
+      await createRepository(deps.ecr, inputs.repository, inputs.kmsKey);
+      deps.log(
+        `created ECR repository ${inputs.repository} (immutable tags, scan on push, ${inputs.kmsKey ? 'KMS' : 'AES256'})`,
+      );
+    }
+
+    const result = await executePush(target, image, plan, {
+      repository: inputs.repository,
+      concurrency: inputs.concurrency,
+      chunkSize: inputs.chunkSizeMb * 1024 * 1024,
+      tempDir: temp,
+      log: deps.log,
+      ...(mount ? { mount } : {}),
+    });
+    return {
+      ...result,
+      registry: endpoint.host,
+      imageUri: `${endpoint.host}/${inputs.repository}@${result.digest}`,
+      repositoryCreated: state === 'missing',
+      bytesUploaded: target.counts.bytes,
+    };
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,136 @@
+import {
+  InputError,
+  booleanString,
+  input,
+  integerString,
+  listString,
+  parseInputs,
+  regionString,
+  resolveRegion,
+  type Env,
+} from '@pipelines/shared';
+import { z } from 'zod';
+import {
+  isRepositoryName,
+  parseImageReference,
+  resolveEndpoint,
+  type ImageReference,
+  type RegistryEndpoint,
+} from './registry/endpoint';
+
+export interface Inputs {
+  /** Local image path, or undefined when promoting. */
+  image: string | undefined;
+  source: ImageReference | undefined;
+  repository: string;
+  tags: readonly string[];
+  /** The registry override, or undefined to use the endpoint from ECR's token. */
+  registry: RegistryEndpoint | undefined;
+  region: string;
+  createRepository: boolean;
+  kmsKey: string | undefined;
+  concurrency: number;
+  chunkSizeMb: number;
+  insecureRegistry: boolean;
+}
+
+// Docker/OCI tag grammar; ECR allows the same characters, up to 128.
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+const tagList = listString.superRefine((tags, ctx) => {
+  const bad = tags.find((t) => !TAG.test(t));
+  if (bad !== undefined)
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not a tag` });
+});
+
+const sourceRef = z.string().transform((value, ctx) => {
+  const parsed = parseImageReference(value);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const specs = {
+  image: input(
+    z.string().optional(),
+    'Set image to an OCI layout directory, an OCI archive (docker buildx build --output type=oci,dest=image.tar) or a docker-archive tar.',
+  ),
+  'source-image': input(
+    sourceRef.optional(),
+    'Set source-image to registry/repository@sha256:<digest>, e.g. the image-uri output of the push to the lower account.',
+  ),
+  repository: input(
+    z
+      .string()
+      .refine(isRepositoryName, 'expected an ECR repository name (lowercase, a-z 0-9 . _ - /)'),
+    'Set repository to the ECR repository name, e.g. katana/web.',
+  ),
+  tags: input(
+    tagList.optional(),
+    'Give tags one per line or comma-separated; each 1-128 of A-Z a-z 0-9 _ . - not starting with . or -.',
+  ),
+  registry: input(
+    z.string().optional(),
+    'Leave registry empty to use the ECR endpoint, or give host[:port] (http is used for loopback only).',
+  ),
+  'aws-region': input(regionString.optional(), 'Use a region name such as us-east-1.'),
+  'create-repository': input(
+    booleanString.default(false),
+    'Use true to create a missing repository, false to fail instead.',
+  ),
+  'kms-key': input(
+    z.string().optional(),
+    'Give the KMS key ARN or alias for a created repository, or leave empty for AES256.',
+  ),
+  concurrency: input(integerString(1, 16).default(4), 'Use 1 to 16 blobs in flight.'),
+  'chunk-size-mb': input(
+    integerString(5, 1024).default(16),
+    'Use a chunk size from 5 to 1024 MiB; blobs up to one chunk go in one request.',
+  ),
+  'insecure-registry': input(
+    booleanString.default(false),
+    'Use true only for a registry reachable over plain http on a trusted network.',
+  ),
+};
+
+export function getInputs(env: Env = process.env): Readonly<Inputs> {
+  const parsed = parseInputs(specs, env);
+  const image = parsed.image;
+  const source = parsed['source-image'];
+  if ((image === undefined) === (source === undefined)) {
+    throw new InputError(
+      image === undefined ? 'image' : 'source-image',
+      image === undefined
+        ? 'is required but was not set (nor was source-image)'
+        : 'is set together with image',
+      'Set exactly one: image to push a local image, or source-image to promote one by digest.',
+    );
+  }
+  let registry: RegistryEndpoint | undefined;
+  if (parsed.registry !== undefined) {
+    const resolved = resolveEndpoint(parsed.registry, parsed['insecure-registry']);
+    if (typeof resolved === 'string') {
+      throw new InputError(
+        'registry',
+        `is not valid (${JSON.stringify(parsed.registry)}): ${resolved}`,
+        specs.registry.fix,
+      );
+    }
+    registry = resolved;
+  }
+  return Object.freeze({
+    image,
+    source,
+    repository: parsed.repository,
+    tags: [...new Set(parsed.tags ?? [])],
+    registry,
+    region: resolveRegion(parsed['aws-region'], env),
+    createRepository: parsed['create-repository'],
+    kmsKey: parsed['kms-key'],
+    concurrency: parsed.concurrency,
+    chunkSizeMb: parsed['chunk-size-mb'],
+    insecureRegistry: parsed['insecure-registry'],
+  });
+}

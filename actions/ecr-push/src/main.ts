@@ -1,0 +1,38 @@
+import os from 'node:os';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import * as core from '@actions/core';
+import { awsClientConfig, setOutputs, writeSummary } from '@pipelines/shared';
+import { pushToEcr } from './ecrPush';
+import { getInputs } from './inputs';
+
+export async function run(): Promise<void> {
+  const inputs = getInputs();
+  const ecr = new ECRClient(awsClientConfig('ecr', { region: inputs.region, action: 'ecr-push' }));
+  const result = await pushToEcr(inputs, {
+    ecr,
+    log: (m) => core.info(m),
+    mask: (s) => core.setSecret(s),
+    tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
+  });
+  setOutputs({ digest: result.digest, 'image-uri': result.imageUri, registry: result.registry });
+  const source = inputs.source;
+  await writeSummary(
+    inputs.source ? 'ECR promote' : 'ECR push',
+    [
+      ['image', result.imageUri],
+      ['digest', result.digest],
+      ...(source
+        ? [['source', `${source.registry}/${source.repository}@${source.digest}`] as const]
+        : [['from', inputs.image ?? ''] as const]),
+      ['tags', [...result.tagsPut, ...result.tagsKept.map((t) => `${t} (kept)`)].join(', ')],
+      [
+        'blobs',
+        `${result.uploaded} uploaded, ${result.mounted} mounted, ${result.skipped} already present`,
+      ],
+      ['bytes uploaded', String(result.bytesUploaded)],
+      ['manifests', String(result.manifests)],
+      ['repository', `${inputs.repository}${result.repositoryCreated ? ' (created)' : ''}`],
+    ],
+    'The registry was read back after the push: it serves these exact manifest bytes by digest.',
+  );
+}

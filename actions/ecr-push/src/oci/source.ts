@@ -1,0 +1,45 @@
+/**
+ * Opens the `image` input: an OCI layout directory, an unpacked docker-archive directory, or a
+ * tar (plain or gzip) of either, which is extracted into a private temp dir first.
+ */
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { errorMessage } from '@pipelines/shared';
+import { loadDockerArchive } from './dockerArchive';
+import type { Image } from './image';
+import { loadLayout } from './layout';
+import { ImageError } from './manifest';
+import { extractTar } from './tar';
+import { verifyBlobs } from './verify';
+
+async function loadDirectory(dir: string): Promise<Image> {
+  if (existsSync(path.join(dir, 'index.json'))) return loadLayout(dir);
+  if (existsSync(path.join(dir, 'manifest.json'))) return loadDockerArchive(dir);
+  throw new ImageError(
+    'it has neither index.json (an OCI layout) nor manifest.json (a docker-archive)',
+  );
+}
+
+/** Loads and fully verifies the image; `tempRoot` receives the extracted archive, if any. */
+export async function openImage(imagePath: string, tempRoot: string): Promise<Image> {
+  let stat;
+  try {
+    stat = statSync(imagePath);
+  } catch {
+    throw new ImageError('does not exist');
+  }
+  let dir = imagePath;
+  if (stat.isFile()) {
+    dir = mkdtempSync(path.join(tempRoot, 'image-'));
+    try {
+      await extractTar(imagePath, dir);
+    } catch (error) {
+      throw new ImageError(`is a file but not a readable tar archive (${errorMessage(error)})`);
+    }
+  } else if (!stat.isDirectory()) {
+    throw new ImageError('is neither a directory nor a file');
+  }
+  const image = await loadDirectory(dir);
+  await verifyBlobs(image);
+  return image;
+}

@@ -1,0 +1,53 @@
+/**
+ * The decisions of a push, as pure functions of what the registry already holds: which blobs to
+ * skip, mount or upload, how to cut a blob into chunks, what to do with each tag, and which
+ * registry failures are worth another attempt.
+ */
+
+export type BlobAction = 'skip' | 'mount' | 'upload';
+
+/** A blob the target has is skipped; one in the same registry is mounted; others are uploaded. */
+export function blobAction(state: { present: boolean; mountFrom?: string }): BlobAction {
+  if (state.present) return 'skip';
+  return state.mountFrom ? 'mount' : 'upload';
+}
+
+/**
+ * Byte ranges [start, end) to send. A blob no larger than one chunk goes in one request
+ * (monolithic PUT); larger ones are sent as PATCHes of `chunkSize`, the last one shorter.
+ */
+export function chunkRanges(size: number, chunkSize: number): Array<[number, number]> {
+  if (chunkSize <= 0) throw new Error('chunk size must be positive');
+  if (size <= chunkSize) return [[0, size]];
+  const ranges: Array<[number, number]> = [];
+  for (let start = 0; start < size; start += chunkSize) {
+    ranges.push([start, Math.min(size, start + chunkSize)]);
+  }
+  return ranges;
+}
+
+export type TagDecision =
+  { action: 'put' } | { action: 'keep' } | { action: 'conflict'; message: string };
+
+/**
+ * A tag that does not exist is put; one that already names this digest is kept (a re-run is a
+ * no-op); one that names another digest is a conflict, because tags are immutable here as in ECR.
+ */
+export function tagDecision(
+  tag: string,
+  repository: string,
+  current: string | undefined,
+  digest: string,
+): TagDecision {
+  if (current === undefined) return { action: 'put' };
+  if (current === digest) return { action: 'keep' };
+  return {
+    action: 'conflict',
+    message: `tag ${tag} in ${repository} already points at ${current}, not at ${digest} (tags are immutable); use a new tag, or promote the image by digest`,
+  };
+}
+
+/** Network failures, throttling and server errors are retried; other 4xx are answers. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  return status === undefined || status === 408 || status === 429 || status >= 500;
+}

@@ -1,0 +1,202 @@
+/**
+ * Puts an image into a repository: check what the target has (nothing changes), then blobs in
+ * parallel, manifests by digest (children first), then tags, then read the digest back.
+ */
+import { ActionError } from '@pipelines/shared';
+import { sha256Digest } from './oci/digest';
+import { rootOf, type BlobRef, type Image } from './oci/image';
+import { ImageError } from './oci/manifest';
+import { blobAction, tagDecision, type BlobAction } from './plan';
+import { fetchBlob } from './promote';
+import { RegistryError, type RegistryClient } from './registry/client';
+import { mapLimit } from './registry/pool';
+import { uploadBlob } from './registry/upload';
+
+export type Log = (message: string) => void;
+
+export interface MountSource {
+  client: RegistryClient;
+  repository: string;
+}
+
+export interface PushPlan {
+  blobs: Array<{ blob: BlobRef; action: BlobAction }>;
+  tags: Array<{ tag: string; action: 'put' | 'keep' }>;
+}
+
+/** Read-only: HEADs every blob and tag in the target. Fails on a tag conflict. */
+export async function planPush(
+  target: RegistryClient,
+  repository: string,
+  image: Image,
+  tags: readonly string[],
+  concurrency: number,
+  mountFrom: string | undefined,
+): Promise<PushPlan> {
+  const blobs = [...image.blobs.values()];
+  const present = await mapLimit(blobs, concurrency, (blob) =>
+    target.headBlob(repository, blob.digest),
+  );
+  const digest = rootOf(image).digest;
+  const planned: PushPlan['tags'] = [];
+  for (const tag of tags) {
+    const decision = tagDecision(
+      tag,
+      repository,
+      await target.headManifest(repository, tag),
+      digest,
+    );
+    if (decision.action === 'conflict') throw new ActionError('tag the image', decision.message);
+    planned.push({ tag, action: decision.action });
+  }
+  return {
+    blobs: blobs.map((blob, i) => ({
+      blob,
+      action: blobAction({ present: present[i] !== undefined, mountFrom }),
+    })),
+    tags: planned,
+  };
+}
+
+export interface PushOptions {
+  repository: string;
+  concurrency: number;
+  chunkSize: number;
+  /** For a promote within one registry: where blobs are mounted (or, if refused, read) from. */
+  mount?: MountSource;
+  /** Temp dir for blobs read from the mount source when the registry refuses to mount. */
+  tempDir: string;
+  log: Log;
+}
+
+export interface PushResult {
+  digest: string;
+  skipped: number;
+  uploaded: number;
+  mounted: number;
+  manifests: number;
+  tagsPut: string[];
+  tagsKept: string[];
+}
+
+async function pushBlob(
+  target: RegistryClient,
+  item: PushPlan['blobs'][number],
+  options: PushOptions,
+): Promise<'skip' | 'mount' | 'upload'> {
+  const { blob, action } = item;
+  const { repository, chunkSize, log } = options;
+  if (action === 'skip') {
+    log(`blob ${blob.digest} (${blob.size} bytes) already present, skipped`);
+    return 'skip';
+  }
+  let location: string | undefined;
+  if (action === 'mount' && options.mount) {
+    const answer = await target.mountBlob(repository, blob.digest, options.mount.repository);
+    if (answer.mounted) {
+      log(`blob ${blob.digest} mounted from ${options.mount.repository}`);
+      return 'mount';
+    }
+    location = answer.location;
+    if (!blob.path) {
+      await fetchBlob(options.mount.client, options.mount.repository, blob, options.tempDir);
+    }
+  }
+  if (!blob.path) throw new Error(`blob ${blob.digest} has no local bytes to upload`);
+  const requests = await uploadBlob(
+    target,
+    repository,
+    { digest: blob.digest, size: blob.size, path: blob.path },
+    chunkSize,
+    location,
+  );
+  log(
+    `blob ${blob.digest} uploaded (${blob.size} bytes${requests > 1 ? ` in ${requests} chunks` : ''})`,
+  );
+  return 'upload';
+}
+
+/** Re-reads a tag after a refused PUT, to say which digest holds it. */
+async function explainTagFailure(
+  target: RegistryClient,
+  repository: string,
+  tag: string,
+  digest: string,
+  error: unknown,
+): Promise<never> {
+  const current = await target.headManifest(repository, tag).catch(() => undefined);
+  const decision = tagDecision(tag, repository, current, digest);
+  if (decision.action === 'conflict') throw new ActionError('tag the image', decision.message);
+  throw new ActionError(`put tag ${tag}`, error);
+}
+
+export async function executePush(
+  target: RegistryClient,
+  image: Image,
+  plan: PushPlan,
+  options: PushOptions,
+): Promise<PushResult> {
+  const { repository, log } = options;
+  const done = await mapLimit(plan.blobs, options.concurrency, (item) =>
+    pushBlob(target, item, options),
+  );
+  for (const manifest of image.manifests) {
+    await target.putManifest(repository, manifest.digest, manifest.mediaType, manifest.bytes);
+    log(`manifest ${manifest.digest} (${manifest.mediaType}) put`);
+  }
+  const root = rootOf(image);
+  for (const { tag, action } of plan.tags) {
+    if (action === 'keep') {
+      log(`tag ${tag} already points at ${root.digest}, kept`);
+      continue;
+    }
+    try {
+      await target.putManifest(repository, tag, root.mediaType, root.bytes);
+    } catch (error) {
+      if (error instanceof RegistryError && error.status !== undefined && error.status < 500) {
+        await explainTagFailure(target, repository, tag, root.digest, error);
+      }
+      throw error;
+    }
+    log(`tag ${tag} -> ${root.digest}`);
+  }
+  await verifyPushed(
+    target,
+    repository,
+    root.digest,
+    plan.tags.map((t) => t.tag),
+  );
+  return {
+    digest: root.digest,
+    skipped: done.filter((d) => d === 'skip').length,
+    uploaded: done.filter((d) => d === 'upload').length,
+    mounted: done.filter((d) => d === 'mount').length,
+    manifests: image.manifests.length,
+    tagsPut: plan.tags.filter((t) => t.action === 'put').map((t) => t.tag),
+    tagsKept: plan.tags.filter((t) => t.action === 'keep').map((t) => t.tag),
+  };
+}
+
+/** The registry must serve exactly the pushed bytes by digest, and every tag must resolve to it. */
+export async function verifyPushed(
+  target: RegistryClient,
+  repository: string,
+  digest: string,
+  tags: readonly string[],
+): Promise<void> {
+  const served = await target.getManifest(repository, digest);
+  const actual = sha256Digest(served.bytes);
+  if (actual !== digest) {
+    throw new ImageError(
+      `the registry serves ${repository}@${digest} with bytes hashing to ${actual}`,
+    );
+  }
+  for (const tag of tags) {
+    const current = await target.headManifest(repository, tag);
+    if (current !== digest) {
+      throw new ImageError(
+        `after the push, tag ${tag} resolves to ${current ?? 'nothing'}, not ${digest}`,
+      );
+    }
+  }
+}

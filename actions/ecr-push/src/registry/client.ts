@@ -1,0 +1,295 @@
+/**
+ * A small client for the OCI distribution API over fetch: exactly the calls a push needs.
+ * Credentials travel only in the Authorization header (never in a URL, never logged).
+ */
+import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Transform } from 'node:stream';
+import { parseRetryAfter, retry, type Sleep } from '@pipelines/shared';
+import { isDigest } from '../oci/digest';
+import { MANIFEST_ACCEPT } from '../oci/mediaTypes';
+import { isRetryableStatus } from '../plan';
+import type { RegistryEndpoint } from './endpoint';
+
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly code?: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Counts of state-changing requests, for the summary and the log. */
+export interface RequestCounts {
+  blobUploads: number;
+  chunks: number;
+  bytes: number;
+  mounts: number;
+}
+
+export interface ClientOptions {
+  /** The full Authorization header value, e.g. `Basic <ECR token>`; undefined for anonymous. */
+  authorization?: string;
+  sleep?: Sleep;
+  maxAttempts?: number;
+}
+
+async function errorFrom(response: Response, what: string): Promise<RegistryError> {
+  let detail = '';
+  let code: string | undefined;
+  try {
+    const text = await response.text();
+    const parsed = JSON.parse(text) as { errors?: Array<{ code?: string; message?: string }> };
+    const first = parsed.errors?.[0];
+    code = first?.code;
+    detail = first ? `${first.code ?? ''} ${first.message ?? ''}`.trim() : text.slice(0, 200);
+  } catch {
+    // not JSON: the status says enough
+  }
+  return new RegistryError(
+    `${what}: HTTP ${response.status}${detail ? ` (${detail})` : ''}`,
+    response.status,
+    code,
+    parseRetryAfter(response.headers.get('retry-after')),
+  );
+}
+
+export class RegistryClient {
+  readonly counts: RequestCounts = { blobUploads: 0, chunks: 0, bytes: 0, mounts: 0 };
+
+  constructor(
+    readonly endpoint: RegistryEndpoint,
+    private readonly options: ClientOptions = {},
+  ) {}
+
+  private url(path: string): string {
+    return new URL(path, this.endpoint.baseUrl).toString();
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return this.options.authorization
+      ? { authorization: this.options.authorization, ...extra }
+      : extra;
+  }
+
+  /** One request with retries on network errors, 429 and 5xx; `expect` lists the OK statuses. */
+  private async request(
+    what: string,
+    url: string,
+    init: RequestInit,
+    expect: number[],
+  ): Promise<Response> {
+    return retry(
+      async () => {
+        let response: Response;
+        try {
+          response = await fetch(url, { ...init, redirect: 'follow' });
+        } catch (error) {
+          throw new RegistryError(`${what}: ${String((error as Error).cause ?? error)}`, undefined);
+        }
+        if (!expect.includes(response.status)) throw await errorFrom(response, what);
+        return response;
+      },
+      {
+        label: what,
+        maxAttempts: this.options.maxAttempts ?? 4,
+        baseDelayMs: 500,
+        maxDelayMs: 8000,
+        isRetryable: (e) => e instanceof RegistryError && isRetryableStatus(e.status),
+        retryAfterMs: (e) => (e instanceof RegistryError ? e.retryAfterMs : undefined),
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+      },
+    );
+  }
+
+  /** The blob's size if the repository has it, else undefined. */
+  async headBlob(repository: string, digest: string): Promise<number | undefined> {
+    const response = await this.request(
+      `check blob ${digest} in ${repository}`,
+      this.url(`/v2/${repository}/blobs/${digest}`),
+      { method: 'HEAD', headers: this.headers() },
+      [200, 404],
+    );
+    if (response.status === 404) return undefined;
+    return Number(response.headers.get('content-length') ?? '0');
+  }
+
+  /** Streams a blob to a file, hashing as it goes; returns what the bytes hash to. */
+  async downloadBlob(
+    repository: string,
+    digest: string,
+    file: string,
+  ): Promise<{ digest: string; size: number }> {
+    const response = await this.request(
+      `download blob ${digest} from ${repository}`,
+      this.url(`/v2/${repository}/blobs/${digest}`),
+      { method: 'GET', headers: this.headers() },
+      [200],
+    );
+    if (!response.body) throw new RegistryError(`download blob ${digest}: empty body`, 200);
+    const hash = createHash('sha256');
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(
+      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
+      tap,
+      createWriteStream(file),
+    );
+    return { digest: `sha256:${hash.digest('hex')}`, size };
+  }
+
+  /** Opens an upload session; returns its Location. */
+  async startUpload(repository: string): Promise<string> {
+    const response = await this.request(
+      `start upload to ${repository}`,
+      this.url(`/v2/${repository}/blobs/uploads/`),
+      { method: 'POST', headers: this.headers({ 'content-length': '0' }) },
+      [202],
+    );
+    return this.location(response, 'start upload');
+  }
+
+  /**
+   * Cross-repository mount. 201: the registry linked the blob, nothing to send. 202: it did not
+   * (not offered, or no access to `from`); the answer is an ordinary upload session instead.
+   */
+  async mountBlob(
+    repository: string,
+    digest: string,
+    from: string,
+  ): Promise<{ mounted: true } | { mounted: false; location: string }> {
+    const query = new URLSearchParams({ mount: digest, from }).toString();
+    const response = await this.request(
+      `mount blob ${digest} from ${from} into ${repository}`,
+      this.url(`/v2/${repository}/blobs/uploads/?${query}`),
+      { method: 'POST', headers: this.headers({ 'content-length': '0' }) },
+      [201, 202],
+    );
+    if (response.status === 201) {
+      this.counts.mounts++;
+      return { mounted: true };
+    }
+    return { mounted: false, location: this.location(response, 'mount') };
+  }
+
+  /** Sends bytes [start, start+length) of an upload; returns the next Location. */
+  async patchChunk(location: string, bytes: Buffer, start: number): Promise<string> {
+    const response = await this.request(
+      `upload chunk at ${start}`,
+      location,
+      {
+        method: 'PATCH',
+        headers: this.headers({
+          'content-type': 'application/octet-stream',
+          'content-length': String(bytes.length),
+          'content-range': `${start}-${start + bytes.length - 1}`,
+        }),
+        body: bytes,
+      },
+      [202],
+    );
+    this.counts.chunks++;
+    this.counts.bytes += bytes.length;
+    return this.location(response, 'upload chunk');
+  }
+
+  /** Closes an upload with the blob's digest (and its bytes, for a monolithic upload). */
+  async finishUpload(location: string, digest: string, bytes?: Buffer): Promise<void> {
+    const url = new URL(location);
+    url.searchParams.set('digest', digest);
+    await this.request(
+      `finish upload of ${digest}`,
+      url.toString(),
+      {
+        method: 'PUT',
+        headers: this.headers({
+          'content-type': 'application/octet-stream',
+          'content-length': String(bytes?.length ?? 0),
+        }),
+        ...(bytes ? { body: bytes } : {}),
+      },
+      [201],
+    );
+    this.counts.blobUploads++;
+    if (bytes) {
+      this.counts.chunks++;
+      this.counts.bytes += bytes.length;
+    }
+  }
+
+  /** Best effort: an abandoned session is garbage-collected by the registry anyway. */
+  async cancelUpload(location: string): Promise<void> {
+    await fetch(location, { method: 'DELETE', headers: this.headers() }).catch(() => undefined);
+  }
+
+  /** The digest a tag or digest resolves to in the repository, or undefined when absent. */
+  async headManifest(repository: string, reference: string): Promise<string | undefined> {
+    const response = await this.request(
+      `check manifest ${repository}:${reference}`,
+      this.url(`/v2/${repository}/manifests/${reference}`),
+      { method: 'HEAD', headers: this.headers({ accept: MANIFEST_ACCEPT }) },
+      [200, 404],
+    );
+    if (response.status === 404) return undefined;
+    const digest = response.headers.get('docker-content-digest') ?? undefined;
+    if (!isDigest(digest)) {
+      throw new RegistryError(
+        `check manifest ${repository}:${reference}: the registry sent no Docker-Content-Digest`,
+        response.status,
+      );
+    }
+    return digest;
+  }
+
+  async getManifest(
+    repository: string,
+    reference: string,
+  ): Promise<{ bytes: Buffer; mediaType: string | undefined }> {
+    const response = await this.request(
+      `get manifest ${repository}@${reference}`,
+      this.url(`/v2/${repository}/manifests/${reference}`),
+      { method: 'GET', headers: this.headers({ accept: MANIFEST_ACCEPT }) },
+      [200],
+    );
+    const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim();
+    return { bytes: Buffer.from(await response.arrayBuffer()), mediaType };
+  }
+
+  async putManifest(
+    repository: string,
+    reference: string,
+    mediaType: string,
+    bytes: Buffer,
+  ): Promise<void> {
+    await this.request(
+      `put manifest ${repository}:${reference}`,
+      this.url(`/v2/${repository}/manifests/${reference}`),
+      {
+        method: 'PUT',
+        headers: this.headers({
+          'content-type': mediaType,
+          'content-length': String(bytes.length),
+        }),
+        body: bytes,
+      },
+      [201],
+    );
+  }
+
+  private location(response: Response, what: string): string {
+    const value = response.headers.get('location');
+    if (!value) throw new RegistryError(`${what}: the registry sent no Location`, response.status);
+    return new URL(value, this.endpoint.baseUrl).toString();
+  }
+}
