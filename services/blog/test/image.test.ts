@@ -1,0 +1,68 @@
+/**
+ * scripts/build-image.sh on this machine (no Docker engine): the umoci path. The OCI layout it
+ * writes must hold the built site with its title, name port 3000, and be readable by skopeo (as
+ * the ecr-push action reads it).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot, systemTool, toolPath } from '@pipelines/testkit';
+
+const run = promisify(execFile);
+const blog = path.resolve(__dirname, '..');
+const script = path.join(blog, 'scripts', 'build-image.sh');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'blog-image-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+beforeAll(() => {
+  if (!existsSync(path.join(blog, 'public', 'index.html'))) {
+    execFileSync(toolPath('pnpm'), ['--filter', '@pipelines/blog', 'run', 'build'], {
+      cwd: repoRoot,
+      env: { ...process.env, GATSBY_TELEMETRY_DISABLED: '1', CI: 'true' },
+      stdio: 'pipe',
+    });
+  }
+}, 300_000);
+
+const buildImage = (out: string) =>
+  run('bash', [script, out], { env: { ...process.env, BLOG_IMAGE_BUILDER: 'umoci' } });
+
+test('the image layout holds the built site and names port 3000', async () => {
+  const out = path.join(tmp, 'image');
+  await buildImage(out);
+  const { stdout } = await run(systemTool('/usr/bin/skopeo'), [
+    'inspect',
+    '--config',
+    `oci:${out}:latest`,
+  ]);
+  const config = JSON.parse(stdout);
+  expect(config.config.ExposedPorts).toEqual({ '3000/tcp': {} });
+  expect(config.config.Labels['org.opencontainers.image.title']).toBe('pipelines-blog');
+
+  const index = JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8'));
+  const manifestDigest: string = index.manifests[0].digest;
+  const blob = (digest: string) => path.join(out, 'blobs', 'sha256', digest.replace('sha256:', ''));
+  const manifest = JSON.parse(readFileSync(blob(manifestDigest), 'utf8'));
+  expect(manifest.layers).toHaveLength(1);
+  const layer = blob(manifest.layers[0].digest);
+  const page = execFileSync('tar', ['-xzOf', layer, 'usr/share/nginx/html/index.html'], {
+    encoding: 'utf8',
+  });
+  expect(page).toContain('>Pipelines blog</title>');
+}, 60_000);
+
+test('refuses a non-empty output directory and changes nothing in it', async () => {
+  const out = path.join(tmp, 'busy');
+  mkdirSync(out);
+  writeFileSync(path.join(out, 'keep.txt'), 'mine');
+  await expect(buildImage(out)).rejects.toMatchObject({
+    stderr: expect.stringContaining('is not empty'),
+  });
+  expect(readFileSync(path.join(out, 'keep.txt'), 'utf8')).toBe('mine');
+});
+
+test('refuses to run without OUT_DIR', async () => {
+  await expect(run('bash', [script])).rejects.toMatchObject({ code: 2 });
+});
