@@ -1,0 +1,483 @@
+/**
+ * The committed bundle, run as the runner runs it, against moto (ECR API) and a real OCI
+ * registry (Debian's docker-registry) behind a counting proxy; read back with skopeo.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import {
+  runAction,
+  startMoto,
+  startRegistry,
+  type ActionRun,
+  type Moto,
+  type Registry,
+} from '@pipelines/testkit';
+import { startCountingProxy, type CountingProxy } from './countingProxy';
+import {
+  blobFile,
+  buildImage,
+  buildIndex,
+  imageBlobs,
+  sha256,
+  tarDirectory,
+  umociImage,
+  writeDockerArchive,
+  writeLayout,
+} from './images';
+
+const MB = 1024 * 1024;
+const TOKEN = 'QVdTOjEyMzQ1Njc4OTAxMi1hdXRoLXRva2Vu'; // what moto's GetAuthorizationToken returns
+
+let moto: Moto;
+let registry: Registry;
+let proxy: CountingProxy;
+let work: string;
+
+beforeAll(async () => {
+  [moto, registry] = await Promise.all([startMoto(), startRegistry()]);
+  proxy = await startCountingProxy(registry.endpoint);
+  work = mkdtempSync(path.join(os.tmpdir(), 'ecr-push-test-'));
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([moto?.stop(), registry?.stop(), proxy?.stop()]);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+beforeEach(() => proxy.reset());
+
+function dir(name: string): string {
+  return mkdtempSync(path.join(work, `${name}-`));
+}
+
+function push(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
+  return runAction({
+    action: 'actions/ecr-push',
+    inputs: { registry: proxy.host, 'create-repository': 'true', ...inputs },
+    env: { ...moto.awsEnv(), ...env },
+    timeoutMs: 180_000,
+  });
+}
+
+function skopeo(...args: string[]): string {
+  return execFileSync('skopeo', ['--insecure-policy', ...args], { encoding: 'utf8' });
+}
+
+function inspectDigest(host: string, reference: string): string {
+  const info = JSON.parse(
+    skopeo('inspect', '--tls-verify=false', `docker://${host}/${reference}`),
+  ) as { Digest: string };
+  return info.Digest;
+}
+
+async function catalog(): Promise<unknown> {
+  return (await fetch(`${registry.endpoint}/v2/_catalog`)).json();
+}
+
+function uploads(): { started: number; patches: number; puts: number; mounts: number } {
+  const writes = proxy.writes();
+  return {
+    started: writes.filter((s) => s.method === 'POST' && !s.query.includes('mount=')).length,
+    patches: writes.filter((s) => s.method === 'PATCH').length,
+    puts: writes.filter((s) => s.method === 'PUT' && s.path.includes('/blobs/uploads/')).length,
+    mounts: writes.filter((s) => s.method === 'POST' && s.query.includes('mount=')).length,
+  };
+}
+
+function ecr(): ECRClient {
+  const env = moto.awsEnv();
+  return new ECRClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY!,
+    },
+  });
+}
+
+// Three layers, one of them tens of MB (sent in 8 MiB chunks), plus the config.
+const big = buildImage('big', [24 * MB + 123, 300 * 1024, 4096]);
+
+describe('pushing a local image', () => {
+  it('pushes an OCI layout with a large layer in chunks; skopeo reads back the same digest and copies it out', async () => {
+    const layout = writeLayout(dir('layout'), big.manifest, imageBlobs(big));
+    const run = await push({
+      image: layout,
+      repository: 'katana/web',
+      tags: 'v1\nrelease-1',
+      'chunk-size-mb': '8',
+    });
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.digest).toBe(big.manifest.digest);
+    expect(run.outputs['image-uri']).toBe(`${proxy.host}/katana/web@${big.manifest.digest}`);
+    expect(run.outputs.registry).toBe(proxy.host);
+    // 4 blobs; the 24 MiB layer goes as ceil(24.0001/8) = 4 PATCHes, the small ones in one PUT each.
+    expect(uploads()).toEqual({ started: 4, patches: 4, puts: 4, mounts: 0 });
+    expect(run.summary).toContain('4 uploaded, 0 mounted, 0 already present');
+
+    expect(inspectDigest(registry.host, `katana/web@${big.manifest.digest}`)).toBe(
+      big.manifest.digest,
+    );
+    expect(inspectDigest(registry.host, 'katana/web:v1')).toBe(big.manifest.digest);
+    expect(inspectDigest(registry.host, 'katana/web:release-1')).toBe(big.manifest.digest);
+    const out = dir('copy');
+    skopeo(
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${registry.host}/katana/web@${big.manifest.digest}`,
+      `dir:${out}`,
+    );
+    expect(readFileSync(path.join(out, 'manifest.json'))).toEqual(big.manifest.bytes);
+    expect(sha256(readFileSync(path.join(out, big.layers[0]!.digest.slice(7))))).toBe(
+      big.layers[0]!.digest,
+    );
+
+    // The repository was created in the ECR API the way create-repository promises.
+    const described = await ecr().send(
+      new DescribeRepositoriesCommand({ repositoryNames: ['katana/web'] }),
+    );
+    expect(described.repositories?.[0]).toMatchObject({
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: { encryptionType: 'AES256' },
+    });
+  }, 180_000);
+
+  it('uploads no blob on a second push of the same image, and keeps its tags', async () => {
+    const layout = writeLayout(dir('layout'), big.manifest, imageBlobs(big));
+    const run = await push({
+      image: layout,
+      repository: 'katana/web',
+      tags: 'v1',
+      'chunk-size-mb': '8',
+    });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.digest).toBe(big.manifest.digest);
+    expect(uploads()).toEqual({ started: 0, patches: 0, puts: 0, mounts: 0 });
+    expect(run.summary).toContain('0 uploaded, 0 mounted, 4 already present');
+    expect(run.summary).toContain('v1 (kept)');
+  }, 180_000);
+
+  it('masks the ECR token and sends it only in the Authorization header', async () => {
+    const small = buildImage('mask', [2048]);
+    const run = await push({
+      image: writeLayout(dir('layout'), small.manifest, imageBlobs(small)),
+      repository: 'katana/mask',
+    });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`::add-mask::${TOKEN}`);
+    const leaks = run.stdout
+      .split('\n')
+      .filter((l) => l.includes(TOKEN) && !l.startsWith('::add-mask::'));
+    expect(leaks).toEqual([]);
+    expect(proxy.seen.every((s) => s.authorization === `Basic ${TOKEN}`)).toBe(true);
+    expect(proxy.seen.some((s) => s.query.includes(TOKEN))).toBe(false);
+  }, 60_000);
+
+  it('pushes an OCI archive tar to the same digest as its layout', async () => {
+    const image = buildImage('archive', [1 * MB, 2048]);
+    const layout = writeLayout(dir('layout'), image.manifest, imageBlobs(image));
+    const file = tarDirectory(layout, path.join(dir('tar'), 'image.tar'));
+    const run = await push({ image: file, repository: 'katana/archive', tags: 'v1' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.digest).toBe(image.manifest.digest);
+    expect(inspectDigest(registry.host, 'katana/archive:v1')).toBe(image.manifest.digest);
+  }, 60_000);
+
+  it('pushes a docker-archive tar as an OCI manifest over the same layer bytes', async () => {
+    const image = buildImage('docker', [3 * MB, 1024]);
+    const file = writeDockerArchive(dir('docker'), image, path.join(dir('tar'), 'docker.tar'));
+    const run = await push({ image: file, repository: 'katana/docker', tags: 'v1' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const raw = JSON.parse(
+      skopeo(
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        `docker://${registry.host}/katana/docker:v1`,
+      ),
+    ) as { config: { digest: string }; layers: Array<{ digest: string }> };
+    expect(raw.config.digest).toBe(image.config.digest);
+    expect(raw.layers.map((l) => l.digest)).toEqual(image.layers.map((l) => l.digest));
+    expect(inspectDigest(registry.host, `katana/docker@${run.outputs.digest}`)).toBe(
+      run.outputs.digest,
+    );
+  }, 60_000);
+
+  it('pushes an image built by umoci and skopeo copies it out', async () => {
+    const layout = umociImage(dir('umoci'));
+    const expected = (
+      JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as {
+        manifests: Array<{ digest: string }>;
+      }
+    ).manifests[0]!.digest;
+    const run = await push({ image: layout, repository: 'katana/umoci', tags: 'v1' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.digest).toBe(expected);
+    skopeo(
+      'copy',
+      '--src-tls-verify=false',
+      `docker://${registry.host}/katana/umoci:v1`,
+      `oci:${dir('umoci-copy')}:v1`,
+    );
+  }, 60_000);
+
+  it('pushes a multi-platform index with its children by digest', async () => {
+    const amd = buildImage('multi-amd', [4096], 'amd64');
+    const arm = buildImage('multi-arm', [4096], 'arm64');
+    const index = buildIndex([amd, arm], ['amd64', 'arm64']);
+    const layout = writeLayout(dir('index'), index, [
+      amd.manifest,
+      arm.manifest,
+      ...imageBlobs(amd),
+      ...imageBlobs(arm),
+    ]);
+    const run = await push({ image: layout, repository: 'katana/multi', tags: 'v1' });
+
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.digest).toBe(index.digest);
+    expect(inspectDigest(registry.host, `katana/multi@${arm.manifest.digest}`)).toBe(
+      arm.manifest.digest,
+    );
+    const raw = skopeo(
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${registry.host}/katana/multi:v1`,
+    );
+    expect(sha256(Buffer.from(raw))).toBe(index.digest);
+  }, 60_000);
+});
+
+describe('refusing bad input before anything is pushed', () => {
+  const good = buildImage('bad-input', [64 * 1024, 1024]);
+
+  async function expectNothingChanged(
+    inputs: Record<string, string>,
+    inputName: string,
+    problem: RegExp,
+  ) {
+    const before = await catalog();
+    const run = await push({ repository: 'katana/refused', tags: 'v1', ...inputs });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain(`Input "${inputName}"`);
+    expect(run.errors.join('\n')).toMatch(problem);
+    expect(proxy.writes()).toEqual([]);
+    expect(await catalog()).toEqual(before);
+    await expect(
+      ecr().send(new DescribeRepositoriesCommand({ repositoryNames: ['katana/refused'] })),
+    ).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
+  }
+
+  it('refuses a layout with a corrupt blob (bytes that do not hash to its name)', async () => {
+    const layout = writeLayout(dir('corrupt'), good.manifest, imageBlobs(good));
+    const file = blobFile(layout, good.layers[0]!.digest);
+    const bytes = readFileSync(file);
+    bytes[100] = (bytes[100] ?? 0) ^ 0xff;
+    writeFileSync(file, bytes);
+    await expectNothingChanged(
+      { image: layout },
+      'image',
+      new RegExp(`blob ${good.layers[0]!.digest} is corrupt`),
+    );
+  });
+
+  it('refuses a layout whose manifest is missing', async () => {
+    const layout = writeLayout(dir('missing'), good.manifest, imageBlobs(good));
+    rmSync(blobFile(layout, good.manifest.digest));
+    await expectNothingChanged(
+      { image: layout },
+      'image',
+      /manifest sha256:[a-f0-9]{64} is missing/,
+    );
+  });
+
+  it('refuses a layer with an unknown media type', async () => {
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: {
+          mediaType: good.config.mediaType,
+          digest: good.config.digest,
+          size: good.config.size,
+        },
+        layers: [
+          {
+            mediaType: 'application/x-mystery',
+            digest: good.layers[0]!.digest,
+            size: good.layers[0]!.size,
+          },
+        ],
+      }),
+    );
+    const root = {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: sha256(manifest),
+      size: manifest.length,
+      bytes: manifest,
+    };
+    const layout = writeLayout(dir('mystery'), root, imageBlobs(good));
+    await expectNothingChanged(
+      { image: layout },
+      'image',
+      /unknown layer media type "application\/x-mystery"/,
+    );
+  });
+
+  it('refuses a file that is not an image', async () => {
+    const file = path.join(dir('junk'), 'image.tar');
+    writeFileSync(file, 'this is not a tar archive at all'.repeat(40));
+    await expectNothingChanged({ image: file }, 'image', /not a readable tar archive/);
+  });
+
+  it('refuses a docker-archive whose layer does not match the config', async () => {
+    const archiveDir = dir('docker-corrupt');
+    const file = writeDockerArchive(archiveDir, good, path.join(dir('tar'), 'docker.tar'));
+    // Rebuild the archive with the second layer swapped for other bytes of the same size.
+    const other = buildImage('other', [1024]);
+    const manifest = JSON.parse(
+      readFileSync(path.join(archiveDir, 'manifest.json'), 'utf8'),
+    ) as Array<{ Layers: string[] }>;
+    writeFileSync(path.join(archiveDir, manifest[0]!.Layers[1]!), other.layers[0]!.bytes);
+    rmSync(file);
+    tarDirectory(archiveDir, file);
+    await expectNothingChanged({ image: file }, 'image', /layer .* is corrupt/);
+  });
+
+  it('refuses setting both image and source-image', async () => {
+    const layout = writeLayout(dir('both'), good.manifest, imageBlobs(good));
+    await expectNothingChanged(
+      { image: layout, 'source-image': `${registry.host}/katana/web@${big.manifest.digest}` },
+      'source-image',
+      /Set exactly one/,
+    );
+  });
+
+  it('refuses a tag that already points at another digest, naming both digests, before uploading', async () => {
+    const first = buildImage('tag-first', [2048]);
+    const second = buildImage('tag-second', [2048]);
+    const ok = await push({
+      image: writeLayout(dir('t1'), first.manifest, imageBlobs(first)),
+      repository: 'katana/tags',
+      tags: 'stable',
+    });
+    expect(ok.exitCode).toBe(0);
+    proxy.reset();
+
+    const run = await push({
+      image: writeLayout(dir('t2'), second.manifest, imageBlobs(second)),
+      repository: 'katana/tags',
+      tags: 'stable',
+    });
+    expect(run.exitCode).toBe(1);
+    const message = run.errors.join('\n');
+    expect(message).toContain(first.manifest.digest);
+    expect(message).toContain(second.manifest.digest);
+    expect(proxy.writes()).toEqual([]);
+    expect(inspectDigest(registry.host, 'katana/tags:stable')).toBe(first.manifest.digest);
+  }, 60_000);
+
+  it('fails on a missing repository without create-repository, naming it and the account', async () => {
+    const layout = writeLayout(dir('norepo'), good.manifest, imageBlobs(good));
+    const run = await push({
+      image: layout,
+      repository: 'katana/absent',
+      'create-repository': 'false',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain(
+      'ECR repository katana/absent does not exist in account 123456789012',
+    );
+    expect(proxy.writes()).toEqual([]);
+  });
+});
+
+describe('promoting by digest', () => {
+  const image = buildImage('promote', [6 * MB, 2048]);
+  let source: string;
+
+  beforeAll(async () => {
+    const run = await push({
+      image: writeLayout(dir('promote'), image.manifest, imageBlobs(image)),
+      repository: 'lower/web',
+      tags: 'staging',
+    });
+    expect(run.exitCode).toBe(0);
+    source = `${registry.host}/lower/web@${image.manifest.digest}`;
+  }, 60_000);
+
+  it('mounts the blobs within one registry instead of uploading them', async () => {
+    // The source names the real registry; the target is the same registry through the proxy,
+    // so give the target as that host too: promote within one registry.
+    const run = await runAction({
+      action: 'actions/ecr-push',
+      inputs: {
+        'source-image': `${proxy.host}/lower/web@${image.manifest.digest}`,
+        repository: 'upper/web',
+        tags: 'prod',
+        registry: proxy.host,
+        'create-repository': 'true',
+      },
+      env: moto.awsEnv(),
+    });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.digest).toBe(image.manifest.digest);
+    expect(uploads()).toEqual({ started: 0, patches: 0, puts: 0, mounts: 3 });
+    expect(run.summary).toContain('0 uploaded, 3 mounted, 0 already present');
+    expect(inspectDigest(registry.host, 'upper/web:prod')).toBe(image.manifest.digest);
+  }, 60_000);
+
+  it('copies manifest and blobs to another registry, checked, to the same digest', async () => {
+    const other = await startRegistry();
+    try {
+      const run = await push({
+        'source-image': source,
+        repository: 'prod/web',
+        tags: 'prod',
+        registry: other.host,
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.digest).toBe(image.manifest.digest);
+      expect(run.outputs['image-uri']).toBe(`${other.host}/prod/web@${image.manifest.digest}`);
+      expect(run.summary).toContain('3 uploaded, 0 mounted, 0 already present');
+      expect(inspectDigest(other.host, `prod/web@${image.manifest.digest}`)).toBe(
+        image.manifest.digest,
+      );
+      skopeo(
+        'copy',
+        '--src-tls-verify=false',
+        `docker://${other.host}/prod/web:prod`,
+        `dir:${dir('promoted')}`,
+      );
+    } finally {
+      await other.stop();
+    }
+  }, 60_000);
+
+  it('fails naming the source when the digest does not exist there, and pushes nothing', async () => {
+    const absent = `sha256:${'0'.repeat(64)}`;
+    const run = await push({
+      'source-image': `${registry.host}/lower/web@${absent}`,
+      repository: 'upper/none',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain(
+      `Could not read source-image ${registry.host}/lower/web@${absent}`,
+    );
+    expect(proxy.writes()).toEqual([]);
+  });
+});
