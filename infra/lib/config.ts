@@ -1,0 +1,245 @@
+/**
+ * Turns environments.yml and the CDK context of one `cdk synth|deploy` into the typed settings
+ * of one tier. Pure: bin/app.ts does the reading, the stacks only see a TierConfig.
+ */
+import {
+  concreteEnvironments,
+  environmentFamilies,
+  type EnvironmentsFile,
+} from './environments-source';
+
+/** One deployable environment of the tier (mint, staging, prod, int-alice, ...). */
+export interface EnvironmentConfig {
+  readonly name: string;
+  readonly approval: boolean;
+  /** The package key, `<env>/katana-lambda.zip`. */
+  readonly artifactKey: string;
+  /** The folder the environment owns in the tier's bucket, `<env>/`. */
+  readonly artifactPrefix: string;
+  /** `<env>-KatanaLambda`. */
+  readonly functionName: string;
+}
+
+export interface TierConfig {
+  readonly project: string;
+  readonly tier: string;
+  /** Undefined when neither `-c account` nor the CLI's credentials give one: the stacks are then account-agnostic. */
+  readonly account: string | undefined;
+  readonly region: string;
+  /** Given, never looked up, so that synth needs no AWS access. */
+  readonly availabilityZones: readonly string[];
+  readonly github: { readonly owner: string; readonly repo: string };
+  readonly bucketName: string;
+  readonly imageRepositories: readonly string[];
+  readonly environments: readonly EnvironmentConfig[];
+  readonly dns: {
+    readonly zoneName: string;
+    /** An existing public hosted zone; without one the DNS stack creates the zone. */
+    readonly hostedZoneId: string | undefined;
+  };
+  readonly servers: {
+    readonly instanceType: string;
+    /** The notes' "later": Fulcrum's and Rocket.Chat's databases on instances of their own. */
+    readonly separateDatabases: boolean;
+  };
+  readonly logRetentionDays: number;
+  /** The account's GitHub OIDC provider when it already exists (one per account is allowed). */
+  readonly githubOidcProviderArn: string | undefined;
+}
+
+/** Raw strings from `-c key=value` (or the environment, for the account). */
+export interface TierOptions {
+  readonly tier: string | undefined;
+  readonly account?: string | undefined;
+  readonly region?: string | undefined;
+  readonly availabilityZones?: string | undefined;
+  readonly hostedZoneId?: string | undefined;
+  readonly hostedZoneName?: string | undefined;
+  readonly separateDatabases?: string | undefined;
+  readonly instanceType?: string | undefined;
+  /** Members of a family (`int-alice,int-bob`) to provision like fixed environments. */
+  readonly familyEnvironments?: string | undefined;
+  readonly logRetentionDays?: string | undefined;
+  readonly githubOidcProviderArn?: string | undefined;
+}
+
+/** A bad setting: names the context key and says how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly key: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(`Context "${key}" ${problem}. ${fix}`);
+  }
+}
+
+// CloudWatch Logs accepts only these retention periods.
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827];
+// Names that end up in a Lambda function name, an IAM role name and an OIDC subject.
+const ENVIRONMENT_NAME = /^[A-Za-z0-9_-]{1,40}$/;
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+function fill(template: string, environment: string, tier: string): string {
+  return template.replaceAll('{environment}', environment).replaceAll('{tier}', tier);
+}
+
+/** `int-{name}` matches `int-alice`: the placeholder stands for one ref-name word. */
+function familyPattern(family: string): RegExp {
+  const parts = family.split(/\{[^}]+\}/).map((p) => p.replace(/[.*+?^$()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[A-Za-z0-9_]+')}$`);
+}
+
+function booleanOption(key: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new ConfigError(key, `is "${value}"`, `Pass -c ${key}=true or -c ${key}=false.`);
+}
+
+function environmentConfig(
+  model: EnvironmentsFile,
+  tier: string,
+  name: string,
+  approval: boolean,
+): EnvironmentConfig {
+  if (!ENVIRONMENT_NAME.test(name)) {
+    throw new ConfigError(
+      'environments',
+      `has an environment named "${name}"`,
+      'Use letters, digits, "-" and "_" (at most 40) so it fits function and role names.',
+    );
+  }
+  const artifactKey = fill(model.names['artifact-key'], name, tier);
+  const slash = artifactKey.lastIndexOf('/');
+  if (slash <= 0) {
+    throw new ConfigError(
+      'names.artifact-key',
+      `gives "${artifactKey}" for ${name}, with no folder of its own`,
+      'Put the package under a per-environment folder, such as "{environment}/katana-lambda.zip", so each role can be limited to its folder.',
+    );
+  }
+  return {
+    name,
+    approval,
+    artifactKey,
+    artifactPrefix: artifactKey.slice(0, slash + 1),
+    functionName: fill(model.names['function-name'], name, tier),
+  };
+}
+
+export function tierConfig(model: EnvironmentsFile, options: TierOptions): TierConfig {
+  const tiers = Object.keys(model.tiers);
+  const tier = options.tier;
+  if (tier === undefined || !(tier in model.tiers)) {
+    throw new ConfigError(
+      'tier',
+      tier === undefined ? 'is not set' : `is "${tier}", which environments.yml does not define`,
+      `Pass -c tier=${tiers.join('|')}.`,
+    );
+  }
+  const tierBucket = model.tiers[tier];
+  // Checked above; the lookup is for the type checker (noUncheckedIndexedAccess).
+  if (tierBucket === undefined)
+    throw new ConfigError('tier', 'has no bucket', 'Set tiers.<tier>.bucket.');
+
+  const account = options.account || undefined;
+  if (account !== undefined && !/^\d{12}$/.test(account)) {
+    throw new ConfigError('account', `is "${account}"`, 'Pass the 12-digit AWS account id.');
+  }
+  const region = options.region || model.project.region;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new ConfigError('region', `is "${region}"`, 'Pass a region such as us-east-1.');
+  }
+  const availabilityZones = options.availabilityZones
+    ? list(options.availabilityZones)
+    : [`${region}a`, `${region}b`];
+  if (availabilityZones.length < 2 || !availabilityZones.every((az) => az.startsWith(region))) {
+    throw new ConfigError(
+      'availabilityZones',
+      `is "${availabilityZones.join(',')}"`,
+      `Pass two or more zones of ${region}, such as ${region}a,${region}b.`,
+    );
+  }
+
+  const [owner, repo, ...rest] = model.project.github.split('/');
+  if (!owner || !repo || rest.length > 0) {
+    throw new ConfigError(
+      'project.github',
+      `is "${model.project.github}"`,
+      'Set it in environments.yml to the fork as owner/repo.',
+    );
+  }
+
+  const fixed = concreteEnvironments(model)
+    .filter((env) => env.tier === tier)
+    .map((env) => environmentConfig(model, tier, env.name, env.approval));
+  const families = environmentFamilies(model).filter((family) => family.tier === tier);
+  const members = list(options.familyEnvironments).map((name) => {
+    const family = families.find((f) => familyPattern(f.name).test(name));
+    if (family === undefined) {
+      throw new ConfigError(
+        'familyEnvironments',
+        `names "${name}", which matches no environment family of tier ${tier}`,
+        `Name members of ${families.map((f) => f.name).join(', ') || '(none)'}, such as int-alice.`,
+      );
+    }
+    return environmentConfig(model, tier, name, family.approval);
+  });
+  const environments = [...fixed, ...members];
+  const names = environments.map((e) => e.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate !== undefined) {
+    throw new ConfigError(
+      'familyEnvironments',
+      `repeats "${duplicate}"`,
+      'Name each environment once.',
+    );
+  }
+
+  const retention = Number(options.logRetentionDays ?? 30);
+  if (!RETENTION_DAYS.includes(retention)) {
+    throw new ConfigError(
+      'logRetentionDays',
+      `is "${options.logRetentionDays}"`,
+      `Pass one of ${RETENTION_DAYS.join(', ')}.`,
+    );
+  }
+
+  // Upper serves the project's domain; every other tier a subdomain named after it.
+  const zoneName =
+    options.hostedZoneName ||
+    (tier === 'upper' ? model.project.domain : `${tier}.${model.project.domain}`);
+  const hostedZoneId = options.hostedZoneId || undefined;
+  if (hostedZoneId !== undefined && !/^Z[A-Z0-9]{4,32}$/.test(hostedZoneId)) {
+    throw new ConfigError(
+      'hostedZoneId',
+      `is "${hostedZoneId}"`,
+      'Pass the id of a Route 53 public hosted zone, such as Z0123456789ABCDEFGHIJ.',
+    );
+  }
+
+  return {
+    project: model.project.name,
+    tier,
+    account,
+    region,
+    availabilityZones,
+    github: { owner, repo },
+    bucketName: tierBucket.bucket,
+    imageRepositories: [...model.names['image-repositories']],
+    environments,
+    dns: { zoneName, hostedZoneId },
+    servers: {
+      instanceType: options.instanceType || 't3.small',
+      separateDatabases: booleanOption('separateDatabases', options.separateDatabases),
+    },
+    logRetentionDays: retention,
+    githubOidcProviderArn: options.githubOidcProviderArn || undefined,
+  };
+}

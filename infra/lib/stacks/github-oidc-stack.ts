@@ -1,0 +1,168 @@
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
+import { outputIds } from '../outputs';
+
+const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
+
+export interface GithubOidcStackProps extends StackProps {
+  readonly github: { readonly owner: string; readonly repo: string };
+  readonly environments: readonly EnvironmentConfig[];
+  // By name, not by reference: the policies read as the names in environments.yml, and the
+  // stacks that own these resources are not locked by CloudFormation exports.
+  readonly bucketName: string;
+  readonly repositoryNames: readonly string[];
+  /** Import the account's provider instead of creating it (one per account is allowed). */
+  readonly existingProviderArn?: string | undefined;
+}
+
+/** The OIDC subject GitHub presents for a job that declares `environment: <env>`. */
+export function githubSubject(owner: string, repo: string, environment: string): string {
+  return `repo:${owner}/${repo}:environment:${environment}`;
+}
+
+/**
+ * GitHub's OIDC provider and one role per environment. A job can assume an environment's role
+ * only when it runs in that GitHub environment (so prod's role is behind prod's reviewers), and
+ * the role can touch only that environment's package folder, function and the tier's image
+ * repositories. No access keys exist anywhere.
+ */
+export class GithubOidcStack extends Stack {
+  readonly provider: iam.IOidcProvider;
+  /** By environment name. */
+  readonly roles: ReadonlyMap<string, iam.Role>;
+  /** Each role's inline policy, by environment name. */
+  readonly policies: ReadonlyMap<string, iam.Policy>;
+
+  constructor(scope: Construct, id: string, props: GithubOidcStackProps) {
+    super(scope, id, props);
+    this.provider = props.existingProviderArn
+      ? iam.OidcProviderNative.fromOidcProviderArn(
+          this,
+          'GithubProvider',
+          props.existingProviderArn,
+        )
+      : new iam.OidcProviderNative(this, 'GithubProvider', {
+          url: `https://${GITHUB_ISSUER}`,
+          clientIds: ['sts.amazonaws.com'],
+        });
+
+    const roles = new Map<string, iam.Role>();
+    const policies = new Map<string, iam.Policy>();
+    for (const env of props.environments) {
+      const role = new iam.Role(this, `DeployRole-${env.name}`, {
+        roleName: `${props.github.repo}-deploy-${env.name}`.slice(0, 64),
+        description: `Assumed by GitHub Actions jobs of environment ${env.name} in ${props.github.owner}/${props.github.repo}`,
+        assumedBy: new iam.WebIdentityPrincipal(this.provider.oidcProviderArn, {
+          // Exact match on purpose: no wildcard subject can reach another environment's role.
+          StringEquals: {
+            [`${GITHUB_ISSUER}:aud`]: 'sts.amazonaws.com',
+            [`${GITHUB_ISSUER}:sub`]: githubSubject(
+              props.github.owner,
+              props.github.repo,
+              env.name,
+            ),
+          },
+        }),
+      });
+      const policy = new iam.Policy(this, `DeployPolicy-${env.name}`, {
+        statements: deployStatements(this, env, props.bucketName, props.repositoryNames),
+      });
+      role.attachInlinePolicy(policy);
+      roles.set(env.name, role);
+      policies.set(env.name, policy);
+      new CfnOutput(this, outputIds.role(env.name), {
+        value: role.roleArn,
+        description: `AWS_ROLE_ARN of GitHub environment ${env.name}`,
+      });
+    }
+    this.roles = roles;
+    this.policies = policies;
+
+    new CfnOutput(this, outputIds.bucket, {
+      value: props.bucketName,
+      description: 'ARTIFACT_BUCKET',
+    });
+    new CfnOutput(this, outputIds.region, { value: this.region, description: 'AWS_REGION' });
+    new CfnOutput(this, outputIds.registry, {
+      value: `${this.account}.dkr.ecr.${this.region}.${this.urlSuffix}`,
+      description: 'ECR_REGISTRY',
+    });
+  }
+}
+
+/** What one environment's jobs do: upload and read its package, deploy its function, push images. */
+function deployStatements(
+  stack: Stack,
+  env: EnvironmentConfig,
+  bucketName: string,
+  repositoryNames: readonly string[],
+): iam.PolicyStatement[] {
+  const bucketArn = `arn:${stack.partition}:s3:::${bucketName}`;
+  const functionArn = stack.formatArn({
+    service: 'lambda',
+    resource: 'function',
+    resourceName: env.functionName,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'PackagesOfThisEnvironment',
+      actions: ['s3:PutObject', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'],
+      resources: [`${bucketArn}/${env.artifactPrefix}*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ListOnlyThisEnvironmentsFolder',
+      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+      resources: [bucketArn],
+      conditions: { StringLike: { 's3:prefix': [env.artifactPrefix, `${env.artifactPrefix}*`] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'CheckBucketVersioning',
+      actions: ['s3:GetBucketVersioning'],
+      resources: [bucketArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DeployThisEnvironmentsFunction',
+      actions: [
+        'lambda:GetFunction',
+        'lambda:GetFunctionConfiguration',
+        'lambda:UpdateFunctionCode',
+        'lambda:PublishVersion',
+        'lambda:GetAlias',
+        'lambda:CreateAlias',
+        'lambda:UpdateAlias',
+      ],
+      // The function and its versions and aliases (`<arn>:<qualifier>`).
+      resources: [functionArn, `${functionArn}:*`],
+    }),
+  ];
+  if (repositoryNames.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'PushImages',
+        actions: [
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:BatchGetImage',
+          'ecr:DescribeImages',
+          'ecr:GetDownloadUrlForLayer',
+          'ecr:InitiateLayerUpload',
+          'ecr:UploadLayerPart',
+          'ecr:CompleteLayerUpload',
+          'ecr:PutImage',
+        ],
+        resources: repositoryNames.map((name) =>
+          stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: name }),
+        ),
+      }),
+      new iam.PolicyStatement({
+        sid: 'RegistryLogin',
+        // GetAuthorizationToken has no resource-level permissions: "*" is the only form AWS accepts.
+        actions: ['ecr:GetAuthorizationToken'],
+        resources: ['*'],
+      }),
+    );
+  }
+  return statements;
+}
