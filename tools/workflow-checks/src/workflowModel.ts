@@ -1,0 +1,88 @@
+/**
+ * The parts of a workflow (or composite action) file the checks reason about, read with `yaml`:
+ * triggers, jobs with their needs, conditions and environments, and the steps' `uses`/`with`.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+export interface StepModel {
+  /** Where the step is, for messages: `<job>.steps[<i>]` or `runs.steps[<i>]`. */
+  where: string;
+  uses?: string;
+  with: Record<string, unknown>;
+}
+
+export interface EnvironmentModel {
+  /** The name as written (it may hold `${{ }}` expressions). */
+  name: string;
+  url?: string;
+  /** false when the job declares `deployment: false` (no deployment record, same protection). */
+  deployment: boolean;
+}
+
+export interface JobModel {
+  id: string;
+  needs: string[];
+  if?: string;
+  environment?: EnvironmentModel;
+  steps: StepModel[];
+}
+
+export interface WorkflowModel {
+  on: unknown;
+  jobs: JobModel[];
+}
+
+type Yaml = Record<string, unknown>;
+
+const asRecord = (v: unknown): Yaml => (v && typeof v === 'object' ? (v as Yaml) : {});
+
+function steps(list: unknown, prefix: string): StepModel[] {
+  return (Array.isArray(list) ? list : []).map((raw, i) => {
+    const step = asRecord(raw);
+    return {
+      where: `${prefix}.steps[${i}]`,
+      ...(typeof step.uses === 'string' ? { uses: step.uses } : {}),
+      with: asRecord(step.with),
+    };
+  });
+}
+
+function environment(raw: unknown): EnvironmentModel | undefined {
+  if (typeof raw === 'string') return { name: raw, deployment: true };
+  if (raw && typeof raw === 'object') {
+    const env = raw as Yaml;
+    return {
+      name: String(env.name),
+      ...(typeof env.url === 'string' ? { url: env.url } : {}),
+      deployment: env.deployment !== false,
+    };
+  }
+  return undefined;
+}
+
+export function workflowFromText(text: string): WorkflowModel {
+  const doc = asRecord(parse(text));
+  const jobs = Object.entries(asRecord(doc.jobs)).map(([id, raw]): JobModel => {
+    const job = asRecord(raw);
+    const needs = job.needs === undefined ? [] : [job.needs].flat().map(String);
+    const env = environment(job.environment);
+    return {
+      id,
+      needs,
+      ...(job.if === undefined ? {} : { if: String(job.if) }),
+      ...(env ? { environment: env } : {}),
+      steps: steps(job.steps, id),
+    };
+  });
+  return { on: doc.on, jobs };
+}
+
+export function readWorkflow(file: string): WorkflowModel {
+  return workflowFromText(readFileSync(file, 'utf8'));
+}
+
+/** The steps of a composite action (runs.steps), or none for a node/docker action. */
+export function compositeSteps(text: string): StepModel[] {
+  return steps(asRecord(asRecord(parse(text)).runs).steps, 'runs');
+}
