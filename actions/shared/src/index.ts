@@ -31,3 +31,4 @@ export {
   type ApiEnvironment,
 } from './githubEnvironment';
 export { sha256Base64ToHex, sha256HexToBase64, sha256File } from './checksum';
+export * from './environments';

@@ -1,0 +1,22 @@
+/** environments.yml: which ref deploys where. The one model every reader of the file shares. */
+export { ConfigError, RefError, issueText, type ConfigIssue } from './errors';
+export { parseEnvironments, loadEnvironments } from './load';
+export {
+  resolveRef,
+  parseRef,
+  concreteEnvironments,
+  environmentFamilies,
+  environmentByName,
+} from './resolve';
+export { renderRoutingTable } from './render';
+export { isGitRefName, ENVIRONMENT_NAME } from './names';
+export {
+  TIERS,
+  type Tier,
+  type RefKind,
+  type EnvironmentsConfig,
+  type EnvironmentRule,
+  type EnvironmentInfo,
+  type EnvironmentFamily,
+  type Resolution,
+} from './model';

@@ -1,0 +1,239 @@
+/**
+ * Reads environments.yml into an EnvironmentsConfig, or throws a ConfigError listing every
+ * problem with its line and fix. Checks, in order: YAML syntax, the schema (types, unknown keys),
+ * then the meaning: tiers exist, names make valid Lambda functions and S3 keys, patterns are
+ * anchored and compile, families fill their placeholders, and no two rules claim one ref.
+ */
+import { readFileSync } from 'node:fs';
+import { ActionError } from '../errors';
+import { ConfigError, type ConfigIssue } from './errors';
+import { ENVIRONMENT_NAME, environmentNames, isGitShortName, placeholdersOf } from './names';
+import { compilePattern, namedGroups } from './patterns';
+import {
+  TIERS,
+  type EnvironmentRule,
+  type EnvironmentsConfig,
+  type NameRule,
+  type PatternRule,
+  type Tier,
+} from './model';
+import { documentSchema, schemaProblems, type Document } from './schema';
+import { parseSource, type PathSegment, type Source } from './source';
+import { overlapIssues } from './overlaps';
+
+export function loadEnvironments(path: string): EnvironmentsConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // fs errors carry their code in the message (ENOENT: no such file or directory, ...).
+    const cause =
+      error instanceof Error || (typeof error === 'object' && error && 'message' in error)
+        ? String((error as { message: unknown }).message)
+        : error;
+    throw new ActionError(
+      `read ${path}`,
+      cause,
+      'Check the path (relative to the workspace) and that the repository is checked out',
+    );
+  }
+  return parseEnvironments(text, path);
+}
+
+export function parseEnvironments(text: string, fileName: string): EnvironmentsConfig {
+  const source = parseSource(text, fileName);
+  const parsed = documentSchema.safeParse(source.data ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(
+      fileName,
+      schemaProblems(parsed.error).map((p) => source.issueAt(p.path, p.problem, p.fix, p.key)),
+    );
+  }
+  const issues: ConfigIssue[] = [];
+  const config = build(parsed.data, source, issues);
+  issues.push(...overlapIssues(config, source));
+  if (issues.length > 0) throw new ConfigError(fileName, issues);
+  return config;
+}
+
+const TEMPLATE_PLACEHOLDERS = ['environment', 'tier'];
+const PLACEHOLDER = /^[A-Za-z][A-Za-z0-9_]*$/;
+const FAMILY_KEY = /^[A-Za-z0-9_-]*(\{[A-Za-z][A-Za-z0-9_]*\}[A-Za-z0-9_-]*)+$/;
+
+function build(doc: Document, source: Source, issues: ConfigIssue[]): EnvironmentsConfig {
+  const positionOf = (path: PathSegment[], key = false) => {
+    const { line, column } = source.issueAt(path, '', '', key);
+    return { line, column };
+  };
+  const lineOf = (path: PathSegment[], key = false) => positionOf(path, key).line;
+  const problem = (path: PathSegment[], text: string, fix: string, key = false) =>
+    issues.push(source.issueAt(path, text, fix, key));
+
+  const templates = {
+    artifactKey: doc.names['artifact-key'],
+    functionName: doc.names['function-name'],
+  };
+  const before = issues.length;
+  for (const field of ['artifact-key', 'function-name'] as const) {
+    const template = doc.names[field];
+    const used = placeholdersOf(template);
+    const unknown = used.filter((p) => !TEMPLATE_PLACEHOLDERS.includes(p));
+    if (unknown.length > 0) {
+      problem(
+        ['names', field],
+        `unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')} in ${JSON.stringify(template)}`,
+        'Use only {environment} and {tier}',
+      );
+    } else if (!used.includes('environment')) {
+      problem(
+        ['names', field],
+        `${JSON.stringify(template)} does not use {environment}, so every environment would share one ${field === 'artifact-key' ? 'package' : 'function'}`,
+        'Put {environment} in the template',
+      );
+    }
+  }
+
+  const templatesValid = issues.length === before;
+
+  const environments: EnvironmentRule[] = [];
+  for (const [key, env] of Object.entries(doc.environments)) {
+    const at = (...rest: PathSegment[]) => ['environments', key, ...rest];
+    const family = key.includes('{') || key.includes('}');
+    let placeholders: string[] = [];
+    if (family) {
+      placeholders = placeholdersOf(key);
+      if (!FAMILY_KEY.test(key) || !placeholders.every((p) => PLACEHOLDER.test(p))) {
+        problem(
+          at(),
+          `environment family ${JSON.stringify(key)} is not a valid template`,
+          "Use letters, digits, - and _ around {placeholders}, e.g. 'int-{name}'",
+          true,
+        );
+      }
+    } else if (!ENVIRONMENT_NAME.test(key)) {
+      problem(
+        at(),
+        `environment name ${JSON.stringify(key)} has characters other than letters, digits, - and _`,
+        'Rename it: environment names become GitHub environments, S3 keys and Lambda function names',
+        true,
+      );
+    }
+    if (!(TIERS as readonly string[]).includes(env.tier)) {
+      problem(
+        at('tier'),
+        `unknown tier ${JSON.stringify(env.tier)}`,
+        `Use one of the tiers defined under tiers: ${TIERS.join(', ')}`,
+      );
+    }
+
+    const names = (kind: 'branches' | 'tags'): NameRule[] =>
+      env[kind].map((name, i) => {
+        if (!isGitShortName(name)) {
+          problem(
+            at(kind, i),
+            `${JSON.stringify(name)} is not a valid git ${kind === 'branches' ? 'branch' : 'tag'} name`,
+            'Use a name git accepts (no spaces, .., ~ ^ : ? * [ \\ or control characters)',
+          );
+        }
+        if (family) {
+          problem(
+            at(kind, i),
+            `family ${JSON.stringify(key)} lists an exact name, which cannot fill ${placeholders.map((p) => `{${p}}`).join(', ')}`,
+            `Use ${kind === 'branches' ? 'branch' : 'tag'}-patterns with named groups (?<${placeholders[0] ?? 'name'}>...), or move the name to its own environment`,
+          );
+        }
+        return { name, ...positionOf(at(kind, i)) };
+      });
+    const patterns = (kind: 'branch-patterns' | 'tag-patterns'): PatternRule[] =>
+      env[kind].flatMap((pattern, i) => {
+        const compiled = compilePattern(pattern);
+        if (!compiled.ok) {
+          problem(at(kind, i), compiled.problem, compiled.fix);
+          return [];
+        }
+        const groups = namedGroups(compiled.regex);
+        const missing = placeholders.filter((p) => !groups.includes(p));
+        if (missing.length > 0) {
+          problem(
+            at(kind, i),
+            `pattern ${JSON.stringify(pattern)} has no named group for ${missing.map((p) => `{${p}}`).join(', ')} of ${JSON.stringify(key)}`,
+            `Capture it with a named group, e.g. '^int-(?<${missing[0]}>[A-Za-z0-9_]+)$'`,
+          );
+        }
+        return [{ source: pattern, regex: compiled.regex, ...positionOf(at(kind, i)) }];
+      });
+
+    const rule: EnvironmentRule = {
+      key,
+      placeholders,
+      tier: env.tier as Tier,
+      approval: env.approval,
+      branches: names('branches'),
+      tags: names('tags'),
+      branchPatterns: patterns('branch-patterns'),
+      tagPatterns: patterns('tag-patterns'),
+      ...positionOf(at(), true),
+    };
+    if (
+      rule.branches.length +
+        rule.tags.length +
+        env['branch-patterns'].length +
+        env['tag-patterns'].length ===
+      0
+    ) {
+      problem(
+        at(),
+        `environment ${JSON.stringify(key)} has no branches, tags or patterns, so nothing deploys to it`,
+        'Add the refs that deploy to it, or remove it',
+        true,
+      );
+    }
+    if (!family && ENVIRONMENT_NAME.test(key) && templatesValid) {
+      const rendered = environmentNames(templates, key, rule.tier);
+      if (rendered.problem) problem(at(), rendered.problem, rendered.fix, true);
+    }
+    environments.push(rule);
+  }
+
+  const buildOnlyNames = doc['build-only'].branches.map((name, i) => {
+    if (!isGitShortName(name)) {
+      problem(
+        ['build-only', 'branches', i],
+        `${JSON.stringify(name)} is not a valid git branch name`,
+        'Use a name git accepts',
+      );
+    }
+    return { name, ...positionOf(['build-only', 'branches', i]) };
+  });
+  const buildOnlyPatterns = doc['build-only']['branch-patterns'].flatMap((pattern, i) => {
+    const compiled = compilePattern(pattern);
+    if (!compiled.ok) {
+      problem(['build-only', 'branch-patterns', i], compiled.problem, compiled.fix);
+      return [];
+    }
+    return [
+      {
+        source: pattern,
+        regex: compiled.regex,
+        ...positionOf(['build-only', 'branch-patterns', i]),
+      },
+    ];
+  });
+
+  return {
+    file: source.file,
+    version: 1,
+    project: doc.project,
+    names: {
+      ...templates,
+      imageRepositories: doc.names['image-repositories'],
+    },
+    tiers: doc.tiers,
+    environments,
+    buildOnly: {
+      branches: buildOnlyNames,
+      branchPatterns: buildOnlyPatterns,
+      line: lineOf(['build-only'], true),
+    },
+  };
+}

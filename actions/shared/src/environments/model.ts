@@ -1,0 +1,102 @@
+/** The routing table as typed data, after parsing and validation (see load.ts). */
+
+export const TIERS = ['lower', 'upper'] as const;
+export type Tier = (typeof TIERS)[number];
+export type RefKind = 'branch' | 'tag';
+
+/** An exact branch or tag name, with the line that declares it. */
+export interface NameRule {
+  name: string;
+  line: number;
+  column: number;
+}
+
+/** An anchored pattern, compiled, with the line that declares it. */
+export interface PatternRule {
+  source: string;
+  regex: RegExp;
+  line: number;
+  column: number;
+}
+
+export interface RefRules {
+  branches: readonly NameRule[];
+  tags: readonly NameRule[];
+  branchPatterns: readonly PatternRule[];
+  tagPatterns: readonly PatternRule[];
+}
+
+export interface EnvironmentRule extends RefRules {
+  /** The key in the file: a name (`prod`) or a family template (`int-{name}`). */
+  key: string;
+  /** A family's placeholders (`['name']`), filled from the patterns' named groups; [] otherwise. */
+  placeholders: readonly string[];
+  tier: Tier;
+  approval: boolean;
+  line: number;
+  column: number;
+}
+
+export interface EnvironmentsConfig {
+  file: string;
+  version: 1;
+  project: { name: string; github: string; domain: string; region: string };
+  names: {
+    /** Templates over {environment} and {tier}. */
+    artifactKey: string;
+    functionName: string;
+    imageRepositories: readonly string[];
+  };
+  tiers: Readonly<Record<Tier, { bucket: string }>>;
+  /** In file order. */
+  environments: readonly EnvironmentRule[];
+  /** Branches that build and test but deploy nowhere. */
+  buildOnly: {
+    branches: readonly NameRule[];
+    branchPatterns: readonly PatternRule[];
+    line: number;
+  };
+}
+
+/** Where a ref goes. For no environment: environment null, names '', deploy and approval false. */
+export interface Resolution {
+  environment: string | null;
+  tier: Tier;
+  build: boolean;
+  deploy: boolean;
+  approval: boolean;
+  artifactKey: string;
+  functionName: string;
+  bucket: string;
+  /** The rule that decided, for logs and summaries (`tag pattern ^RELEASE-\d+$ of prod (environments.yml:58)`). */
+  matchedBy: string;
+}
+
+/** An environment with its names filled in (a concrete one, or one member of a family). */
+export interface EnvironmentInfo {
+  name: string;
+  tier: Tier;
+  approval: boolean;
+  bucket: string;
+  artifactKey: string;
+  functionName: string;
+  branches: readonly string[];
+  tags: readonly string[];
+  branchPatterns: readonly string[];
+  tagPatterns: readonly string[];
+  /** The family template it belongs to (`int-{name}`), if any. */
+  family: string | null;
+}
+
+/** A family of environments (`int-{name}`): names are templates over the family's placeholders. */
+export interface EnvironmentFamily {
+  template: string;
+  placeholders: readonly string[];
+  tier: Tier;
+  approval: boolean;
+  bucket: string;
+  artifactKey: string;
+  functionName: string;
+  branchPatterns: readonly string[];
+  tagPatterns: readonly string[];
+}

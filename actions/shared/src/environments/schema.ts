@@ -1,0 +1,136 @@
+/**
+ * The shape of environments.yml (version 1). Every object is strict: an unknown key is a typo
+ * until proven otherwise, and a typo in a routing table silently deploys the wrong thing.
+ * Values are checked here for type and form; cross-references (tiers, overlaps, names) in load.ts.
+ */
+import { z } from 'zod';
+import { regionString } from '../inputs';
+import { isEcrRepository, isS3Bucket } from './names';
+import type { PathSegment } from './source';
+
+const nameList = z.array(z.string().min(1, 'must not be empty')).default([]);
+const patternList = z.array(z.string().min(1, 'must not be empty')).default([]);
+
+const environmentSchema = z.strictObject({
+  tier: z.string(),
+  approval: z.boolean().default(false),
+  branches: nameList,
+  tags: nameList,
+  'branch-patterns': patternList,
+  'tag-patterns': patternList,
+});
+
+export const documentSchema = z.strictObject({
+  version: z.literal(1),
+  project: z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a lowercase name'),
+    github: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'expected owner/repo'),
+    domain: z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'expected a DNS name',
+      ),
+    region: regionString,
+  }),
+  names: z.strictObject({
+    'artifact-key': z.string(),
+    'function-name': z.string(),
+    'image-repositories': z
+      .array(z.string().refine(isEcrRepository, 'not a valid ECR repository name'))
+      .default([]),
+  }),
+  tiers: z.strictObject({
+    lower: z.strictObject({ bucket: z.string().refine(isS3Bucket, 'not a valid S3 bucket name') }),
+    upper: z.strictObject({ bucket: z.string().refine(isS3Bucket, 'not a valid S3 bucket name') }),
+  }),
+  environments: z.record(z.string(), environmentSchema),
+  'build-only': z
+    .strictObject({ branches: nameList, 'branch-patterns': patternList })
+    .default({ branches: [], 'branch-patterns': [] }),
+});
+
+export type Document = z.output<typeof documentSchema>;
+
+/** The keys each object allows, for "unknown key" fixes. */
+const allowedKeys: Record<string, readonly string[]> = {
+  '': Object.keys(documentSchema.shape),
+  project: ['name', 'github', 'domain', 'region'],
+  names: ['artifact-key', 'function-name', 'image-repositories'],
+  tiers: ['lower', 'upper'],
+  'tiers.*': ['bucket'],
+  'environments.*': Object.keys(environmentSchema.shape),
+  'build-only': ['branches', 'branch-patterns'],
+};
+
+const fixes: Record<string, string> = {
+  version: 'Set version: 1 (the only format version there is)',
+  'project.name': 'Use lowercase letters, digits and hyphens, e.g. pipelines',
+  'project.github': 'Use the owner/repo of the fork on GitHub, e.g. example/pipelines',
+  'project.domain': 'Use a lowercase DNS name such as pipelines.example.com',
+  'project.region': 'Use an AWS region such as us-east-1',
+  'names.artifact-key': "Use a template over {environment}, e.g. '{environment}/katana-lambda.zip'",
+  'names.function-name': "Use a template over {environment}, e.g. '{environment}-KatanaLambda'",
+  'names.image-repositories':
+    'List ECR repository names: lowercase letters, digits, . _ - and /, e.g. [pipelines/blog]',
+  tiers: 'Define both tiers, lower and upper, each with a bucket',
+  'tiers.*': 'Give the tier a bucket: { bucket: <name> }',
+  'tiers.*.bucket':
+    'Use an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
+  environments: 'Map environment names to { tier, branches, tags, ... }',
+  'environments.*': 'Give the environment a tier and the refs that deploy to it',
+  'environments.*.tier': 'Use one of the tiers defined under tiers: lower or upper',
+  'environments.*.approval': 'Use true or false (unquoted)',
+  'environments.*.branches':
+    'List branch names as strings, e.g. [integration]; quote names that look like numbers',
+  'environments.*.tags':
+    'List tag names as strings, e.g. [mint]; quote names that look like numbers',
+  'environments.*.branch-patterns':
+    "List anchored regular expressions as quoted strings, e.g. ['^release-\\d+$']",
+  'environments.*.tag-patterns':
+    "List anchored regular expressions as quoted strings, e.g. ['^RELEASE-\\d+$']",
+  'build-only': 'Use { branches: [...], branch-patterns: [...] }',
+  'build-only.branches': 'List branch names as strings',
+  'build-only.branch-patterns':
+    "List anchored regular expressions as quoted strings, e.g. ['^snyk-fix-.*$']",
+};
+
+/** The path with map keys under environments/tiers replaced by *, and list indexes dropped. */
+function generic(path: readonly PathSegment[]): string {
+  return path
+    .filter((s) => typeof s === 'string')
+    .map((s, i, all) => (i === 1 && (all[0] === 'environments' || all[0] === 'tiers') ? '*' : s))
+    .join('.');
+}
+
+export interface SchemaProblem {
+  path: PathSegment[];
+  problem: string;
+  fix: string;
+  /** Point at the key (unknown keys) rather than the value. */
+  key: boolean;
+}
+
+/** zod's issues as problems with fixes, one per unknown key. */
+export function schemaProblems(error: z.ZodError): SchemaProblem[] {
+  return error.issues.flatMap((issue): SchemaProblem[] => {
+    const path = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = allowedKeys[generic(path)] ?? [];
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        problem: `unknown key ${JSON.stringify(key)}`,
+        fix: `Remove it or fix its spelling; allowed here: ${allowed.join(', ')}`,
+        key: true,
+      }));
+    }
+    return [
+      {
+        path,
+        problem: issue.message,
+        fix: fixes[generic(path)] ?? 'See the comments in environments.yml for the format',
+        key: false,
+      },
+    ];
+  });
+}
