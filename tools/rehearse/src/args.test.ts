@@ -1,0 +1,33 @@
+import { parseCli, UsageError } from './args';
+
+describe('parseCli', () => {
+  it('rehearses a push to integration by default', () => {
+    expect(parseCli([])).toMatchObject({
+      ref: 'refs/heads/integration',
+      approve: false,
+      keep: false,
+      worktree: false,
+    });
+  });
+
+  it('takes a tag ref, --approve and --keep', () => {
+    expect(parseCli(['--ref', 'refs/heads/master', '--approve', '--keep'])).toMatchObject({
+      ref: 'refs/heads/master',
+      approve: true,
+      keep: true,
+    });
+  });
+
+  it.each([
+    ['--ref', 'master'],
+    ['--ref', 'refs/pull/1/merge'],
+    ['--nope'],
+    ['--workflow', '../x.yml'],
+  ])('refuses %s %s with the fix', (...argv) => {
+    expect(() => parseCli(argv)).toThrow(UsageError);
+  });
+
+  it('names the flag and the fix for a short ref', () => {
+    expect(() => parseCli(['--ref', 'master'])).toThrow(/--ref "master".*refs\/heads\/<branch>/);
+  });
+});

@@ -1,0 +1,77 @@
+/** The rehearsal's command line, parsed and checked. Pure. */
+import { parseArgs } from 'node:util';
+
+export interface CliOptions {
+  ref: string;
+  approve: boolean;
+  keep: boolean;
+  worktree: boolean;
+  verbose: boolean;
+  workflow: string;
+  help: boolean;
+}
+
+export const usage = `Usage: bash scripts/rehearse.sh [options]
+
+Rehearses the pipeline on this machine: starts a local AWS (moto and an OCI registry), provisions
+it from environments.yml, runs .github/workflows/pipeline.yml for a push of --ref with nektos/act,
+and verifies the deploy in the local AWS.
+
+Options:
+  --ref <ref>        the pushed ref, refs/heads/<branch> or refs/tags/<tag>
+                     (default refs/heads/integration)
+  --approve          for an approval environment (prod): approve, so the deploy after the hold runs
+  --keep             keep the local AWS running at the end and print how to use it; Ctrl-C stops it
+  --worktree         rehearse the working tree as it is (uncommitted changes too), not HEAD
+  --workflow <path>  the workflow file (default .github/workflows/pipeline.yml)
+  --verbose          print every line the steps print
+  -h, --help         this text
+
+Exit status: 0 deployed and verified (or the ref deploys nowhere and the checks passed);
+3 stopped at the hold, waiting for approval (everything before it verified, the environment
+unchanged); 1 failed; 2 bad command line; 130 interrupted.`;
+
+export class UsageError extends Error {}
+
+export function parseCli(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        ref: { type: 'string', default: 'refs/heads/integration' },
+        approve: { type: 'boolean', default: false },
+        keep: { type: 'boolean', default: false },
+        worktree: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        workflow: { type: 'string', default: '.github/workflows/pipeline.yml' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}. See --help.`);
+  }
+  const v = parsed.values;
+  const ref = v.ref ?? 'refs/heads/integration';
+  if (!/^refs\/(heads|tags)\/[^\s]+$/.test(ref)) {
+    throw new UsageError(
+      `--ref "${ref}" is not a full branch or tag ref. Use refs/heads/<branch> or refs/tags/<tag>, e.g. --ref refs/tags/staging.`,
+    );
+  }
+  if (v.workflow?.startsWith('/') || v.workflow?.includes('..')) {
+    throw new UsageError(
+      `--workflow must be a path inside the repository, like .github/workflows/pipeline.yml.`,
+    );
+  }
+  return {
+    ref,
+    approve: v.approve ?? false,
+    keep: v.keep ?? false,
+    worktree: v.worktree ?? false,
+    verbose: v.verbose ?? false,
+    workflow: v.workflow ?? '.github/workflows/pipeline.yml',
+    help: v.help ?? false,
+  };
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { loadEnvironments, resolveRef } from './environments';
+import { provisioningPlan } from './plan';
+
+const model = loadEnvironments(path.resolve(__dirname, '../../../environments.yml'));
+
+describe('provisioningPlan (from environments.yml)', () => {
+  const plan = provisioningPlan(model, resolveRef(model, 'refs/heads/integration'));
+
+  it('creates one versioned artifact bucket per tier, named by the tier', () => {
+    expect(plan.buckets).toEqual([
+      { tier: 'lower', name: 'pipelines-artifacts-lower' },
+      { tier: 'upper', name: 'pipelines-artifacts-upper' },
+    ]);
+  });
+
+  it('creates <env>-KatanaLambda for every environment with a fixed name, prod included', () => {
+    expect(plan.functions.map((f) => f.name)).toEqual([
+      'mint-KatanaLambda',
+      'amy-KatanaLambda',
+      'pat-KatanaLambda',
+      'qa-KatanaLambda',
+      'staging-KatanaLambda',
+      'prod-KatanaLambda',
+    ]);
+    expect(plan.functions.find((f) => f.environment === 'prod')).toMatchObject({
+      tier: 'upper',
+      approval: true,
+    });
+  });
+
+  it('adds the one family environment a ref names (int-<name>)', () => {
+    const intPlan = provisioningPlan(model, resolveRef(model, 'refs/tags/int-alice'));
+    expect(intPlan.functions.at(-1)).toMatchObject({
+      name: 'int-alice-KatanaLambda',
+      tier: 'lower',
+    });
+  });
+
+  it('creates the image repositories and a role per tier and function tier', () => {
+    expect(plan.repositories).toEqual(['pipelines/blog']);
+    expect(plan.deployRoles).toEqual({
+      lower: 'pipelines-deploy-lower',
+      upper: 'pipelines-deploy-upper',
+    });
+    expect(plan.roles).toEqual(
+      expect.arrayContaining(['pipelines-katana-lambda-lower', 'pipelines-deploy-upper']),
+    );
+  });
+});
+
+describe('resolveRef (the rehearsal reads the routing from environments.yml)', () => {
+  it.each([
+    ['refs/heads/integration', 'mint', 'lower', false],
+    ['refs/tags/staging', 'staging', 'upper', false],
+    ['refs/heads/master', 'prod', 'upper', true],
+    ['refs/tags/RELEASE-12', 'prod', 'upper', true],
+    ['refs/tags/int-bob', 'int-bob', 'lower', false],
+  ])('%s deploys to %s (%s, approval %s)', (ref, environment, tier, approval) => {
+    expect(resolveRef(model, ref)).toMatchObject({
+      environment,
+      tier,
+      approval,
+      functionName: `${environment}-KatanaLambda`,
+      artifactKey: `${environment}/katana-lambda.zip`,
+    });
+  });
+
+  it.each(['refs/heads/Feature-x-1', 'refs/heads/random', 'refs/tags/RELEASE-x'])(
+    '%s deploys nowhere',
+    (ref) => {
+      expect(resolveRef(model, ref).environment).toBeUndefined();
+    },
+  );
+});

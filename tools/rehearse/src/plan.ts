@@ -1,0 +1,64 @@
+/**
+ * What the rehearsal provisions in the local AWS: what infra/ would create for the environments
+ * involved, named from environments.yml. Pure, so the naming rules are tested with tables.
+ */
+import {
+  concreteEnvironments,
+  fillName,
+  type EnvironmentsModel,
+  type Resolution,
+} from './environments';
+
+/** moto's fixed account id. */
+export const LOCAL_ACCOUNT = '123456789012';
+
+export interface FunctionPlan {
+  readonly environment: string;
+  readonly tier: string;
+  readonly approval: boolean;
+  readonly name: string;
+  readonly role: string;
+}
+
+export interface ProvisioningPlan {
+  readonly region: string;
+  /** One versioned artifact bucket per tier. */
+  readonly buckets: readonly { readonly tier: string; readonly name: string }[];
+  readonly functions: readonly FunctionPlan[];
+  readonly repositories: readonly string[];
+  /** IAM roles: the functions' execution roles and the deploy role per tier (the OIDC roles). */
+  readonly roles: readonly string[];
+  readonly deployRoles: Readonly<Record<string, string>>;
+}
+
+export const roleArn = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
+
+export function provisioningPlan(model: EnvironmentsModel, target: Resolution): ProvisioningPlan {
+  const project = model.project.name;
+  const environments = concreteEnvironments(model).map((env) => ({
+    name: env.name,
+    tier: env.tier,
+    approval: env.approval,
+  }));
+  // A family member (int-<name>) exists only once a ref names it: provision the one this ref uses.
+  if (target.environment && !environments.some((env) => env.name === target.environment)) {
+    environments.push({ name: target.environment, tier: target.tier, approval: target.approval });
+  }
+  const functions = environments.map((env) => ({
+    environment: env.name,
+    tier: env.tier,
+    approval: env.approval,
+    name: fillName(model.names.functionName, { environment: env.name, tier: env.tier }),
+    role: `${project}-katana-lambda-${env.tier}`,
+  }));
+  const tiers = Object.keys(model.tiers);
+  const deployRoles = Object.fromEntries(tiers.map((tier) => [tier, `${project}-deploy-${tier}`]));
+  return {
+    region: model.project.region,
+    buckets: tiers.map((tier) => ({ tier, name: model.tiers[tier]?.bucket ?? '' })),
+    functions,
+    repositories: [...model.names.imageRepositories],
+    roles: [...new Set([...functions.map((f) => f.role), ...Object.values(deployRoles)])],
+    deployRoles,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Applies a provisioning plan to the local AWS (moto): versioned buckets, IAM roles, functions
+ * with the placeholder package, ECR repositories. Everything is created fresh: moto runs only for
+ * this rehearsal, so tearing down is stopping it.
+ */
+import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { roleArn, type ProvisioningPlan } from './plan';
+import { placeholderPackage } from './zip';
+
+export interface LocalAwsClients {
+  s3: S3Client;
+  lambda: LambdaClient;
+  ecr: ECRClient;
+  iam: IAMClient;
+}
+
+export function localClients(endpoint: string, region: string): LocalAwsClients {
+  const config = {
+    region,
+    endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'testing' },
+  };
+  return {
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    lambda: new LambdaClient(config),
+    ecr: new ECRClient(config),
+    iam: new IAMClient(config),
+  };
+}
+
+const lambdaTrust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
+});
+
+export async function provision(clients: LocalAwsClients, plan: ProvisioningPlan): Promise<void> {
+  for (const bucket of plan.buckets) {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket.name }));
+    await clients.s3.send(
+      new PutBucketVersioningCommand({
+        Bucket: bucket.name,
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    );
+  }
+  for (const role of plan.roles) {
+    await clients.iam.send(
+      new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: lambdaTrust }),
+    );
+  }
+  const zip = placeholderPackage();
+  for (const fn of plan.functions) {
+    await clients.lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: fn.name,
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: roleArn(fn.role),
+        Code: { ZipFile: zip },
+        Tags: { environment: fn.environment, tier: fn.tier },
+      }),
+    );
+  }
+  for (const repositoryName of plan.repositories) {
+    await clients.ecr.send(new CreateRepositoryCommand({ repositoryName }));
+  }
+}

@@ -1,0 +1,438 @@
+/**
+ * The rehearsal: start the local AWS, provision it from environments.yml, run the pipeline
+ * workflow for a ref with act in host mode, follow its jobs, and verify the deploy against the
+ * local AWS. Everything it starts is stopped by `teardown()` (also on Ctrl-C, see cli.ts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  freePort,
+  repoRoot,
+  startFakeGitHub,
+  defaultGitHubState,
+  startMoto,
+  startRegistry,
+  toolPath,
+  type FakeGitHub,
+  type Moto,
+  type Registry,
+} from '@pipelines/testkit';
+import { actArguments, actEnvironment, pushEventPayload } from './act';
+import { ActLog, progressLine, type ActEvent } from './actLog';
+import {
+  concreteEnvironments,
+  loadEnvironments,
+  resolveRef,
+  type Resolution,
+} from './environments';
+import { provisioningPlan, roleArn, type ProvisioningPlan } from './plan';
+import { localClients, provision, type LocalAwsClients } from './provision';
+import { holdMessage, summaryTable, type SummaryRow } from './summary';
+import { judge, observe, type Claims, type Verdict } from './verify';
+import {
+  heldJobs,
+  localUses,
+  remoteUses,
+  workflowForAct,
+  workflowJobs,
+  type RemoteUse,
+} from './workflow';
+import { checkoutCommit, createRunFolder, gitHead, writeJson, type RunFolder } from './workspace';
+import { createHash } from 'node:crypto';
+import { placeholderPackage } from './zip';
+
+export const EXIT = { deployed: 0, failed: 1, usage: 2, held: 3, interrupted: 130 } as const;
+
+export interface RehearsalOptions {
+  ref: string;
+  approve: boolean;
+  /** Rehearse the working tree as it is (uncommitted changes too) instead of the HEAD commit. */
+  worktree: boolean;
+  /** The workflow file, relative to the repository. */
+  workflow: string;
+  /** The repository to rehearse (default: this one). */
+  repo?: string;
+  /** Print every line the steps print, not only one line per job. */
+  verbose: boolean;
+  log: (line: string) => void;
+}
+
+export interface Rehearsal {
+  exitCode: number;
+  verdict?: Verdict;
+  rows: SummaryRow[];
+  resolution: Resolution;
+  plan: ProvisioningPlan;
+  moto: Moto;
+  registry: Registry;
+  clients: LocalAwsClients;
+  actLog: ActLog;
+  /** Stops every process the rehearsal started and removes its files. Idempotent. */
+  teardown(): Promise<void>;
+}
+
+/** Third-party actions act cannot fetch offline: each needs a folder in stand-ins/. */
+const standInsRoot = path.resolve(__dirname, '..', 'stand-ins');
+/** act copies the local checkout itself for these (it skips actions/checkout). */
+const handledByAct = new Set(['actions/checkout']);
+
+/** Remote actions the workflow uses, directly or through its local composite actions. */
+export function actionsToStandIn(repo: string, workflowText: string): RemoteUse[] {
+  const found = new Map<string, RemoteUse>();
+  const seen = new Set<string>();
+  const scan = (text: string) => {
+    for (const use of remoteUses(text)) found.set(`${use.repository}@${use.ref}`, use);
+    for (const local of localUses(text)) {
+      if (seen.has(local)) continue;
+      seen.add(local);
+      for (const file of ['action.yml', 'action.yaml']) {
+        const full = path.join(repo, local, file);
+        if (existsSync(full)) scan(readFileSync(full, 'utf8'));
+      }
+    }
+  };
+  scan(workflowText);
+  return [...found.values()].filter((use) => !handledByAct.has(use.repository));
+}
+
+interface Started {
+  folder?: RunFolder;
+  moto?: Moto;
+  registry?: Registry;
+  github?: FakeGitHub;
+  act?: ChildProcess;
+}
+
+export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
+  const started: Started = {};
+  let tornDown: Promise<void> | undefined;
+  const teardown = () =>
+    (tornDown ??= (async () => {
+      if (started.act?.pid && started.act.exitCode === null && started.act.signalCode === null) {
+        const act = started.act;
+        const gone = new Promise((r) => act.once('exit', r));
+        killGroup(act, 'SIGTERM');
+        const timer = setTimeout(() => killGroup(act, 'SIGKILL'), 3000);
+        await gone;
+        clearTimeout(timer);
+      }
+      await Promise.all([started.moto?.stop(), started.registry?.stop(), started.github?.stop()]);
+      started.folder?.remove();
+    })());
+  activeTeardowns.add(teardown);
+  try {
+    return await run(options, started, teardown);
+  } catch (error) {
+    await teardown();
+    throw error;
+  } finally {
+    activeTeardowns.delete(teardown);
+  }
+}
+
+/** Teardowns of rehearsals in progress, for the CLI's signal handler. */
+export const activeTeardowns = new Set<() => Promise<void>>();
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function run(
+  options: RehearsalOptions,
+  started: Started,
+  teardown: () => Promise<void>,
+): Promise<Rehearsal> {
+  const log = options.log;
+  const source = options.repo ?? repoRoot;
+  const began = Date.now();
+  const model = loadEnvironments(path.join(source, 'environments.yml'));
+  const resolution = resolveRef(model, options.ref);
+  const head = gitHead(source);
+
+  const folder = createRunFolder(path.join(source, '.rehearsal'), {
+    node: toolPath('node24'),
+    pnpm: toolPath('pnpm'),
+  });
+  started.folder = folder;
+  const directory = options.worktree
+    ? source
+    : checkoutCommit(source, head.sha, path.join(folder.root, 'repo'), model.project.github);
+
+  log(
+    `Rehearsing a push of ${options.ref} (${head.sha.slice(0, 12)} ${head.message})` +
+      (resolution.environment
+        ? ` -> ${resolution.environment} (${resolution.tier}${resolution.approval ? ', approval' : ''})`
+        : ' -> no deploy'),
+  );
+
+  // The local AWS and a GitHub API stand-in (the prod guard asks it for the reviewers).
+  const [moto, registry] = await Promise.all([startMoto(), startRegistry()]);
+  started.moto = moto;
+  started.registry = registry;
+  const approvalEnvironments = concreteEnvironments(model)
+    .filter((env) => env.approval)
+    .map((env) => env.name);
+  const [owner = '', repoName = ''] = model.project.github.split('/');
+  const github = await startFakeGitHub(
+    defaultGitHubState({
+      owner,
+      repo: repoName,
+      environments: Object.fromEntries(
+        approvalEnvironments.map((name) => [
+          name,
+          // As the GitHub bootstrap configures it: a required reviewer, no self-review.
+          {
+            reviewers: [{ type: 'User' as const, id: 101 }],
+            preventSelfReview: true,
+            customPolicies: true,
+            policies: [],
+            variables: {},
+          },
+        ]),
+      ),
+    }),
+  );
+  started.github = github;
+  const plan = provisioningPlan(model, resolution);
+  const clients = localClients(moto.endpoint, plan.region);
+  await provision(clients, plan);
+  log(
+    `Local AWS at ${moto.endpoint} (registry ${registry.host}): ${plan.buckets.length} buckets, ` +
+      `${plan.functions.length} functions, ${plan.repositories.length} ECR repositories`,
+  );
+
+  // The workflow, up to the hold unless approved.
+  const workflowPath = path.join(directory, options.workflow);
+  const workflowText = readFileSync(workflowPath, 'utf8');
+  const jobs = workflowJobs(workflowText);
+  const held = resolution.approval && !options.approve ? heldJobs(jobs, approvalEnvironments) : [];
+  const derived = path.join(folder.root, 'workflow', path.basename(options.workflow));
+  mkdirSync(path.dirname(derived), { recursive: true });
+  writeFileSync(derived, workflowForAct(workflowText, held));
+  if (held.length) log(`Held for approval (not run): ${held.join(', ')}`);
+
+  const uses = actionsToStandIn(directory, workflowText);
+  const missing = uses.filter((use) => !existsSync(path.join(standInsRoot, use.repository)));
+  if (missing.length) {
+    throw new Error(
+      `No local stand-in for ${missing.map((m) => m.uses).join(', ')}: act cannot fetch actions offline. Add one under tools/rehearse/stand-ins/<owner>/<repo>/action.yml.`,
+    );
+  }
+
+  const eventPath = writeJson(
+    path.join(folder.root, 'event.json'),
+    pushEventPayload({
+      ref: options.ref,
+      sha: head.sha,
+      repository: model.project.github,
+      defaultBranch: 'master',
+      message: head.message,
+    }),
+  );
+  const tier = resolution.tier;
+  const args = actArguments({
+    directory,
+    workflow: derived,
+    eventPath,
+    localRepositories: uses.map((use) => ({
+      use,
+      folder: path.join(standInsRoot, use.repository),
+    })),
+    vars: {
+      AWS_REGION: plan.region,
+      AWS_ROLE_ARN: roleArn(plan.deployRoles[tier] ?? ''),
+      ECR_REGISTRY: registry.host,
+    },
+    secrets: { GITHUB_TOKEN: github.state.token },
+    env: {
+      GITHUB_REPOSITORY: model.project.github,
+      GITHUB_REPOSITORY_OWNER: owner,
+      // Every GitHub API call of the workflow goes to the local stand-in.
+      GITHUB_API_URL: github.url,
+      REHEARSAL_BIN: folder.bin,
+      REHEARSAL_AWS_ENDPOINT_URL: moto.endpoint,
+      REHEARSAL_ARTIFACTS: folder.artifacts,
+      REHEARSAL_STAND_INS: standInsRoot,
+    },
+    artifactPath: folder.actArtifacts,
+    artifactPort: await freePort(),
+    cachePath: folder.actCache,
+    cachePort: await freePort(),
+    actionCachePath: folder.actionCache,
+  });
+
+  const actLog = new ActLog();
+  const exitCode = await runAct(args, folder, started, actLog, options);
+  const now = Date.now();
+  for (const job of actLog.markNotRun(
+    jobs.map((j) => j.id).filter((id) => !held.includes(id)),
+    now,
+  )) {
+    log(progressLine({ kind: 'job-ended', job }) ?? '');
+  }
+  const failedJobs = [...actLog.jobs.values()].filter((j) => j.state === 'failure');
+  for (const job of failedJobs) {
+    log(`\n${job.id} failed${job.failedSteps.length ? ` at: ${job.failedSteps.join(', ')}` : ''}`);
+    for (const line of actLog.tail(job.id).slice(-15)) log(`  | ${line}`);
+  }
+  if (actLog.plain.length && exitCode !== 0) {
+    for (const line of actLog.plain.slice(-10)) log(`  act: ${line}`);
+  }
+
+  const result = await conclude({
+    options,
+    resolution,
+    plan,
+    clients,
+    registry,
+    actLog,
+    held,
+    actExit: exitCode,
+    failed: failedJobs.length > 0,
+    seconds: (Date.now() - began) / 1000,
+    commit: head.sha,
+  });
+  return { ...result, resolution, plan, moto, registry, clients, actLog, teardown };
+}
+
+function runAct(
+  args: string[],
+  folder: RunFolder,
+  started: Started,
+  actLog: ActLog,
+  options: RehearsalOptions,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const act = spawn(toolPath('act'), args, {
+      env: actEnvironment(process.env, [folder.bin, path.dirname(toolPath('node24'))]),
+      // Its own process group, so that stopping it stops every step it started.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    started.act = act;
+    const feed = (line: string) => {
+      const events: ActEvent[] = actLog.feed(line, Date.now());
+      for (const event of events) {
+        const text = progressLine(event);
+        if (text) options.log(text);
+      }
+      if (options.verbose) {
+        try {
+          const entry = JSON.parse(line) as { raw_output?: boolean; msg?: string; jobID?: string };
+          if (entry.raw_output && entry.msg)
+            options.log(`    [${entry.jobID}] ${entry.msg.trimEnd()}`);
+        } catch {
+          options.log(`    ${line}`);
+        }
+      }
+    };
+    createInterface({ input: act.stdout! }).on('line', feed);
+    createInterface({ input: act.stderr! }).on('line', feed);
+    act.once('error', reject);
+    act.once('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+interface Conclusion {
+  exitCode: number;
+  verdict?: Verdict;
+  rows: SummaryRow[];
+}
+
+async function conclude(input: {
+  options: RehearsalOptions;
+  resolution: Resolution;
+  plan: ProvisioningPlan;
+  clients: LocalAwsClients;
+  registry: Registry;
+  actLog: ActLog;
+  held: string[];
+  actExit: number;
+  failed: boolean;
+  seconds: number;
+  commit: string;
+}): Promise<Conclusion> {
+  const { options, resolution, actLog, log } = { ...input, log: input.options.log };
+  if (!resolution.environment || !resolution.functionName || !resolution.bucket) {
+    const ok = input.actExit === 0 && !input.failed;
+    log(
+      ok
+        ? `\n${options.ref} deploys nowhere (environments.yml): the checks ran and passed.`
+        : `\nThe workflow failed (act exit ${input.actExit}).`,
+    );
+    return { exitCode: ok ? EXIT.deployed : EXIT.failed, rows: [] };
+  }
+  // What the pipeline says it produced; verify() checks each value against the local AWS.
+  const last = (name: string) => actLog.outputsNamed(name).at(-1)?.value;
+  const claims: Claims = {
+    environment: resolution.environment,
+    functionName: resolution.functionName,
+    bucket: last('bucket') ?? resolution.bucket,
+    key: last('key') ?? resolution.artifactKey ?? '',
+    versionId: last('version-id'),
+    repository: input.plan.repositories[0] ?? '',
+    digest: last('digest'),
+  };
+  const reported = last('environment');
+  const seen = await observe(input.clients, input.registry.endpoint, claims);
+  const holding = input.held.length > 0;
+  const placeholder = createHash('sha256').update(placeholderPackage()).digest('hex');
+  const verdict = judge(claims, seen, holding ? { expectUnchanged: placeholder } : {});
+  if (reported !== undefined && reported !== resolution.environment) {
+    verdict.problems.push(
+      `the resolve job routed ${options.ref} to ${reported}, environments.yml says ${resolution.environment}`,
+    );
+    verdict.deployed = false;
+  }
+  if (input.failed || input.actExit !== 0) {
+    verdict.problems.unshift(`the workflow failed (act exit ${input.actExit})`);
+    verdict.deployed = false;
+  }
+  const ok = verdict.problems.length === 0;
+  const row: SummaryRow = {
+    environment: resolution.environment,
+    function: resolution.functionName,
+    codeSha256: seen.functionSha256,
+    s3Version: claims.versionId,
+    imageDigest: claims.digest,
+    seconds: input.seconds,
+    result: ok ? (holding ? 'waiting for approval' : 'deployed') : 'failed',
+  };
+  if (ok && holding) {
+    log(
+      '\n' +
+        holdMessage(
+          {
+            environment: resolution.environment,
+            commit: input.commit,
+            ref: options.ref,
+            sha256: seen.objectSha256,
+            bucket: claims.bucket,
+            key: claims.key,
+            versionId: claims.versionId,
+            digest: claims.digest,
+            imageUri: last('image-uri'),
+          },
+          `bash scripts/rehearse.sh --ref ${options.ref} --approve`,
+        ),
+    );
+  }
+  log('\n' + summaryTable([row]));
+  if (ok && !holding) {
+    log(
+      `\nVerified in the local AWS: ${claims.functionName} runs s3://${claims.bucket}/${claims.key} version ${claims.versionId} (sha256 ${seen.functionSha256}); the registry serves ${claims.repository}@${claims.digest}.`,
+    );
+  }
+  for (const problem of verdict.problems) log(`✗ ${problem}`);
+  return {
+    exitCode: ok ? (holding ? EXIT.held : EXIT.deployed) : EXIT.failed,
+    verdict,
+    rows: [row],
+  };
+}

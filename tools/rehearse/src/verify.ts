@@ -1,0 +1,140 @@
+/**
+ * Whether the deploy really happened, asked of the local AWS and the registry, never of the logs:
+ * the function's CodeSha256 is the sha256 of the S3 object version the pipeline uploaded (hashed
+ * here from its bytes), that version exists, and the registry serves the image digest.
+ * `observe` does the I/O; `judge` is the pure decision.
+ */
+import { createHash } from 'node:crypto';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { sha256Base64ToHex } from '@pipelines/shared';
+import type { LocalAwsClients } from './provision';
+
+/** What the pipeline said it produced (from its step outputs); each value is checked below. */
+export interface Claims {
+  environment: string;
+  functionName: string;
+  bucket: string;
+  key: string;
+  versionId?: string;
+  repository: string;
+  digest?: string;
+}
+
+/** What the local AWS and the registry say. */
+export interface Observation {
+  functionSha256?: string;
+  /** sha256 of the bytes of the claimed S3 object version; undefined when it does not exist. */
+  objectSha256?: string;
+  objectError?: string;
+  /** The registry answered the manifest by digest, and its bytes hash to that digest. */
+  registryServesDigest: boolean;
+  /** ECR (moto) lists an image with the digest in the repository. */
+  ecrHasDigest: boolean;
+}
+
+export interface Verdict {
+  deployed: boolean;
+  problems: string[];
+}
+
+/**
+ * deployed: the function runs the uploaded package and the image is in the registry.
+ * `expectUnchanged` (the hold): the function must still run `placeholderSha256`.
+ */
+export function judge(
+  claims: Claims,
+  seen: Observation,
+  options: { expectUnchanged?: string } = {},
+): Verdict {
+  const problems: string[] = [];
+  if (!claims.versionId) problems.push('the pipeline reported no S3 VersionId');
+  else if (!seen.objectSha256)
+    problems.push(
+      `S3 has no version ${claims.versionId} of s3://${claims.bucket}/${claims.key}${seen.objectError ? ` (${seen.objectError})` : ''}`,
+    );
+  if (!claims.digest) problems.push('the pipeline reported no image digest');
+  else {
+    if (!seen.registryServesDigest)
+      problems.push(`the registry does not serve ${claims.repository}@${claims.digest}`);
+    if (!seen.ecrHasDigest)
+      problems.push(`ECR lists no image ${claims.digest} in ${claims.repository}`);
+  }
+  if (!seen.functionSha256) problems.push(`function ${claims.functionName} does not exist`);
+  if (options.expectUnchanged !== undefined) {
+    if (seen.functionSha256 !== options.expectUnchanged)
+      problems.push(
+        `${claims.functionName} changed before approval: CodeSha256 ${seen.functionSha256 ?? 'none'}`,
+      );
+    return { deployed: false, problems };
+  }
+  if (seen.functionSha256 && seen.objectSha256 && seen.functionSha256 !== seen.objectSha256)
+    problems.push(
+      `${claims.functionName} runs ${seen.functionSha256}, not the uploaded package ${seen.objectSha256}`,
+    );
+  return { deployed: problems.length === 0, problems };
+}
+
+export async function observe(
+  clients: LocalAwsClients,
+  registryEndpoint: string,
+  claims: Claims,
+): Promise<Observation> {
+  const seen: Observation = { registryServesDigest: false, ecrHasDigest: false };
+  try {
+    const fn = await clients.lambda.send(
+      new GetFunctionCommand({ FunctionName: claims.functionName }),
+    );
+    const code = fn.Configuration?.CodeSha256;
+    seen.functionSha256 = code ? (sha256Base64ToHex(code) ?? code) : undefined;
+  } catch {
+    // absent: judged below
+  }
+  if (claims.versionId) {
+    try {
+      const object = await clients.s3.send(
+        new GetObjectCommand({
+          Bucket: claims.bucket,
+          Key: claims.key,
+          VersionId: claims.versionId,
+        }),
+      );
+      const bytes = await object.Body?.transformToByteArray();
+      if (bytes) seen.objectSha256 = createHash('sha256').update(bytes).digest('hex');
+    } catch (error) {
+      seen.objectError = error instanceof Error ? error.name : String(error);
+    }
+  }
+  if (claims.digest) {
+    const response = await fetch(
+      `${registryEndpoint}/v2/${claims.repository}/manifests/${claims.digest}`,
+      {
+        headers: {
+          accept: [
+            'application/vnd.oci.image.manifest.v1+json',
+            'application/vnd.oci.image.index.v1+json',
+            'application/vnd.docker.distribution.manifest.v2+json',
+          ].join(', '),
+        },
+      },
+    ).catch(() => undefined);
+    if (response?.ok) {
+      const body = Buffer.from(await response.arrayBuffer());
+      seen.registryServesDigest =
+        `sha256:${createHash('sha256').update(body).digest('hex')}` === claims.digest;
+    }
+    try {
+      const images = await clients.ecr.send(
+        new DescribeImagesCommand({
+          repositoryName: claims.repository,
+          imageIds: [{ imageDigest: claims.digest }],
+        }),
+      );
+      seen.ecrHasDigest = (images.imageDetails ?? []).some((i) => i.imageDigest === claims.digest);
+    } catch {
+      seen.ecrHasDigest = false;
+    }
+  }
+  return seen;
+}
