@@ -20,3 +20,4 @@ export {
   type FaultPlan,
   type FaultProxy,
 } from './faultProxy';
+export { verifyUnits, parseUnit, type VerifyResult, type VerifyOptions } from './systemd';
