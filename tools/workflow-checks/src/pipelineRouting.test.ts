@@ -4,13 +4,18 @@
  * its push filters, its job conditions (GitHub's expression engine), its needs, and resolve's
  * outputs from the real resolve logic over the real environments.yml.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveOutputsFor } from './resolveOutputs';
 import { route, type Route } from './routing';
 import { repoRoot } from './paths';
-import { readWorkflow } from './workflowModel';
+import { workflowFromText, type WorkflowModel } from './workflowModel';
 
-const workflow = readWorkflow(path.join(repoRoot, '.github', 'workflows', 'pipeline.yml'));
+const pipelineText = readFileSync(
+  path.join(repoRoot, '.github', 'workflows', 'pipeline.yml'),
+  'utf8',
+);
+const workflow = workflowFromText(pipelineText);
 
 const CHECKS = [
   'resolve',
@@ -31,14 +36,14 @@ beforeAll(() => {
 });
 
 /** Routes a push; a ref the resolve logic refuses makes the resolve job fail, as the action would. */
-function push(ref: string): Route {
+function push(ref: string, wf: WorkflowModel = workflow): Route {
   let outputs: Record<string, string> | undefined;
   try {
     outputs = resolveOutputs(ref);
   } catch {
     outputs = undefined;
   }
-  return route(workflow, {
+  return route(wf, {
     ref,
     outputsOf: (job) => (job === 'resolve' ? (outputs ?? {}) : {}),
     failing: outputs ? [] : ['resolve'],
@@ -202,5 +207,17 @@ describe('pipeline routing: prod', () => {
           .map((e) => e.job),
       ).toEqual(['deploy-with-approval']);
     }
+  });
+});
+
+describe('pipeline routing: the proof can fail', () => {
+  test('a deploy job that forgot the approval condition would send master to prod without the hold', () => {
+    const guard = " && needs.resolve.outputs.approval != 'true'";
+    expect(pipelineText).toContain(guard);
+    const broken = workflowFromText(pipelineText.replace(guard, ''));
+    expect(deployments(push('refs/heads/master', broken)).map((d) => d.job)).toEqual([
+      'deploy',
+      'deploy-with-approval',
+    ]);
   });
 });

@@ -36,7 +36,7 @@ jobs:
 
 const outputs =
   (deploy: boolean, environment = '') =>
-  (job: string) =>
+  (job: string): Record<string, string> =>
     job === 'resolve' ? { deploy: String(deploy), environment } : {};
 
 describe('routing a push through a workflow', () => {
