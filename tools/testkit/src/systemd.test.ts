@@ -45,3 +45,8 @@ test('parseUnit keeps sections and repeated keys', () => {
   expect(parsed.get('Unit')?.get('After')).toEqual(['a', 'b']);
   expect(parsed.get('Service')?.get('ExecStart')).toEqual(['/bin/x -y=1']);
 });
+
+test('parseUnit joins continued lines', () => {
+  const parsed = parseUnit('[Service]\nExecStart=/bin/x \\\n  --flag \\\n  arg\n');
+  expect(parsed.get('Service')?.get('ExecStart')).toEqual(['/bin/x    --flag    arg']);
+});

@@ -94,7 +94,8 @@ export async function verifyUnits(
 export function parseUnit(text: string): Map<string, Map<string, string[]>> {
   const sections = new Map<string, Map<string, string[]>>();
   let current: Map<string, string[]> | undefined;
-  for (const raw of text.split('\n')) {
+  // A line ending in a backslash continues on the next one (as systemd reads it).
+  for (const raw of text.replace(/\\\n/g, ' ').split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const header = /^\[(.+)\]$/.exec(line);
