@@ -6,17 +6,17 @@ export interface KeepFacts {
   registry: { endpoint: string; host: string };
   plan: ProvisioningPlan;
   resolution: {
-    environment?: string;
-    bucket?: string;
-    artifactKey?: string;
-    functionName?: string;
+    environment: string | null;
+    bucket: string;
+    artifactKey: string;
+    functionName: string;
   };
 }
 
 export function keepHelp(facts: KeepFacts): string {
-  const bucket = facts.resolution.bucket ?? facts.plan.buckets[0]?.name ?? '<bucket>';
-  const key = facts.resolution.artifactKey ?? '<key>';
-  const fn = facts.resolution.functionName ?? facts.plan.functions[0]?.name ?? '<function>';
+  const bucket = facts.resolution.bucket || (facts.plan.buckets[0]?.name ?? '<bucket>');
+  const key = facts.resolution.artifactKey || '<key>';
+  const fn = facts.resolution.functionName || (facts.plan.functions[0]?.name ?? '<function>');
   const repo = facts.plan.repositories[0] ?? '<repository>';
   const env = [
     `AWS_ENDPOINT_URL=${facts.moto.endpoint}`,

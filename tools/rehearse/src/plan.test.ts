@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadEnvironments, resolveRef } from './environments';
+import { loadEnvironments, resolveRef } from '@pipelines/shared';
 import { provisioningPlan } from './plan';
 
 const model = loadEnvironments(path.resolve(__dirname, '../../../environments.yml'));
@@ -47,29 +47,4 @@ describe('provisioningPlan (from environments.yml)', () => {
       expect.arrayContaining(['pipelines-katana-lambda-lower', 'pipelines-deploy-upper']),
     );
   });
-});
-
-describe('resolveRef (the rehearsal reads the routing from environments.yml)', () => {
-  it.each([
-    ['refs/heads/integration', 'mint', 'lower', false],
-    ['refs/tags/staging', 'staging', 'upper', false],
-    ['refs/heads/master', 'prod', 'upper', true],
-    ['refs/tags/RELEASE-12', 'prod', 'upper', true],
-    ['refs/tags/int-bob', 'int-bob', 'lower', false],
-  ])('%s deploys to %s (%s, approval %s)', (ref, environment, tier, approval) => {
-    expect(resolveRef(model, ref)).toMatchObject({
-      environment,
-      tier,
-      approval,
-      functionName: `${environment}-KatanaLambda`,
-      artifactKey: `${environment}/katana-lambda.zip`,
-    });
-  });
-
-  it.each(['refs/heads/Feature-x-1', 'refs/heads/random', 'refs/tags/RELEASE-x'])(
-    '%s deploys nowhere',
-    (ref) => {
-      expect(resolveRef(model, ref).environment).toBeUndefined();
-    },
-  );
 });

@@ -4,10 +4,10 @@
  */
 import {
   concreteEnvironments,
-  fillName,
-  type EnvironmentsModel,
+  environmentByName,
+  type EnvironmentsConfig,
   type Resolution,
-} from './environments';
+} from '@pipelines/shared';
 
 /** moto's fixed account id. */
 export const LOCAL_ACCOUNT = '123456789012';
@@ -33,29 +33,24 @@ export interface ProvisioningPlan {
 
 export const roleArn = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
 
-export function provisioningPlan(model: EnvironmentsModel, target: Resolution): ProvisioningPlan {
+export function provisioningPlan(model: EnvironmentsConfig, target: Resolution): ProvisioningPlan {
   const project = model.project.name;
-  const environments = concreteEnvironments(model).map((env) => ({
-    name: env.name,
-    tier: env.tier,
-    approval: env.approval,
-  }));
+  const environments = concreteEnvironments(model);
   // A family member (int-<name>) exists only once a ref names it: provision the one this ref uses.
-  if (target.environment && !environments.some((env) => env.name === target.environment)) {
-    environments.push({ name: target.environment, tier: target.tier, approval: target.approval });
-  }
+  const member = target.environment ? environmentByName(model, target.environment) : undefined;
+  if (member && !environments.some((env) => env.name === member.name)) environments.push(member);
   const functions = environments.map((env) => ({
     environment: env.name,
     tier: env.tier,
     approval: env.approval,
-    name: fillName(model.names.functionName, { environment: env.name, tier: env.tier }),
+    name: env.functionName,
     role: `${project}-katana-lambda-${env.tier}`,
   }));
-  const tiers = Object.keys(model.tiers);
+  const tiers = Object.keys(model.tiers) as (keyof typeof model.tiers)[];
   const deployRoles = Object.fromEntries(tiers.map((tier) => [tier, `${project}-deploy-${tier}`]));
   return {
     region: model.project.region,
-    buckets: tiers.map((tier) => ({ tier, name: model.tiers[tier]?.bucket ?? '' })),
+    buckets: tiers.map((tier) => ({ tier, name: model.tiers[tier].bucket })),
     functions,
     repositories: [...model.names.imageRepositories],
     roles: [...new Set([...functions.map((f) => f.role), ...Object.values(deployRoles)])],

@@ -26,7 +26,7 @@ import {
   loadEnvironments,
   resolveRef,
   type Resolution,
-} from './environments';
+} from '@pipelines/shared';
 import { provisioningPlan, roleArn, type ProvisioningPlan } from './plan';
 import { localClients, provision, type LocalAwsClients } from './provision';
 import { holdMessage, summaryTable, type SummaryRow } from './summary';
@@ -359,7 +359,7 @@ async function conclude(input: {
   commit: string;
 }): Promise<Conclusion> {
   const { options, resolution, actLog, log } = { ...input, log: input.options.log };
-  if (!resolution.environment || !resolution.functionName || !resolution.bucket) {
+  if (!resolution.environment || !resolution.deploy) {
     const ok = input.actExit === 0 && !input.failed;
     log(
       ok
@@ -374,7 +374,7 @@ async function conclude(input: {
     environment: resolution.environment,
     functionName: resolution.functionName,
     bucket: last('bucket') ?? resolution.bucket,
-    key: last('key') ?? resolution.artifactKey ?? '',
+    key: last('key') ?? resolution.artifactKey,
     versionId: last('version-id'),
     repository: input.plan.repositories[0] ?? '',
     digest: last('digest'),
