@@ -70,6 +70,16 @@ describe('bootstrap against the GitHub REST API (request and response shapes)', 
       ],
       variables: variablesFor('prod'),
     });
+    expect(github.state.environments['prod-candidate']).toMatchObject({
+      reviewers: [],
+      customPolicies: true,
+      variables: variablesFor('prod-candidate'),
+    });
+    expect(github.state.environments['prod-candidate']?.policies.map((p) => p.name)).toEqual([
+      'master',
+      'production',
+      'RELEASE-*',
+    ]);
     expect(github.state.environments.mint).toMatchObject({
       reviewers: [],
       customPolicies: false,

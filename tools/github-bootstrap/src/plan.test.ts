@@ -58,7 +58,7 @@ describe('regexToGlob', () => {
 });
 
 describe('desiredEnvironments', () => {
-  const [mint, prod] = desiredEnvironments(rules, [alice, ops], vars);
+  const [mint, prod, candidate] = desiredEnvironments(rules, [alice, ops], vars);
 
   it('gives the approval environment its reviewers, prevent self-review and only its own refs', () => {
     expect(prod).toEqual({
@@ -71,6 +71,16 @@ describe('desiredEnvironments', () => {
         { name: 'RELEASE-*', type: 'tag' },
       ],
       variables: vars('prod'),
+    });
+  });
+
+  it("adds prod-candidate, where the upload runs before the hold: prod's refs, no reviewers, its own role", () => {
+    expect(candidate).toEqual({
+      name: 'prod-candidate',
+      reviewers: [],
+      preventSelfReview: false,
+      policies: prod!.policies,
+      variables: vars('prod-candidate'),
     });
   });
 

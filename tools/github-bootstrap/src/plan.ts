@@ -78,28 +78,60 @@ export function regexToGlob(pattern: string): string {
   return body.replace(/\*+/g, '*');
 }
 
-/** The desired state of every environment with a fixed name. */
+/**
+ * The environment where an approval environment's upload and image push run, before the hold:
+ * a job that entered prod itself would start waiting for review before there was anything to
+ * review. It has prod's ref restrictions but no reviewers, and its role can only upload.
+ */
+export function candidateOf(environment: string): string {
+  return `${environment}-candidate`;
+}
+
+/** The desired state of every environment with a fixed name (and each approval one's candidate). */
 export function desiredEnvironments(
   rules: readonly EnvironmentRule[],
   reviewers: readonly Reviewer[],
   variablesFor: (environment: string) => Variables,
 ): DesiredEnvironment[] {
-  return rules.map((rule) => ({
-    name: rule.name,
-    reviewers: rule.approval ? [...reviewers] : [],
-    preventSelfReview: rule.approval,
+  return rules.flatMap((rule) => {
+    if (!rule.approval) {
+      // Lower environments accept any ref: the workflow routes them.
+      return [
+        {
+          name: rule.name,
+          reviewers: [],
+          preventSelfReview: false,
+          policies: null,
+          variables: variablesFor(rule.name),
+        },
+      ];
+    }
     // Approval environments are locked to their refs: a feature branch can never deploy to prod,
-    // even by editing the workflow. Lower environments accept any ref (the workflow routes them).
-    policies: rule.approval
-      ? [
-          ...rule.branches.map((name) => ({ name, type: 'branch' as const })),
-          ...rule.branchPatterns.map((p) => ({ name: regexToGlob(p), type: 'branch' as const })),
-          ...rule.tags.map((name) => ({ name, type: 'tag' as const })),
-          ...rule.tagPatterns.map((p) => ({ name: regexToGlob(p), type: 'tag' as const })),
-        ]
-      : null,
-    variables: variablesFor(rule.name),
-  }));
+    // even by editing the workflow.
+    const policies = [
+      ...rule.branches.map((name) => ({ name, type: 'branch' as const })),
+      ...rule.branchPatterns.map((p) => ({ name: regexToGlob(p), type: 'branch' as const })),
+      ...rule.tags.map((name) => ({ name, type: 'tag' as const })),
+      ...rule.tagPatterns.map((p) => ({ name: regexToGlob(p), type: 'tag' as const })),
+    ];
+    const candidate = candidateOf(rule.name);
+    return [
+      {
+        name: rule.name,
+        reviewers: [...reviewers],
+        preventSelfReview: true,
+        policies,
+        variables: variablesFor(rule.name),
+      },
+      {
+        name: candidate,
+        reviewers: [],
+        preventSelfReview: false,
+        policies: [...policies],
+        variables: variablesFor(candidate),
+      },
+    ];
+  });
 }
 
 const sameReviewers = (
