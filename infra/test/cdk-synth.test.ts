@@ -1,0 +1,119 @@
+/**
+ * The real CLI, the way a fork runs it: `cdk synth` of the app in cdk.json, offline (no
+ * credentials, no instance metadata, no lookups), for each tier, into a temporary outdir.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const INFRA = resolve(__dirname, '..');
+const CDK = join(INFRA, 'node_modules', 'aws-cdk', 'bin', 'cdk');
+const STACKS = ['Artifacts', 'Dns', 'Functions', 'Github', 'Network', 'Registry'];
+
+interface Synth {
+  status: number | null;
+  output: string;
+  outdir: string;
+}
+
+function cdkSynth(...context: string[]): Synth {
+  const outdir = mkdtempSync(join(tmpdir(), 'infra-cli-out-'));
+  const empty = mkdtempSync(join(tmpdir(), 'infra-no-aws-'));
+  const env: NodeJS.ProcessEnv = {
+    // The app runs under the same Node as this test (cdk.json says `node --import tsx ...`).
+    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+    HOME: empty,
+    // No way to find credentials: no keys, no profile files, no instance metadata.
+    AWS_CONFIG_FILE: join(empty, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(empty, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CDK_DISABLE_VERSION_CHECK: '1',
+  };
+  const args = ['synth', '--no-notices', '--no-version-reporting', '--quiet', '-o', outdir];
+  for (const c of context) args.push('-c', c);
+  const result = spawnSync(process.execPath, [CDK, ...args], {
+    cwd: INFRA,
+    env,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}`, outdir };
+}
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+function resources(outdir: string, stack: string, type: string): Resources {
+  const template = JSON.parse(readFileSync(join(outdir, `${stack}.template.json`), 'utf8')) as {
+    Resources: Resources;
+  };
+  return Object.fromEntries(Object.entries(template.Resources).filter(([, r]) => r.Type === type));
+}
+
+describe('cdk synth (the CLI, offline)', () => {
+  it('synthesizes the lower tier with no cdk-nag finding', () => {
+    const synth = cdkSynth('tier=lower');
+    expect(synth.output).not.toMatch(/AwsSolutions-/);
+    expect(synth.status).toBe(0);
+    const templates = readdirSync(synth.outdir).filter((f) => f.endsWith('.template.json'));
+    expect(templates.sort()).toEqual(STACKS.map((s) => `Pipelines-Lower-${s}.template.json`));
+    const functions = Object.values(
+      resources(synth.outdir, 'Pipelines-Lower-Functions', 'AWS::Lambda::Function'),
+    );
+    expect(functions.map((f) => f.Properties.FunctionName).sort()).toEqual([
+      'amy-KatanaLambda',
+      'mint-KatanaLambda',
+      'pat-KatanaLambda',
+      'qa-KatanaLambda',
+    ]);
+    // The servers' bundles are the real services/ folders, staged as assets.
+    const assets = readdirSync(synth.outdir).filter((f) => f.startsWith('asset.'));
+    expect(assets.length).toBeGreaterThanOrEqual(4);
+  }, 240_000);
+
+  it('synthesizes the upper tier with the databases split onto their own servers', () => {
+    const synth = cdkSynth('tier=upper', 'separateDatabases=true', 'account=123456789012');
+    expect(synth.output).not.toMatch(/AwsSolutions-/);
+    expect(synth.status).toBe(0);
+    const network = 'Pipelines-Upper-Network';
+    expect(Object.keys(resources(synth.outdir, network, 'AWS::EC2::Instance'))).toHaveLength(6);
+    // Each database listens only to its own app: Postgres for Fulcrum, MongoDB for Rocket.Chat.
+    const ingress = Object.entries(
+      resources(synth.outdir, network, 'AWS::EC2::SecurityGroupIngress'),
+    ).map(([, r]) => [
+      JSON.stringify(r.Properties.GroupId),
+      JSON.stringify(r.Properties.SourceSecurityGroupId),
+      r.Properties.FromPort,
+    ]);
+    expect(ingress).toContainEqual([
+      expect.stringContaining('fulcrumdbSecurityGroup'),
+      expect.stringContaining('fulcrumSecurityGroup'),
+      5432,
+    ]);
+    expect(ingress).toContainEqual([
+      expect.stringContaining('rocketchatdbSecurityGroup'),
+      expect.stringContaining('rocketchatSecurityGroup'),
+      27017,
+    ]);
+    expect(ingress.filter(([group]) => group?.includes('dbSecurityGroup'))).toHaveLength(2);
+    const roles = Object.values(
+      resources(synth.outdir, 'Pipelines-Upper-Github', 'AWS::IAM::Role'),
+    );
+    expect(
+      roles
+        .map(
+          (r) =>
+            JSON.stringify(r.Properties.AssumeRolePolicyDocument).match(/environment:(\w+)/)?.[1],
+        )
+        .sort(),
+    ).toEqual(['prod', 'staging']);
+  }, 240_000);
+
+  it('refuses an unknown tier, naming the setting and the fix, and writes no templates', () => {
+    const synth = cdkSynth('tier=middle');
+    expect(synth.status).not.toBe(0);
+    expect(synth.output).toContain(
+      'Context "tier" is "middle", which environments.yml does not define. Pass -c tier=lower|upper.',
+    );
+    expect(readdirSync(synth.outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
+  }, 240_000);
+});
