@@ -4,11 +4,11 @@
  * the ecr-push action reads it).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot, systemTool, toolPath } from '@pipelines/testkit';
+import { systemTool, toolPath } from '@pipelines/testkit';
 
 const run = promisify(execFile);
 const blog = path.resolve(__dirname, '..');
@@ -17,13 +17,10 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'blog-image-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 beforeAll(() => {
-  if (!existsSync(path.join(blog, 'public', 'index.html'))) {
-    execFileSync(toolPath('pnpm'), ['--filter', '@pipelines/blog', 'run', 'build'], {
-      cwd: repoRoot,
-      env: { ...process.env, GATSBY_TELEMETRY_DISABLED: '1', CI: 'true' },
-      stdio: 'pipe',
-    });
-  }
+  execFileSync('bash', [path.join(blog, 'scripts', 'ensure-built.sh')], {
+    env: { ...process.env, PATH: `${path.dirname(toolPath('pnpm'))}:${process.env.PATH}` },
+    stdio: 'pipe',
+  });
 }, 300_000);
 
 const buildImage = (out: string) =>

@@ -3,7 +3,7 @@
  * in front of stand-in upstreams, reached with the Host names a browser would send.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,10 +38,8 @@ let proxy: Proxy;
 
 /** The built blog is what the blog server serves; build it when this checkout has not yet. */
 function ensureBlogBuilt(): void {
-  if (existsSync(path.join(blogPublic, 'index.html'))) return;
-  execFileSync(toolPath('pnpm'), ['--filter', '@pipelines/blog', 'run', 'build'], {
-    cwd: repoRoot,
-    env: { ...process.env, GATSBY_TELEMETRY_DISABLED: '1', CI: 'true' },
+  execFileSync('bash', [path.join(repoRoot, 'services', 'blog', 'scripts', 'ensure-built.sh')], {
+    env: { ...process.env, PATH: `${path.dirname(toolPath('pnpm'))}:${process.env.PATH}` },
     stdio: 'pipe',
   });
 }
