@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnvironments, resolveRef } from '@pipelines/shared';
+import { outputsOf, summaryRows } from './outputs';
+
+const config = parseEnvironments(
+  readFileSync(path.resolve(__dirname, '../../../environments.yml'), 'utf8'),
+  'environments.yml',
+);
+
+describe('outputsOf', () => {
+  it('gives every output as a string, empty names when the ref deploys nowhere', () => {
+    expect(outputsOf(resolveRef(config, 'refs/heads/develop'), config)).toEqual({
+      environment: '',
+      tier: 'lower',
+      build: 'false',
+      deploy: 'false',
+      approval: 'false',
+      'artifact-key': '',
+      'function-name': '',
+      bucket: '',
+      'image-repositories': '["pipelines/blog"]',
+    });
+  });
+
+  it('gives the environment names for a deploying ref', () => {
+    expect(outputsOf(resolveRef(config, 'refs/heads/integration'), config)).toMatchObject({
+      environment: 'mint',
+      'artifact-key': 'mint/katana-lambda.zip',
+      'function-name': 'mint-KatanaLambda',
+      bucket: 'pipelines-artifacts-lower',
+    });
+  });
+});
+
+describe('summaryRows', () => {
+  it('shows none for no environment, and the rule that decided', () => {
+    const rows = new Map(
+      summaryRows('refs/heads/develop', resolveRef(config, 'refs/heads/develop')),
+    );
+    expect(rows.get('environment')).toBe('none');
+    expect(rows.get('decided by')).toBe('no rule');
+  });
+});

@@ -1,0 +1,36 @@
+/** The step's outputs and summary rows for a resolution: pure, so the table test covers them. */
+import type { EnvironmentsConfig, Resolution, Row } from '@pipelines/shared';
+
+export function outputsOf(
+  resolution: Resolution,
+  config: EnvironmentsConfig,
+): Record<string, string> {
+  return {
+    environment: resolution.environment ?? '',
+    tier: resolution.tier,
+    build: String(resolution.build),
+    deploy: String(resolution.deploy),
+    approval: String(resolution.approval),
+    'artifact-key': resolution.artifactKey,
+    'function-name': resolution.functionName,
+    bucket: resolution.bucket,
+    // Always the file's list (a workflow matrix over an empty array fails to expand).
+    'image-repositories': JSON.stringify(config.names.imageRepositories),
+  };
+}
+
+export function summaryRows(ref: string, resolution: Resolution): Row[] {
+  const yesNo = (v: boolean) => (v ? 'yes' : 'no');
+  return [
+    ['ref', ref],
+    ['environment', resolution.environment ?? 'none'],
+    ['tier', resolution.tier],
+    ['build', yesNo(resolution.build)],
+    ['deploy', yesNo(resolution.deploy)],
+    ['approval', yesNo(resolution.approval)],
+    ['artifact key', resolution.artifactKey],
+    ['function name', resolution.functionName],
+    ['bucket', resolution.bucket],
+    ['decided by', resolution.matchedBy],
+  ];
+}
