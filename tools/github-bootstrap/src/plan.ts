@@ -93,7 +93,7 @@ export function desiredEnvironments(
   reviewers: readonly Reviewer[],
   variablesFor: (environment: string) => Variables,
 ): DesiredEnvironment[] {
-  return rules.flatMap((rule) => {
+  return rules.flatMap((rule): DesiredEnvironment[] => {
     if (!rule.approval) {
       // Lower environments accept any ref: the workflow routes them.
       return [
