@@ -53,7 +53,7 @@ function endpointOf(value: string, insecure: boolean, input: string): RegistryEn
 }
 
 /** The ECR token goes to ECR hosts and to the target only, never to a third-party registry. */
-function mayReceiveToken(host: string, target: RegistryEndpoint): boolean {
+export function mayReceiveToken(host: string, target: RegistryEndpoint): boolean {
   return host === target.host || /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host);
 }
 

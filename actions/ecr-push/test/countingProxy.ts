@@ -19,12 +19,15 @@ export interface CountingProxy {
   /** Requests that can change the registry (anything but GET and HEAD). */
   writes(): Seen[];
   reset(): void;
+  /** Fault injection: strip `mount=` so the registry answers a mount with a plain session (202). */
+  declineMounts: boolean;
   stop(): Promise<void>;
 }
 
 export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
   const seen: Seen[] = [];
   const target = new URL(upstream);
+  const state = { declineMounts: false };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     seen.push({
@@ -38,7 +41,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
         host: target.hostname,
         port: target.port,
         method: req.method,
-        path: req.url,
+        path: state.declineMounts ? req.url?.replace('mount=', 'declined=') : req.url,
         headers: { ...req.headers, host: target.host },
       },
       (answer) => {
@@ -59,6 +62,12 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
+    get declineMounts() {
+      return state.declineMounts;
+    },
+    set declineMounts(value: boolean) {
+      state.declineMounts = value;
+    },
     host: `127.0.0.1:${port}`,
     seen,
     writes: () => seen.filter((s) => s.method !== 'GET' && s.method !== 'HEAD'),

@@ -441,6 +441,33 @@ describe('promoting by digest', () => {
     expect(inspectDigest(registry.host, 'upper/web:prod')).toBe(image.manifest.digest);
   }, 60_000);
 
+  it('falls back to reading, checking and uploading a blob when the registry declines the mount', async () => {
+    proxy.declineMounts = true;
+    try {
+      const run = await runAction({
+        action: 'actions/ecr-push',
+        inputs: {
+          'source-image': `${proxy.host}/lower/web@${image.manifest.digest}`,
+          repository: 'upper/declined',
+          tags: 'prod',
+          registry: proxy.host,
+          'create-repository': 'true',
+        },
+        env: moto.awsEnv(),
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.digest).toBe(image.manifest.digest);
+      // Each declined mount opened a session the blob was then uploaded through.
+      expect(uploads()).toMatchObject({ started: 0, mounts: 3, puts: 3 });
+      expect(run.summary).toContain('3 uploaded, 0 mounted, 0 already present');
+      expect(inspectDigest(registry.host, `upper/declined@${image.manifest.digest}`)).toBe(
+        image.manifest.digest,
+      );
+    } finally {
+      proxy.declineMounts = false;
+    }
+  }, 60_000);
+
   it('copies manifest and blobs to another registry, checked, to the same digest', async () => {
     const other = await startRegistry();
     try {
