@@ -94,7 +94,7 @@ describe('cdk synth (the CLI, offline)', () => {
       expect.stringContaining('rocketchatSecurityGroup'),
       27017,
     ]);
-    expect(ingress.filter(([group]) => group?.includes('dbSecurityGroup'))).toHaveLength(2);
+    expect(ingress.filter(([group]) => String(group).includes('dbSecurityGroup'))).toHaveLength(2);
     const roles = Object.values(
       resources(synth.outdir, 'Pipelines-Upper-Github', 'AWS::IAM::Role'),
     );

@@ -138,11 +138,6 @@ describe('tierConfig refuses bad settings, naming the setting and the fix', () =
       { tier: 'lower', familyEnvironments: 'int-a,int-a' },
       /repeats "int-a"/,
     ],
-    [
-      'a fixed environment named again',
-      { tier: 'lower', familyEnvironments: 'int-x,int-x' },
-      /repeats/,
-    ],
   ])('%s', (_name, options, message) => {
     expect(() => configFor(options)).toThrow(ConfigError);
     expect(() => configFor(options)).toThrow(message);
