@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+require('../../../scripts/register-ts.js');
+require('../src/cli.ts');
