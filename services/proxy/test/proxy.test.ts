@@ -206,11 +206,13 @@ test('a known TLS name followed by an unknown Host header is refused too', async
 });
 
 test('a websocket upgrade to chat passes through and echoes', async () => {
-  const socket = new WebSocket(`wss://127.0.0.1:${proxy.httpsPort}/websocket`, {
+  // ws hands TLS options (servername: the SNI) to tls.connect; its own type leaves them out.
+  const options: WebSocket.ClientOptions & tls.ConnectionOptions = {
     headers: { host: `chat.${domain}` },
     servername: `chat.${domain}`,
     ca,
-  });
+  };
+  const socket = new WebSocket(`wss://127.0.0.1:${proxy.httpsPort}/websocket`, options);
   const reply = await new Promise<string>((resolve, reject) => {
     socket.on('open', () => socket.send('ping'));
     socket.on('message', (data) => resolve(data.toString()));
