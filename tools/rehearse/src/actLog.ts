@@ -82,8 +82,9 @@ export class ActLog {
       this.summaries.set(job.id, (this.summaries.get(job.id) ?? '') + entry.content);
     }
     if (entry.stepResult === 'failure' && entry.step) {
-      job.failedSteps.push(entry.step);
-      events.push({ kind: 'step-failed', job, step: entry.step });
+      const step = entry.step.split('\n')[0] ?? entry.step;
+      job.failedSteps.push(step);
+      events.push({ kind: 'step-failed', job, step });
     }
     if (entry.jobResult) {
       job.state = entry.jobResult === 'success' ? 'success' : 'failure';

@@ -8,6 +8,8 @@ export interface CliOptions {
   worktree: boolean;
   verbose: boolean;
   workflow: string;
+  /** The repository to rehearse (default: this one). */
+  repo?: string;
   help: boolean;
 }
 
@@ -24,6 +26,7 @@ Options:
   --keep             keep the local AWS running at the end and print how to use it; Ctrl-C stops it
   --worktree         rehearse the working tree as it is (uncommitted changes too), not HEAD
   --workflow <path>  the workflow file (default .github/workflows/pipeline.yml)
+  --repo <dir>       the git repository to rehearse (default: this one)
   --verbose          print every line the steps print
   -h, --help         this text
 
@@ -45,6 +48,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         worktree: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         workflow: { type: 'string', default: '.github/workflows/pipeline.yml' },
+        repo: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -72,6 +76,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     worktree: v.worktree ?? false,
     verbose: v.verbose ?? false,
     workflow: v.workflow ?? '.github/workflows/pipeline.yml',
+    ...(v.repo ? { repo: v.repo } : {}),
     help: v.help ?? false,
   };
 }
