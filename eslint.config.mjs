@@ -12,6 +12,7 @@ export default tseslint.config(
       'coverage/**',
       'infra/cdk.out/**',
       'services/blog/public/**',
+      'services/katana-lambda/build/**',
       'services/blog/.cache/**',
       'test-artifacts/**',
     ],
