@@ -1,5 +1,7 @@
+// Deep imports (not the package index) keep modules this action does not use, such as the
+// environments.yml model and its YAML parser, out of the bundle and under its size budget.
+import { InputError } from '@pipelines/shared/src/errors';
 import {
-  InputError,
   booleanString,
   input,
   integerString,
@@ -8,7 +10,7 @@ import {
   regionString,
   resolveRegion,
   type Env,
-} from '@pipelines/shared';
+} from '@pipelines/shared/src/inputs';
 import { z } from 'zod';
 import {
   isRepositoryName,

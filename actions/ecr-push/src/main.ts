@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import * as core from '@actions/core';
-import { awsClientConfig, setOutputs, writeSummary } from '@pipelines/shared';
+import { awsClientConfig } from '@pipelines/shared/src/aws';
+import { setOutputs } from '@pipelines/shared/src/run';
+import { writeSummary } from '@pipelines/shared/src/summary';
 import { pushToEcr } from './ecrPush';
 import { getInputs } from './inputs';
 

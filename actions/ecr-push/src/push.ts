@@ -2,7 +2,7 @@
  * Puts an image into a repository: check what the target has (nothing changes), then blobs in
  * parallel, manifests by digest (children first), then tags, then read the digest back.
  */
-import { ActionError } from '@pipelines/shared';
+import { ActionError } from '@pipelines/shared/src/errors';
 import { sha256Digest } from './oci/digest';
 import { rootOf, type BlobRef, type Image } from './oci/image';
 import { ImageError } from './oci/manifest';
