@@ -1,4 +1,4 @@
-import { runAction } from '@pipelines/shared';
+import { runAction } from '@pipelines/shared/src/run';
 import { run } from './main';
 
 void runAction(run);

@@ -6,7 +6,7 @@ import {
   regionString,
   resolveRegion,
   type Env,
-} from '@pipelines/shared';
+} from '@pipelines/shared/src/inputs';
 import { z } from 'zod';
 import { parseTagPairs, type Tag } from './tags';
 

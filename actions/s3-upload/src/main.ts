@@ -1,6 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import * as core from '@actions/core';
-import { awsClientConfig, setOutputs, writeSummary } from '@pipelines/shared';
+import { awsClientConfig } from '@pipelines/shared/src/aws';
+import { setOutputs } from '@pipelines/shared/src/run';
+import { writeSummary } from '@pipelines/shared/src/summary';
 import { getInputs } from './inputs';
 import { uploadPackage } from './upload';
 

@@ -2,7 +2,7 @@
  * The decisions of an upload, as pure functions of what S3 reported: may we write to this bucket,
  * is the newest version already these bytes, and does what the server stored match what we sent.
  */
-import { sha256Base64ToHex } from '@pipelines/shared';
+import { sha256Base64ToHex } from '@pipelines/shared/src/checksum';
 
 /** Metadata key holding the hex sha256 of the whole object (x-amz-meta-sha256). */
 export const SHA256_METADATA = 'sha256';

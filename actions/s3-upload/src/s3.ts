@@ -2,7 +2,7 @@
 import { GetBucketVersioningCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
-import { ActionError, awsErrorName, httpStatusOf } from '@pipelines/shared';
+import { ActionError, awsErrorName, httpStatusOf } from '@pipelines/shared/src/errors';
 import { SHA256_METADATA, type StoredVersion } from './plan';
 
 const PERMISSIONS =

@@ -4,7 +4,9 @@
  * verify what the server stored. Nothing is written before every check has passed.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ActionError, InputError, sha256File, type Env } from '@pipelines/shared';
+import { ActionError, InputError } from '@pipelines/shared/src/errors';
+import { sha256File } from '@pipelines/shared/src/checksum';
+import { type Env } from '@pipelines/shared/src/inputs';
 import { inspectFile } from './file';
 import type { Inputs } from './inputs';
 import { planUpload, storedProblems, versioningProblem } from './plan';

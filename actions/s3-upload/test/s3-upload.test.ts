@@ -23,6 +23,9 @@ import {
   type Moto,
 } from '@pipelines/testkit';
 
+// Each test runs bundles in child processes against a shared 2-core machine: allow for load.
+jest.setTimeout(60_000);
+
 const ACTION = 'actions/s3-upload';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,0 +1,4 @@
+import { runAction } from '@pipelines/shared/src/run';
+import { run } from './main';
+
+void runAction(run);
