@@ -7,7 +7,8 @@
 import { resolve } from 'node:path';
 import { addTierStacks, newApp } from '../lib/app';
 import { tierConfig, type TierOptions } from '../lib/config';
-import { loadEnvironments } from '../lib/environments-source';
+import { errorMessage } from '@pipelines/shared';
+import { loadEnvironments } from '@pipelines/shared/src/environments';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const app = newApp();
@@ -38,6 +39,6 @@ try {
   addTierStacks(app, config, { servicesDir: resolve(repoRoot, 'services') });
   app.synth();
 } catch (error) {
-  console.error(`infra: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`infra: ${errorMessage(error)}`);
   process.exitCode = 1;
 }

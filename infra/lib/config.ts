@@ -4,9 +4,13 @@
  */
 import {
   concreteEnvironments,
+  environmentByName,
   environmentFamilies,
-  type EnvironmentsFile,
-} from './environments-source';
+  TIERS,
+  type EnvironmentInfo,
+  type EnvironmentsConfig,
+  type Tier,
+} from '@pipelines/shared/src/environments';
 
 /** One deployable environment of the tier (mint, staging, prod, int-alice, ...). */
 export interface EnvironmentConfig {
@@ -86,28 +90,14 @@ const list = (value: string | undefined) =>
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
-function fill(template: string, environment: string, tier: string): string {
-  return template.replaceAll('{environment}', environment).replaceAll('{tier}', tier);
-}
-
-/** `int-{name}` matches `int-alice`: the placeholder stands for one ref-name word. */
-function familyPattern(family: string): RegExp {
-  const parts = family.split(/\{[^}]+\}/).map((p) => p.replace(/[.*+?^$()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('[A-Za-z0-9_]+')}$`);
-}
-
 function booleanOption(key: string, value: string | undefined): boolean {
   if (value === undefined || value === '' || value === 'false') return false;
   if (value === 'true') return true;
   throw new ConfigError(key, `is "${value}"`, `Pass -c ${key}=true or -c ${key}=false.`);
 }
 
-function environmentConfig(
-  model: EnvironmentsFile,
-  tier: string,
-  name: string,
-  approval: boolean,
-): EnvironmentConfig {
+function environmentConfig(info: EnvironmentInfo): EnvironmentConfig {
+  const { name, artifactKey, functionName, approval } = info;
   if (!ENVIRONMENT_NAME.test(name)) {
     throw new ConfigError(
       'environments',
@@ -115,7 +105,6 @@ function environmentConfig(
       'Use letters, digits, "-" and "_" (at most 40) so it fits function and role names.',
     );
   }
-  const artifactKey = fill(model.names['artifact-key'], name, tier);
   const slash = artifactKey.lastIndexOf('/');
   if (slash <= 0) {
     throw new ConfigError(
@@ -129,24 +118,21 @@ function environmentConfig(
     approval,
     artifactKey,
     artifactPrefix: artifactKey.slice(0, slash + 1),
-    functionName: fill(model.names['function-name'], name, tier),
+    functionName,
   };
 }
 
-export function tierConfig(model: EnvironmentsFile, options: TierOptions): TierConfig {
-  const tiers = Object.keys(model.tiers);
+const isTier = (value: string | undefined): value is Tier => TIERS.some((t) => t === value);
+
+export function tierConfig(model: EnvironmentsConfig, options: TierOptions): TierConfig {
   const tier = options.tier;
-  if (tier === undefined || !(tier in model.tiers)) {
+  if (!isTier(tier)) {
     throw new ConfigError(
       'tier',
       tier === undefined ? 'is not set' : `is "${tier}", which environments.yml does not define`,
-      `Pass -c tier=${tiers.join('|')}.`,
+      `Pass -c tier=${TIERS.join('|')}.`,
     );
   }
-  const tierBucket = model.tiers[tier];
-  // Checked above; the lookup is for the type checker (noUncheckedIndexedAccess).
-  if (tierBucket === undefined)
-    throw new ConfigError('tier', 'has no bucket', 'Set tiers.<tier>.bucket.');
 
   const account = options.account || undefined;
   if (account !== undefined && !/^\d{12}$/.test(account)) {
@@ -178,18 +164,18 @@ export function tierConfig(model: EnvironmentsFile, options: TierOptions): TierC
 
   const fixed = concreteEnvironments(model)
     .filter((env) => env.tier === tier)
-    .map((env) => environmentConfig(model, tier, env.name, env.approval));
+    .map(environmentConfig);
   const families = environmentFamilies(model).filter((family) => family.tier === tier);
   const members = list(options.familyEnvironments).map((name) => {
-    const family = families.find((f) => familyPattern(f.name).test(name));
-    if (family === undefined) {
+    const info = environmentByName(model, name);
+    if (info === undefined || info.family === null || info.tier !== tier) {
       throw new ConfigError(
         'familyEnvironments',
         `names "${name}", which matches no environment family of tier ${tier}`,
-        `Name members of ${families.map((f) => f.name).join(', ') || '(none)'}, such as int-alice.`,
+        `Name members of ${families.map((f) => f.template).join(', ') || '(none)'}, such as int-alice.`,
       );
     }
-    return environmentConfig(model, tier, name, family.approval);
+    return environmentConfig(info);
   });
   const environments = [...fixed, ...members];
   const names = environments.map((e) => e.name);
@@ -231,8 +217,8 @@ export function tierConfig(model: EnvironmentsFile, options: TierOptions): TierC
     region,
     availabilityZones,
     github: { owner, repo },
-    bucketName: tierBucket.bucket,
-    imageRepositories: [...model.names['image-repositories']],
+    bucketName: model.tiers[tier].bucket,
+    imageRepositories: [...model.names.imageRepositories],
     environments,
     dns: { zoneName, hostedZoneId },
     servers: {

@@ -1,21 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { ConfigError, tierConfig, type TierOptions } from '../lib/config';
-import { loadEnvironments, type EnvironmentsFile } from '../lib/environments-source';
+import { loadEnvironments, type EnvironmentsConfig } from '@pipelines/shared/src/environments';
 import { outputIds, pascalCase } from '../lib/outputs';
 import { ENVIRONMENTS_YML } from './helpers';
 
 const model = loadEnvironments(ENVIRONMENTS_YML);
-const configFor = (options: TierOptions, from: EnvironmentsFile = model) =>
+const configFor = (options: TierOptions, from: EnvironmentsConfig = model) =>
   tierConfig(from, options);
-
-function yamlFile(doc: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'infra-env-')), 'environments.yml');
-  writeFileSync(path, stringify(doc));
-  return path;
-}
 
 describe('tierConfig on the repository environments.yml', () => {
   it('gives the lower tier its fixed environments, bucket and a subdomain', () => {
@@ -146,38 +136,23 @@ describe('tierConfig refuses bad settings, naming the setting and the fix', () =
   it('a package key without a per-environment folder, since roles are limited to that folder', () => {
     const flat = {
       ...model,
-      names: { ...model.names, 'artifact-key': '{environment}-katana-lambda.zip' },
+      names: { ...model.names, artifactKey: '{environment}-katana-lambda.zip' },
     };
     expect(() => configFor({ tier: 'lower' }, flat)).toThrow(
       /"names.artifact-key" gives "mint-katana-lambda.zip"/,
     );
   });
 
-  it('an environment name that cannot be part of a function or role name', () => {
-    const bad = { ...model, environments: { ...model.environments, 'a b': { tier: 'lower' } } };
-    expect(() => configFor({ tier: 'lower' }, bad)).toThrow(/environment named "a b"/);
+  it('an environment name too long for the role name it becomes', () => {
+    const long = `int-${'a'.repeat(40)}`;
+    expect(() => configFor({ tier: 'lower', familyEnvironments: long })).toThrow(
+      new RegExp(`environment named "${long}"`),
+    );
   });
 
   it('a GitHub repository that is not owner/repo', () => {
     const bad = { ...model, project: { ...model.project, github: 'pipelines' } };
     expect(() => configFor({ tier: 'lower' }, bad)).toThrow(/"project.github" is "pipelines"/);
-  });
-});
-
-describe('loadEnvironments', () => {
-  it('refuses an environment of a tier that does not exist', () => {
-    const path = yamlFile({
-      ...model,
-      environments: { mint: { tier: 'middle' } },
-    });
-    expect(() => loadEnvironments(path)).toThrow(
-      /environments.mint.tier "middle" is not one of tiers/,
-    );
-  });
-
-  it('refuses a tier without a bucket', () => {
-    const path = yamlFile({ ...model, tiers: { lower: {} } });
-    expect(() => loadEnvironments(path)).toThrow(/tiers.lower.bucket must be a non-empty string/);
   });
 });
 

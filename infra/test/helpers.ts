@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { addTierStacks, newApp, type TierStacks } from '../lib/app';
 import { tierConfig, type TierConfig, type TierOptions } from '../lib/config';
-import { loadEnvironments } from '../lib/environments-source';
+import { loadEnvironments } from '@pipelines/shared/src/environments';
 
 export const ENVIRONMENTS_YML = resolve(__dirname, '..', '..', 'environments.yml');
 

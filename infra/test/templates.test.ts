@@ -362,7 +362,10 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
         for (const needed of [
           's3:PutObject',
           's3:GetObjectVersion',
+          's3:AbortMultipartUpload',
           'lambda:UpdateFunctionCode',
+          'lambda:GetFunctionConfiguration',
+          'ecr:DescribeRepositories',
           'lambda:PublishVersion',
           'lambda:UpdateAlias',
           'ecr:PutImage',

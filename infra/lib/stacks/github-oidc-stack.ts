@@ -109,7 +109,15 @@ function deployStatements(
   const statements = [
     new iam.PolicyStatement({
       sid: 'PackagesOfThisEnvironment',
-      actions: ['s3:PutObject', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'],
+      // Multipart parts and aborts: large packages are uploaded in parts, and a failed upload
+      // is aborted rather than left to bill.
+      actions: [
+        's3:PutObject',
+        's3:GetObject',
+        's3:GetObjectVersion',
+        's3:AbortMultipartUpload',
+        's3:ListMultipartUploadParts',
+      ],
       resources: [`${bucketArn}/${env.artifactPrefix}*`],
     }),
     new iam.PolicyStatement({
@@ -133,6 +141,7 @@ function deployStatements(
         'lambda:GetAlias',
         'lambda:CreateAlias',
         'lambda:UpdateAlias',
+        'lambda:DeleteAlias',
       ],
       // The function and its versions and aliases (`<arn>:<qualifier>`).
       resources: [functionArn, `${functionArn}:*`],
@@ -146,6 +155,7 @@ function deployStatements(
           'ecr:BatchCheckLayerAvailability',
           'ecr:BatchGetImage',
           'ecr:DescribeImages',
+          'ecr:DescribeRepositories',
           'ecr:GetDownloadUrlForLayer',
           'ecr:InitiateLayerUpload',
           'ecr:UploadLayerPart',
