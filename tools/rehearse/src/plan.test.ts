@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadEnvironments, resolveRef } from '@pipelines/shared';
+import { loadEnvironments, resolveRef } from '@pipelines/shared/src/environments';
 import { provisioningPlan } from './plan';
 
 const model = loadEnvironments(path.resolve(__dirname, '../../../environments.yml'));

@@ -7,7 +7,7 @@ import {
   environmentByName,
   type EnvironmentsConfig,
   type Resolution,
-} from '@pipelines/shared';
+} from '@pipelines/shared/src/environments';
 
 /** moto's fixed account id. */
 export const LOCAL_ACCOUNT = '123456789012';

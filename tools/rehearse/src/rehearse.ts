@@ -26,7 +26,7 @@ import {
   loadEnvironments,
   resolveRef,
   type Resolution,
-} from '@pipelines/shared';
+} from '@pipelines/shared/src/environments';
 import { provisioningPlan, roleArn, type ProvisioningPlan } from './plan';
 import { localClients, provision, type LocalAwsClients } from './provision';
 import { holdMessage, summaryTable, type SummaryRow } from './summary';
