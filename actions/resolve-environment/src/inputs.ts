@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { input, InputError, isGitRefName, parseInputs, type Env } from '@pipelines/shared';
+import { input, InputError, parseInputs, type Env } from '@pipelines/shared';
+import { isGitRefName } from '@pipelines/shared/src/environments';
 
 export interface Inputs {
   ref: string;

@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
+import { ActionError, setOutputs, writeSummary } from '@pipelines/shared';
 import {
-  ActionError,
   ConfigError,
   issueText,
   parseEnvironments,
   resolveRef,
-  setOutputs,
-  writeSummary,
   type EnvironmentsConfig,
-} from '@pipelines/shared';
+} from '@pipelines/shared/src/environments';
 import { getInputs, type Inputs } from './inputs';
 import { outputsOf, summaryRows } from './outputs';
 

@@ -1,5 +1,6 @@
 /** The step's outputs and summary rows for a resolution: pure, so the table test covers them. */
-import type { EnvironmentsConfig, Resolution, Row } from '@pipelines/shared';
+import type { Row } from '@pipelines/shared';
+import type { EnvironmentsConfig, Resolution } from '@pipelines/shared/src/environments';
 
 export function outputsOf(
   resolution: Resolution,

@@ -31,4 +31,6 @@ export {
   type ApiEnvironment,
 } from './githubEnvironment';
 export { sha256Base64ToHex, sha256HexToBase64, sha256File } from './checksum';
-export * from './environments';
+// The environments.yml model is imported from '@pipelines/shared/src/environments', not from here:
+// it carries a YAML parser that only resolve-environment and the tools need, and ncc does not
+// tree-shake CommonJS re-exports, so exporting it here would put it into every action's bundle.

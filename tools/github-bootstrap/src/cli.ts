@@ -5,13 +5,13 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '@pipelines/shared';
 import {
   concreteEnvironments,
   environmentByName,
-  errorMessage,
   loadEnvironments,
   type EnvironmentInfo,
-} from '@pipelines/shared';
+} from '@pipelines/shared/src/environments';
 import { bootstrap, BootstrapError } from './bootstrap';
 import { GitHubApi } from './github';
 import { readOutputFiles, variablesFromOutputs } from './infraOutputs';

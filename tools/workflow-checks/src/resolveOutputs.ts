@@ -4,7 +4,7 @@
  * spelled the way the action's outputs spell them.
  */
 import path from 'node:path';
-import { loadEnvironments, resolveRef } from '@pipelines/shared';
+import { loadEnvironments, resolveRef } from '@pipelines/shared/src/environments';
 import { repoRoot } from './paths';
 
 /** The resolve job's outputs for a ref, as strings, the way the workflow's expressions see them. */
