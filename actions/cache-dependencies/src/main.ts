@@ -1,0 +1,111 @@
+/**
+ * The action's two steps. The only file that reads inputs and state and sets outputs.
+ *   main: compute the key, restore (or look up) the newest matching entry.
+ *   post: save the path under the key, only after a miss (and, per action.yml, a successful job).
+ */
+import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import { resolveRegion, setOutputs, writeSummary, InputError } from '@pipelines/shared';
+import type { CacheBackend } from './backend';
+import { postDecision } from './decide';
+import { restore, save } from './flow';
+import { getInputs, type Inputs } from './inputs';
+import { cacheKeys } from './key';
+import { hashLockfiles } from './lockfiles';
+import { installingNodeMajor, pnpmStorePath } from './probes';
+import { cacheScope, defaultBranchFromEvent } from './scope';
+
+const HEADING = 'cache-dependencies';
+
+export async function run(): Promise<void> {
+  const inputs = getInputs();
+  const backend = await createBackend(inputs);
+  const cwd = process.cwd();
+  const target = inputs.path ?? (await pnpmStorePath(cwd));
+  const lockfiles = await hashLockfiles(inputs['key-files'], cwd);
+  if (lockfiles.files.length === 0) {
+    throw new InputError(
+      'key-files',
+      `matched no files under ${cwd} (${inputs['key-files'].join(', ')})`,
+      'Point key-files at your lockfiles (default **/pnpm-lock.yaml), and check out the repository first.',
+    );
+  }
+  const keys = cacheKeys({
+    prefix: inputs['key-prefix'] ?? '',
+    platform: process.platform,
+    arch: process.arch,
+    nodeMajor: await installingNodeMajor(cwd),
+    lockfilesHash: lockfiles.sha256,
+  });
+  // State for the post step: the key and the path, never anything secret.
+  core.saveState('key', keys.key);
+  core.saveState('path', target);
+  core.saveState('cacheHit', 'false');
+
+  const restored = await restore(backend, keys, target, inputs['lookup-only']);
+  core.saveState('cacheHit', String(restored.hit));
+  setOutputs({ 'cache-hit': restored.hit, key: keys.key, 'matched-key': restored.matchedKey });
+  await writeSummary(HEADING, [
+    ['backend', backend.name],
+    ['key', keys.key],
+    ['matched key', restored.matchedKey],
+    ['cache hit', String(restored.hit)],
+    ['path', target],
+    ['lockfiles', lockfiles.files.join(', ')],
+    ['result', restored.note],
+  ]);
+}
+
+export async function post(): Promise<void> {
+  const state = {
+    key: core.getState('key'),
+    path: core.getState('path'),
+    cacheHit: core.getState('cacheHit'),
+  };
+  const decision = postDecision(state);
+  if (!decision.save) {
+    core.info(`Not saving: ${decision.reason}.`);
+    return;
+  }
+  const backend = await createBackend(getInputs());
+  const saved = await save(backend, state.key, state.path);
+  core.info(`${state.key}: ${saved.note}`);
+  await writeSummary(`${HEADING} (save)`, [
+    ['backend', backend.name],
+    ['key', state.key],
+    ['path', state.path],
+    ['result', saved.note],
+  ]);
+}
+
+/**
+ * Each backend's SDK is loaded only when chosen (the Azure SDK under @actions/cache and the AWS
+ * SDK are each about a megabyte), so the bundle's entry stays small.
+ */
+async function createBackend(inputs: Readonly<Inputs>): Promise<CacheBackend> {
+  if (inputs.backend === 'github') return (await import('./github.js')).githubBackend();
+  const env = process.env;
+  const region = resolveRegion(inputs['aws-region']);
+  return (await import('./s3.js')).s3Backend({
+    bucket: inputs['s3-bucket'] ?? '',
+    root: inputs['s3-prefix'],
+    region,
+    scope: cacheScope({
+      repository: env.GITHUB_REPOSITORY,
+      ref: env.GITHUB_REF,
+      baseRef: env.GITHUB_BASE_REF || undefined,
+      defaultBranch: inputs['default-branch'] ?? defaultBranchFromEvent(readEvent()),
+    }),
+  });
+}
+
+/** The event payload GitHub writes for every run (absent when run by hand). */
+function readEvent(): unknown {
+  const file = process.env.GITHUB_EVENT_PATH;
+  if (!file) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

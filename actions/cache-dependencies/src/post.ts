@@ -1,0 +1,4 @@
+import { runAction } from '@pipelines/shared';
+import { post } from './main';
+
+void runAction(post);
