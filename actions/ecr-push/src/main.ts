@@ -1,14 +1,18 @@
 import os from 'node:os';
-import { ECRClient } from '@aws-sdk/client-ecr';
 import * as core from '@actions/core';
 import { awsClientConfig } from '@pipelines/shared/src/aws';
 import { setOutputs } from '@pipelines/shared/src/run';
 import { writeSummary } from '@pipelines/shared/src/summary';
-import { pushToEcr } from './ecrPush';
 import { getInputs } from './inputs';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
+  // The AWS SDK is most of the bundle: load it (and the code using it) only once the inputs are
+  // valid, so a step failing on its inputs starts fast. ncc emits it as a separate chunk.
+  const [{ ECRClient }, { pushToEcr }] = await Promise.all([
+    import('@aws-sdk/client-ecr'),
+    import('./ecrPush'),
+  ]);
   const ecr = new ECRClient(awsClientConfig('ecr', { region: inputs.region, action: 'ecr-push' }));
   const result = await pushToEcr(inputs, {
     ecr,

@@ -1,14 +1,18 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import * as core from '@actions/core';
 import { awsClientConfig } from '@pipelines/shared/src/aws';
 import { setOutputs } from '@pipelines/shared/src/run';
 import { writeSummary } from '@pipelines/shared/src/summary';
-import { deploy } from './deploy';
 import { getInputs } from './inputs';
 import { readZip } from './zip';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
+  // The AWS SDK is most of the bundle: load it (and the code using it) only once the inputs are
+  // valid, so a step failing on its inputs starts fast. ncc emits it as a separate chunk.
+  const [{ LambdaClient }, { deploy }] = await Promise.all([
+    import('@aws-sdk/client-lambda'),
+    import('./deploy'),
+  ]);
   const zip =
     inputs.source.kind === 'zip'
       ? await readZip(inputs.source.file, inputs.expectedSha256)

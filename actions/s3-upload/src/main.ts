@@ -1,13 +1,17 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import * as core from '@actions/core';
 import { awsClientConfig } from '@pipelines/shared/src/aws';
 import { setOutputs } from '@pipelines/shared/src/run';
 import { writeSummary } from '@pipelines/shared/src/summary';
 import { getInputs } from './inputs';
-import { uploadPackage } from './upload';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
+  // The AWS SDK is most of the bundle: load it (and the code using it) only once the inputs are
+  // valid, so a step failing on its inputs starts fast. ncc emits it as a separate chunk.
+  const [{ S3Client }, { uploadPackage }] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('./upload'),
+  ]);
   const s3 = new S3Client(awsClientConfig('s3', { region: inputs.region, action: 's3-upload' }));
   const result = await uploadPackage(s3, inputs, process.env, (m) => core.info(m));
   setOutputs({
