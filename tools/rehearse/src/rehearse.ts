@@ -36,6 +36,7 @@ import {
   localUses,
   remoteUses,
   workflowForAct,
+  workflowForResume,
   workflowJobs,
   type RemoteUse,
 } from './workflow';
@@ -71,6 +72,11 @@ export interface Rehearsal {
   actLog: ActLog;
   /** Stops every process the rehearsal started and removes its files. Idempotent. */
   teardown(): Promise<void>;
+  /**
+   * Only on a run held for approval (exit 3): approve, and the run continues with the held jobs
+   * (as after a reviewer's click on GitHub). The result is the approved run's.
+   */
+  approve?: () => Promise<Rehearsal>;
 }
 
 /** Third-party actions act cannot fetch offline: each needs a folder in stand-ins/. */
@@ -207,11 +213,11 @@ async function run(
       `${plan.functions.length} functions, ${plan.repositories.length} ECR repositories`,
   );
 
-  // The workflow, up to the hold unless approved.
+  // The workflow, up to the hold: an approval run stops there (exit 3); approve() resumes it.
   const workflowPath = path.join(directory, options.workflow);
   const workflowText = readFileSync(workflowPath, 'utf8');
   const jobs = workflowJobs(workflowText);
-  const held = resolution.approval && !options.approve ? heldJobs(jobs, approvalEnvironments) : [];
+  const held = resolution.approval ? heldJobs(jobs, approvalEnvironments) : [];
   const derived = path.join(folder.root, 'workflow', path.basename(options.workflow));
   mkdirSync(path.dirname(derived), { recursive: true });
   writeFileSync(derived, workflowForAct(workflowText, held));
@@ -236,7 +242,7 @@ async function run(
     }),
   );
   const tier = resolution.tier;
-  const args = actArguments({
+  const invocation = {
     directory,
     workflow: derived,
     eventPath,
@@ -248,6 +254,10 @@ async function run(
       AWS_REGION: plan.region,
       AWS_ROLE_ARN: roleArn(plan.deployRoles[tier] ?? ''),
       ECR_REGISTRY: registry.host,
+      // Every job runs on this machine and shares its pnpm store, already warm: restoring a cached
+      // copy would copy the store onto itself (and saving it would archive it once per job). The
+      // cache action has its own tests; the rehearsal installs from the shared store instead.
+      DEPENDENCY_CACHE: 'none',
     },
     secrets: { GITHUB_TOKEN: github.state.token },
     env: {
@@ -265,40 +275,93 @@ async function run(
     cachePath: folder.actCache,
     cachePort: await freePort(),
     actionCachePath: folder.actionCache,
-  });
+  };
 
-  const actLog = new ActLog();
-  const exitCode = await runAct(args, folder, started, actLog, options);
-  const now = Date.now();
-  for (const job of actLog.markNotRun(
+  // One run of act; `running` are the jobs it runs for real (the others are held or replayed).
+  const runPhase = async (workflowFile: string, running: readonly string[]) => {
+    const actLog = new ActLog();
+    const args = actArguments({ ...invocation, workflow: workflowFile });
+    const exitCode = await runAct(args, folder, started, actLog, options);
+    for (const job of actLog.markNotRun(running, Date.now())) {
+      log(progressLine({ kind: 'job-ended', job }) ?? '');
+    }
+    const failedJobs = [...actLog.jobs.values()].filter((j) => j.state === 'failure');
+    for (const job of failedJobs) {
+      log(
+        `\n${job.id} failed${job.failedSteps.length ? ` at: ${job.failedSteps.join(', ')}` : ''}`,
+      );
+      for (const line of actLog.tail(job.id).slice(-15)) log(`  | ${line}`);
+    }
+    if (actLog.plain.length && exitCode !== 0) {
+      for (const line of actLog.plain.slice(-10)) log(`  act: ${line}`);
+    }
+    return { actLog, exitCode, failed: failedJobs.length > 0 };
+  };
+
+  const before = await runPhase(
+    derived,
     jobs.map((j) => j.id).filter((id) => !held.includes(id)),
-    now,
-  )) {
-    log(progressLine({ kind: 'job-ended', job }) ?? '');
-  }
-  const failedJobs = [...actLog.jobs.values()].filter((j) => j.state === 'failure');
-  for (const job of failedJobs) {
-    log(`\n${job.id} failed${job.failedSteps.length ? ` at: ${job.failedSteps.join(', ')}` : ''}`);
-    for (const line of actLog.tail(job.id).slice(-15)) log(`  | ${line}`);
-  }
-  if (actLog.plain.length && exitCode !== 0) {
-    for (const line of actLog.plain.slice(-10)) log(`  act: ${line}`);
-  }
-
-  const result = await conclude({
+  );
+  const held1 = await conclude({
     options,
     resolution,
     plan,
     clients,
     registry,
-    actLog,
+    actLog: before.actLog,
     held,
-    actExit: exitCode,
-    failed: failedJobs.length > 0,
+    actExit: before.exitCode,
+    failed: before.failed,
     seconds: (Date.now() - began) / 1000,
     commit: head.sha,
   });
-  return { ...result, resolution, plan, moto, registry, clients, actLog, teardown };
+  const rehearsal: Rehearsal = {
+    ...held1,
+    resolution,
+    plan,
+    moto,
+    registry,
+    clients,
+    actLog: before.actLog,
+    teardown,
+  };
+  if (held1.exitCode !== EXIT.held) return rehearsal;
+
+  // Approval: the same run continues, as on GitHub after a reviewer clicks. The held jobs run for
+  // real; the jobs before the hold are replayed with the outputs they had (the values shown to
+  // the reviewers), not run again.
+  rehearsal.approve = async () => {
+    const ran = new Map(
+      [...before.actLog.jobs.values()].map((job) => [
+        job.id,
+        { state: job.state, stepOutputs: before.actLog.outputs.get(job.id) ?? new Map() },
+      ]),
+    );
+    const resumed = path.join(
+      folder.root,
+      'workflow',
+      `approved-${path.basename(options.workflow)}`,
+    );
+    writeFileSync(resumed, workflowForResume(workflowText, held, ran));
+    log(`\nApproved: resuming the run with ${held.join(', ')}`);
+    const after = await runPhase(resumed, held);
+    const result = await conclude({
+      options,
+      resolution,
+      plan,
+      clients,
+      registry,
+      // What the deploy must match: the values of the run before the hold.
+      actLog: before.actLog,
+      held: [],
+      actExit: after.exitCode,
+      failed: after.failed,
+      seconds: (Date.now() - began) / 1000,
+      commit: head.sha,
+    });
+    return { ...rehearsal, ...result, actLog: after.actLog, approve: undefined };
+  };
+  return options.approve ? rehearsal.approve() : rehearsal;
 }
 
 function runAct(

@@ -1,5 +1,12 @@
 import { parse } from 'yaml';
-import { heldJobs, remoteUses, workflowForAct, workflowJobs } from './workflow';
+import {
+  heldJobs,
+  remoteUses,
+  workflowForAct,
+  workflowForResume,
+  workflowJobs,
+  type RanJob,
+} from './workflow';
 
 const workflow = `
 on: push
@@ -58,5 +65,87 @@ describe('the workflow as the rehearsal reads it', () => {
       'aws-actions/configure-aws-credentials@a03048d87541d1d9fcf2ecf528a4a65ba9bd7838',
       'actions/upload-artifact@v5',
     ]);
+  });
+});
+
+describe('the workflow that resumes a held run after approval', () => {
+  const resumable = `
+on: push
+jobs:
+  upload:
+    environment: { name: prod-candidate, deployment: false }
+    runs-on: ubuntu-latest
+    outputs:
+      version-id: \${{ steps.upload.outputs.version-id }}
+    steps: [{ id: upload, uses: ./actions/s3-upload }]
+  deploy:
+    needs: upload
+    if: \${{ false }}
+    runs-on: ubuntu-latest
+    steps: [{ run: 'true' }]
+  deploy-with-approval:
+    needs: [upload, deploy]
+    environment: prod
+    runs-on: ubuntu-latest
+    steps: [{ run: 'echo \${{ needs.upload.outputs.version-id }}' }]
+`;
+  const ran = new Map<string, RanJob>([
+    ['upload', { state: 'success', stepOutputs: new Map([['upload', { 'version-id': 'v1' }]]) }],
+    ['deploy', { state: 'skipped', stepOutputs: new Map() }],
+  ]);
+
+  it('keeps the held jobs as they are and replays the others with the outputs they had', () => {
+    const jobs = (
+      parse(workflowForResume(resumable, ['deploy-with-approval'], ran)) as {
+        jobs: Record<string, Record<string, unknown>>;
+      }
+    ).jobs;
+    expect(jobs['deploy-with-approval']).toEqual(
+      (parse(resumable) as { jobs: Record<string, unknown> }).jobs['deploy-with-approval'],
+    );
+    expect(jobs.upload?.outputs).toEqual({ 'version-id': 'v1' });
+    expect(JSON.stringify(jobs.upload?.steps)).not.toContain('s3-upload');
+    expect(jobs.upload?.environment).toBeUndefined();
+    expect(jobs.deploy?.if).toBe(false);
+  });
+
+  it('refuses a job output it cannot replay', () => {
+    const computed = resumable.replace(
+      '${{ steps.upload.outputs.version-id }}',
+      "${{ format('{0}', steps.upload.outputs.version-id) }}",
+    );
+    expect(() => workflowForResume(computed, ['deploy-with-approval'], ran)).toThrow(
+      /upload output version-id .* cannot be replayed/,
+    );
+  });
+
+  it('refuses to resume when a job failed before the hold', () => {
+    const failed = new Map(ran).set('upload', { state: 'failure', stepOutputs: new Map() });
+    expect(() => workflowForResume(resumable, ['deploy-with-approval'], failed)).toThrow(
+      /upload ended with failure/,
+    );
+  });
+});
+
+describe('steps that need an internet service', () => {
+  it('become a warning naming the command in the workflow act runs; other steps stay', () => {
+    const text = `
+on: push
+jobs:
+  audit:
+    runs-on: ubuntu-latest
+    steps:
+      - { name: audit, if: "env.SNYK_TOKEN == ''", run: pnpm audit --prod }
+      - { run: pnpm install --frozen-lockfile }
+`;
+    const steps = (
+      parse(workflowForAct(text, [])) as {
+        jobs: { audit: { steps: { run: string; if?: string; env?: Record<string, string> }[] } };
+      }
+    ).jobs.audit.steps;
+    expect(steps[0]?.run).toBe('echo "::warning::$NOT_REHEARSED"');
+    expect(steps[0]?.env?.NOT_REHEARSED).toContain('"pnpm audit --prod" needs');
+    expect(steps[0]?.if).toBe("env.SNYK_TOKEN == ''");
+    expect(steps[1]?.run).toBe('pnpm install --frozen-lockfile');
   });
 });

@@ -64,12 +64,36 @@ export function workflowForAct(yamlText: string, remove: readonly string[]): str
   const doc = parseDocument(yamlText);
   for (const id of remove) doc.deleteIn(['jobs', id]);
   const jobs = record(doc.toJS()).jobs;
-  for (const id of Object.keys(record(jobs))) {
+  for (const [id, job] of Object.entries(record(jobs))) {
     if (doc.hasIn(['jobs', id, 'environment', 'deployment'])) {
       doc.deleteIn(['jobs', id, 'environment', 'deployment']);
     }
+    const steps = record(job).steps;
+    (Array.isArray(steps) ? steps : []).forEach((step, index) => {
+      const run = record(step).run;
+      const service = typeof run === 'string' ? needsInternet(run) : undefined;
+      if (typeof run === 'string' && service) {
+        // The message goes through the environment, never into the script.
+        doc.setIn(
+          ['jobs', id, 'steps', index, 'env', 'NOT_REHEARSED'],
+          `Not rehearsed: "${run.trim()}" needs ${service}, which a rehearsal cannot reach.`,
+        );
+        doc.setIn(['jobs', id, 'steps', index, 'run'], 'echo "::warning::$NOT_REHEARSED"');
+      }
+    });
   }
   return doc.toString();
+}
+
+/**
+ * Steps that need an internet service (not a package registry): a rehearsal cannot run them, so
+ * they become a warning saying so (the run's log shows it; the rest of the job runs as written).
+ */
+export function needsInternet(run: string): string | undefined {
+  const command = run.trim();
+  if (/^pnpm audit\b/.test(command)) return "the npm registry's audit service";
+  if (/^pnpm dlx snyk@/.test(command)) return 'Snyk';
+  return undefined;
 }
 
 /** A third-party action reference: `owner/repo[/path]@ref`. */
@@ -113,4 +137,67 @@ export function localUses(yamlText: string): string[] {
   };
   visit(parse(yamlText));
   return [...found];
+}
+
+/** What a job did in the run before the hold: its result and the outputs its steps set. */
+export interface RanJob {
+  readonly state: 'success' | 'skipped' | 'failure' | 'running';
+  /** outputs[stepId][name], as act reported them. */
+  readonly stepOutputs: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
+const stepOutput = /^\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)\s*\}\}$/;
+
+/**
+ * The workflow that resumes a held run after approval, as GitHub does: the held jobs run for
+ * real; every other job is replayed, not re-run: it keeps its `needs` and gets its outputs from
+ * the run before the hold (the values the reviewers saw), with one step that does nothing. A job
+ * that was skipped before the hold is skipped again (`if: false`). A job output that is not a plain
+ * `${{ steps.<id>.outputs.<name> }}` cannot be replayed and is refused.
+ */
+export function workflowForResume(
+  yamlText: string,
+  held: readonly string[],
+  ran: ReadonlyMap<string, RanJob>,
+): string {
+  const doc = parseDocument(yamlText);
+  const jobs = record(record(doc.toJS()).jobs);
+  for (const [id, raw] of Object.entries(jobs)) {
+    if (held.includes(id)) continue;
+    const job = record(raw);
+    const before = ran.get(id);
+    if (!before || before.state === 'skipped') {
+      doc.setIn(['jobs', id, 'if'], false);
+      continue;
+    }
+    if (before.state !== 'success') {
+      throw new Error(`job ${id} ended with ${before.state} before the hold: nothing to approve`);
+    }
+    const outputs: Record<string, string> = {};
+    for (const [name, expression] of Object.entries(record(job.outputs))) {
+      const match = typeof expression === 'string' ? stepOutput.exec(expression.trim()) : null;
+      if (!match) {
+        throw new Error(
+          `job ${id} output ${name} (${String(expression)}) is not \${{ steps.<id>.outputs.<name> }}: it cannot be replayed after the hold`,
+        );
+      }
+      const value = before.stepOutputs.get(match[1] ?? '')?.[match[2] ?? ''] ?? '';
+      if (value.includes('${{')) throw new Error(`job ${id} output ${name} holds an expression`);
+      outputs[name] = value;
+    }
+    for (const key of ['if', 'environment', 'concurrency', 'outputs', 'steps', 'env']) {
+      doc.deleteIn(['jobs', id, key]);
+    }
+    if (Object.keys(outputs).length) doc.setIn(['jobs', id, 'outputs'], outputs);
+    doc.setIn(
+      ['jobs', id, 'steps'],
+      [
+        {
+          name: 'Replayed (ran before the hold)',
+          run: 'echo "outputs from the run before the hold"',
+        },
+      ],
+    );
+  }
+  return workflowForAct(doc.toString(), []);
 }
