@@ -1,2 +1,3 @@
-// Only the pure helpers of the benchmarks are tested; the benchmarks themselves never run in tests.
+// Pure helpers are unit-tested; the smoke test runs the documented command with --quick and checks
+// the page's shape only (no timing is ever asserted).
 module.exports = { ...require('../jest.preset.js'), displayName: 'bench' };
