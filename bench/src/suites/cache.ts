@@ -5,14 +5,15 @@
  * the peer is measured, so the page shows what ours has to beat.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { repoRoot, startMoto } from '@pipelines/testkit';
+import { repoRoot, startMoto, type Moto } from '@pipelines/testkit';
+import { timeAction } from '../local';
 import { mustSucceed, timeCommand } from '../measure';
 import type { Section } from '../report';
-import { formatBytes, formatMs } from '../stats';
+import { formatBytes, formatMs, ratio } from '../stats';
 
 const BUCKET = 'bench-cache';
 
@@ -28,7 +29,61 @@ function duBytes(dir: string): number {
   return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-export async function cacheSuite({ quick }: { quick: boolean }): Promise<Section> {
+/**
+ * Ours, as a job runs it: main (a miss) then post (the save) in a checkout holding this
+ * workspace's lockfile; then main in a fresh job restoring into an empty folder.
+ */
+async function measureOurs(
+  moto: Moto,
+  store: string,
+  dir: string,
+): Promise<{ save: number; restore: number }> {
+  const checkout = path.join(dir, 'checkout');
+  mkdirSync(checkout);
+  writeFileSync(
+    path.join(checkout, 'pnpm-lock.yaml'),
+    execFileSync('cat', [path.join(repoRoot, 'pnpm-lock.yaml')]),
+  );
+  const job = (target: string) => ({
+    action: 'actions/cache-dependencies',
+    cwd: checkout,
+    inputs: { backend: 's3', 's3-bucket': BUCKET, path: target, 'default-branch': 'integration' },
+    env: {
+      ...moto.awsEnv(),
+      PATH: `${path.join(repoRoot, '.tools', 'bin')}:${process.env.PATH ?? ''}`,
+      GITHUB_REF: 'refs/heads/integration',
+    },
+  });
+  const miss = await timeAction('cache-dependencies (main, miss)', {
+    ...job(store),
+    phase: 'main',
+  });
+  if (miss.run.outputs['cache-hit'] !== 'false')
+    throw new Error(`expected a miss on an empty bucket: ${miss.run.stdout}`);
+  const save = await timeAction('cache-dependencies (post, save)', {
+    ...job(store),
+    phase: 'post',
+    state: miss.run.state,
+  });
+  const target = path.join(dir, 'ours-restored');
+  mkdirSync(target);
+  const restore = await timeAction('cache-dependencies (main, restore)', {
+    ...job(target),
+    phase: 'main',
+  });
+  if (restore.run.outputs['cache-hit'] !== 'true')
+    throw new Error(`expected a hit after the save: ${restore.run.stdout}`);
+  return { save: save.ms, restore: restore.ms };
+}
+
+export async function cacheSuite({
+  quick,
+  force = false,
+}: {
+  quick: boolean;
+  /** Measure ours even when its bundle is not committed (for trying the suite locally). */
+  force?: boolean;
+}): Promise<Section> {
   // --quick caches a small folder (this package's sources); the full run the real pnpm store.
   const store = quick
     ? path.join(repoRoot, 'bench', 'src')
@@ -68,9 +123,16 @@ export async function cacheSuite({ quick }: { quick: boolean }): Promise<Section
       ),
     );
     const storeBytes = duBytes(store);
-    const ours = committed('actions/cache-dependencies/dist/index.js')
-      ? 'not measured: the suite for the committed action is not written yet'
-      : 'not measured: actions/cache-dependencies is not committed yet';
+    const measured =
+      force || committed('actions/cache-dependencies/dist/index.js')
+        ? await measureOurs(moto, store, dir)
+        : undefined;
+    const ours = (ms: number | undefined) =>
+      ms === undefined
+        ? 'not measured: actions/cache-dependencies/dist is not committed yet'
+        : formatMs(ms);
+    const ratioOf = (ms: number | undefined, peer: number) =>
+      ms === undefined ? '-' : `${ratio(ms, peer)}`;
     return {
       title: 'Dependency cache: cache-dependencies (S3) vs tar --zstd + aws s3 cp',
       ours: 'cache-dependencies, S3 backend',
@@ -78,21 +140,21 @@ export async function cacheSuite({ quick }: { quick: boolean }): Promise<Section
       rows: [
         {
           case: `save ${formatBytes(storeBytes)} store`,
-          ours,
+          ours: ours(measured?.save),
           peer: formatMs(save),
-          ratio: '-',
-          target: '(not measured)',
+          ratio: ratioOf(measured?.save, save),
+          target: '(informational)',
         },
         {
-          case: `restore (${formatBytes(archiveBytes)} archive)`,
-          ours,
+          case: `restore (peer's archive ${formatBytes(archiveBytes)})`,
+          ours: ours(measured?.restore),
           peer: formatMs(restore),
-          ratio: '-',
-          target: '(not measured)',
+          ratio: ratioOf(measured?.restore, restore),
+          target: '(informational)',
         },
       ],
       notes: [
-        `Store: ${quick ? 'bench/src (--quick)' : "this workspace's pnpm store"}; one run each, against one moto server.`,
+        `Store: ${quick ? 'bench/src (--quick)' : "this workspace's pnpm store"}; one run each, against one moto server. Ours: the post step's save after a miss, and the main step's restore into an empty folder, each a whole step run.`,
       ],
     };
   } finally {
