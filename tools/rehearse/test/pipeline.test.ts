@@ -1,49 +1,171 @@
 /**
  * The real pipeline (.github/workflows/pipeline.yml at HEAD, with the committed action bundles),
- * rehearsed with act against the local AWS: proof 4 of the workflows issue. Slow (every job
- * installs the workspace), so each rehearsal runs once, one after the other, and every assertion
- * asks the local AWS, not the logs.
+ * rehearsed with act against the local AWS: proof 4 of the workflows issue. Three rehearsals, one
+ * after the other (every job installs the workspace, and the machine has two cores):
+ *   - a push to integration through the README's command, `bash scripts/rehearse.sh` (with --keep,
+ *     so that this test can ask the local AWS itself before stopping it with Ctrl-C);
+ *   - the staging tag, in-process;
+ *   - a push to master: held (exit 3), then approved, which resumes the same run as a reviewer's
+ *     click does on GitHub (the jobs before the hold are not run again).
+ * Every assertion about a deploy asks the local AWS, not the logs.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { repoRoot } from '@pipelines/testkit';
+import { parseCli } from '../src/args';
 import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
 import { placeholderPackage } from '../src/zip';
 
-jest.setTimeout(20 * 60_000);
+jest.setTimeout(15 * 60_000);
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const placeholder = sha256(placeholderPackage());
 
-async function functionSha(r: Rehearsal, name: string) {
-  const fn = await r.clients.lambda.send(new GetFunctionCommand({ FunctionName: name }));
+interface Clients {
+  lambda: LambdaClient;
+  s3: S3Client;
+}
+
+async function functionSha(clients: Clients, name: string) {
+  const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: name }));
   return Buffer.from(fn.Configuration?.CodeSha256 ?? '', 'base64').toString('hex');
 }
 
 /** sha256 of the bytes of the latest uploaded package, and its VersionId. */
-async function uploaded(r: Rehearsal, bucket: string, key: string) {
-  const versions = await r.clients.s3.send(
+async function uploaded(clients: Clients, bucket: string, key: string) {
+  const versions = await clients.s3.send(
     new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }),
   );
   const latest = versions.Versions?.find((v) => v.IsLatest);
   if (!latest) return undefined;
-  const object = await r.clients.s3.send(
+  const object = await clients.s3.send(
     new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: latest.VersionId }),
   );
   return { versionId: latest.VersionId, sha256: sha256(await object.Body!.transformToByteArray()) };
 }
 
-function rehearsalOf(ref: string, approve = false) {
+/** Clients of the local AWS a running rehearsal printed (--keep), with its test credentials. */
+function clientsAt(endpoint: string): Clients {
+  const config = {
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
+  return {
+    lambda: new LambdaClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+  };
+}
+
+/**
+ * Runs a documented command line as a user does (through bash and scripts/rehearse.sh), with
+ * --keep so that the local AWS outlives the run: the test asks it itself, then stops it (Ctrl-C).
+ */
+function rehearsalByCommand(command: string) {
+  let output = '';
+  let child: ReturnType<typeof spawn> | undefined;
+  let exited: Promise<number | null> = Promise.resolve(null);
+  const kept = 'The local AWS keeps running';
+  beforeAll(async () => {
+    child = spawn('bash', ['-c', `${command} --keep`], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    exited = new Promise((resolve) => child?.on('close', (code) => resolve(code)));
+    while (!output.includes(kept) && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // The report of a failed rehearsal is the first thing to read when this test fails.
+    if (!/ deployed\n/.test(output)) console.log(output);
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGINT');
+    await exited;
+  });
+  return {
+    output: () => output,
+    /** The row of the summary table. */
+    row: () => {
+      const lines = output.split('\n');
+      return lines[lines.findIndex((l) => l.startsWith('environment  function')) + 2] ?? '';
+    },
+    clients: () =>
+      clientsAt(
+        /moto \(S3, Lambda, ECR, IAM, STS\)\s+(\S+)/.exec(output)?.[1] ?? 'http://127.0.0.1:1',
+      ),
+    /** Ctrl-C: everything stops and the run folder is removed. */
+    async interrupt() {
+      child?.kill('SIGINT');
+      const code = await exited;
+      const base = path.join(repoRoot, '.rehearsal');
+      const left = existsSync(base)
+        ? readdirSync(base).filter((name) => name.startsWith(`run-${child?.pid}-`))
+        : [];
+      return { code, left };
+    },
+  };
+}
+
+describe('bash scripts/rehearse.sh: a push to integration (the README’s command)', () => {
+  const run = rehearsalByCommand('bash scripts/rehearse.sh');
+
+  it('deploys to mint: the summary shows sha256, VersionId and digest, and mint runs the uploaded package', async () => {
+    expect(run.row()).toMatch(
+      /^mint\s+mint-KatanaLambda\s+[0-9a-f]{16}…\s+\S+\s+sha256:[0-9a-f]+…\s+\d+s\s+deployed$/,
+    );
+    expect(run.output()).toMatch(
+      /Verified in the local AWS: mint-KatanaLambda runs s3:\/\/pipelines-artifacts-lower\/mint\/katana-lambda\.zip version \S+ \(sha256 [0-9a-f]{64}\)/,
+    );
+    const clients = run.clients();
+    const pkg = await uploaded(clients, 'pipelines-artifacts-lower', 'mint/katana-lambda.zip');
+    expect(pkg?.versionId).toBeTruthy();
+    expect(run.row()).toContain(pkg?.versionId?.slice(0, 20) ?? 'no version');
+    expect(await functionSha(clients, 'mint-KatanaLambda')).toBe(pkg?.sha256);
+    expect(await functionSha(clients, 'staging-KatanaLambda')).toBe(placeholder);
+  });
+
+  it('stops everything on Ctrl-C and leaves no run folder', async () => {
+    expect(await run.interrupt()).toEqual({ code: EXIT.interrupted, left: [] });
+  });
+});
+
+describe('bash scripts/rehearse.sh --ref refs/tags/staging', () => {
+  const run = rehearsalByCommand('bash scripts/rehearse.sh --ref refs/tags/staging');
+
+  it('deploys to staging, not to mint or prod', async () => {
+    expect(run.row()).toMatch(/^staging\s+staging-KatanaLambda\s.*\sdeployed$/);
+    const clients = run.clients();
+    const pkg = await uploaded(clients, 'pipelines-artifacts-upper', 'staging/katana-lambda.zip');
+    expect(pkg).toBeDefined();
+    expect(await functionSha(clients, 'staging-KatanaLambda')).toBe(pkg?.sha256);
+    expect(await functionSha(clients, 'mint-KatanaLambda')).toBe(placeholder);
+    expect(await functionSha(clients, 'prod-KatanaLambda')).toBe(placeholder);
+    expect((await run.interrupt()).code).toBe(EXIT.interrupted);
+  });
+});
+
+/** The options scripts/rehearse.sh gives the rehearsal for a documented command line. */
+function optionsOf(command: string) {
+  const [bash, script, ...args] = command.split(' ');
+  expect([bash, script]).toEqual(['bash', 'scripts/rehearse.sh']);
+  return parseCli(args);
+}
+
+/**
+ * In-process, so that the test can look at the local AWS while the run is held and then approve
+ * it: `--approve` makes the CLI do exactly this (rehearse, hold, then approve()).
+ */
+function rehearsalOf(command: string) {
   const lines: string[] = [];
   const state: { r?: Rehearsal } = {};
   beforeAll(async () => {
-    state.r = await rehearse({
-      ref,
-      approve,
-      worktree: false,
-      verbose: false,
-      workflow: '.github/workflows/pipeline.yml',
-      log: (line) => lines.push(line),
-    });
+    state.r = await rehearse({ ...optionsOf(command), log: (line) => lines.push(line) });
     if (state.r.exitCode !== EXIT.deployed && state.r.exitCode !== EXIT.held) {
       // The report of a failed rehearsal is the first thing to read when this test fails.
       console.log(lines.join('\n'));
@@ -61,52 +183,37 @@ function rehearsalOf(ref: string, approve = false) {
   };
 }
 
-const placeholder = sha256(placeholderPackage());
+describe('rehearsal of the pipeline: push to master, held then approved', () => {
+  const approveCommand = 'bash scripts/rehearse.sh --ref refs/heads/master --approve';
+  const run = rehearsalOf('bash scripts/rehearse.sh --ref refs/heads/master');
+  const held: { pkg?: Awaited<ReturnType<typeof uploaded>>; prodSha?: string } = {};
+  let approved: Rehearsal | undefined;
 
-describe('rehearsal of the pipeline: push to integration', () => {
-  const run = rehearsalOf('refs/heads/integration');
-
-  it('exits 0 and mint’s function has the uploaded package’s sha256', async () => {
-    expect(run.r.exitCode).toBe(EXIT.deployed);
-    const pkg = await uploaded(run.r, 'pipelines-artifacts-lower', 'mint/katana-lambda.zip');
-    expect(pkg).toBeDefined();
-    expect(await functionSha(run.r, 'mint-KatanaLambda')).toBe(pkg?.sha256);
-  });
-});
-
-describe('rehearsal of the pipeline: the staging tag', () => {
-  const run = rehearsalOf('refs/tags/staging');
-
-  it('exits 0 and deploys to staging, not to mint', async () => {
-    expect(run.r.exitCode).toBe(EXIT.deployed);
-    const pkg = await uploaded(run.r, 'pipelines-artifacts-upper', 'staging/katana-lambda.zip');
-    expect(await functionSha(run.r, 'staging-KatanaLambda')).toBe(pkg?.sha256);
-    expect(await functionSha(run.r, 'mint-KatanaLambda')).toBe(placeholder);
-  });
-});
-
-describe('rehearsal of the pipeline: push to master', () => {
-  describe('without approval', () => {
-    const run = rehearsalOf('refs/heads/master');
-
-    it('stops at the hold (exit 3) with the package uploaded and prod unchanged', async () => {
-      expect(run.r.exitCode).toBe(EXIT.held);
-      expect(
-        await uploaded(run.r, 'pipelines-artifacts-upper', 'prod/katana-lambda.zip'),
-      ).toBeDefined();
-      expect(await functionSha(run.r, 'prod-KatanaLambda')).toBe(placeholder);
-      expect(run.lines.join('\n')).toMatch(/Waiting for approval: prod/);
-    });
+  it('stops at the hold (exit 3): the package is uploaded, prod is unchanged', async () => {
+    expect(run.r.exitCode).toBe(EXIT.held);
+    held.pkg = await uploaded(run.r.clients, 'pipelines-artifacts-upper', 'prod/katana-lambda.zip');
+    expect(held.pkg).toBeDefined();
+    held.prodSha = await functionSha(run.r.clients, 'prod-KatanaLambda');
+    expect(held.prodSha).toBe(placeholder);
+    expect(run.r.actLog.jobs.has('deploy-with-approval')).toBe(false);
+    expect(run.lines.join('\n')).toMatch(/Waiting for approval: prod/);
+    expect(run.lines.join('\n')).toContain(approveCommand);
   });
 
-  describe('with --approve', () => {
-    const run = rehearsalOf('refs/heads/master', true);
-
-    it('reaches prod: prod’s function has the uploaded package’s sha256', async () => {
-      expect(run.r.exitCode).toBe(EXIT.deployed);
-      expect(run.r.actLog.jobs.get('deploy-with-approval')?.state).toBe('success');
-      const pkg = await uploaded(run.r, 'pipelines-artifacts-upper', 'prod/katana-lambda.zip');
-      expect(await functionSha(run.r, 'prod-KatanaLambda')).toBe(pkg?.sha256);
-    });
+  it('after approval the prod guard passes and prod runs exactly the package shown at the hold', async () => {
+    expect(optionsOf(approveCommand)).toMatchObject({ ref: 'refs/heads/master', approve: true });
+    expect(run.r.approve).toBeDefined();
+    approved = await run.r.approve!();
+    expect(approved.exitCode).toBe(EXIT.deployed);
+    expect(approved.actLog.jobs.get('deploy-with-approval')?.state).toBe('success');
+    // The jobs before the hold were not run again: the package is the one the reviewers saw.
+    const after = await uploaded(
+      run.r.clients,
+      'pipelines-artifacts-upper',
+      'prod/katana-lambda.zip',
+    );
+    expect(after?.versionId).toBe(held.pkg?.versionId);
+    expect(await functionSha(run.r.clients, 'prod-KatanaLambda')).toBe(held.pkg?.sha256);
+    expect(await functionSha(run.r.clients, 'staging-KatanaLambda')).toBe(placeholder);
   });
 });
