@@ -1,9 +1,9 @@
 /**
  * Image push: ecr-push's bundle vs `skopeo copy oci:<layout> docker://…`, into one local registry
- * (moto answers ECR's API: the token and the repository), both through one recording proxy that
- * counts blob uploads. Each measured push goes to a fresh repository (and skopeo gets a fresh HOME,
- * so its blob-info cache cannot turn uploads into mounts): the counts prove both really uploaded.
- * The unchanged re-push is measured on the repository ours last pushed.
+ * (moto answers ECR's API: the token and the repository), through a recording proxy that counts
+ * blob uploads. Each first push goes to a fresh registry (so skopeo's blob-info cache cannot turn
+ * uploads into mounts): the counts prove both really uploaded. The unchanged re-push is measured
+ * on the registry each pushed to last.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -118,9 +118,16 @@ export interface EcrOptions {
 }
 
 export async function ecrSuite({ layerSizes, runs }: EcrOptions): Promise<Section> {
-  const [moto, registry] = await Promise.all([startMoto(), startRegistry()]);
-  const recorder = await startRecorder(registry.endpoint);
-  const host = new URL(recorder.endpoint).host;
+  const moto = await startMoto();
+  // Every push goes to a registry of its own: skopeo keeps a machine-wide blob-info cache (root's
+  // is in /var/lib/containers) and would mount blobs it pushed before instead of uploading them.
+  const started: Array<{ stop(): Promise<void> }> = [moto];
+  const freshRegistry = async () => {
+    const registry = await startRegistry();
+    const recorder = await startRecorder(registry.endpoint);
+    started.push(registry, recorder);
+    return { recorder, host: new URL(recorder.endpoint).host };
+  };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-ecr-'));
   const rows: Row[] = [];
   const limits: string[] = [];
@@ -129,7 +136,7 @@ export async function ecrSuite({ layerSizes, runs }: EcrOptions): Promise<Sectio
     const blobs = layerSizes.length + 1;
     const total = layerSizes.reduce((a, b) => a + b, 0);
     const env = moto.awsEnv();
-    const ours = (repository: string) =>
+    const ours = (host: string, repository: string) =>
       timeAction('ecr-push', {
         action: 'actions/ecr-push',
         inputs: {
@@ -142,62 +149,56 @@ export async function ecrSuite({ layerSizes, runs }: EcrOptions): Promise<Sectio
         env,
         cwd: dir,
       });
-    const skopeo = async (repository: string) => {
-      const home = mkdtempSync(path.join(dir, 'skopeo-home-'));
-      try {
-        return mustSucceed(
-          'skopeo copy',
-          await timeCommand(
-            'skopeo',
-            [
-              '--insecure-policy',
-              'copy',
-              '--quiet',
-              '--dest-tls-verify=false',
-              `oci:${layout}:bench`,
-              `docker://${host}/${repository}:v1`,
-            ],
-            { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
-          ),
-        );
-      } finally {
-        rmSync(home, { recursive: true, force: true });
-      }
-    };
+    const skopeo = async (host: string, repository: string) =>
+      mustSucceed(
+        'skopeo copy',
+        await timeCommand(
+          'skopeo',
+          [
+            '--insecure-policy',
+            'copy',
+            '--quiet',
+            '--dest-tls-verify=false',
+            `oci:${layout}:bench`,
+            `docker://${host}/${repository}:v1`,
+          ],
+          { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? dir },
+        ),
+      );
 
     const oursMs: number[] = [];
     const peerMs: number[] = [];
     const oursUploads: number[] = [];
     const peerUploads: number[] = [];
-    let lastRepository = '';
+    let oursTarget = await freshRegistry();
+    let peerTarget = oursTarget;
     for (let i = 0; i < runs; i++) {
-      lastRepository = `bench/ours-${i}`;
-      recorder.reset();
-      oursMs.push((await ours(lastRepository)).ms);
-      oursUploads.push(blobUploads(recorder.requests));
-      recorder.reset();
-      peerMs.push(await skopeo(`bench/peer-${i}`));
-      peerUploads.push(blobUploads(recorder.requests));
+      oursTarget = await freshRegistry();
+      oursMs.push((await ours(oursTarget.host, 'bench/app')).ms);
+      oursUploads.push(blobUploads(oursTarget.recorder.requests));
+      peerTarget = await freshRegistry();
+      peerMs.push(await skopeo(peerTarget.host, 'bench/app'));
+      peerUploads.push(blobUploads(peerTarget.recorder.requests));
     }
     if ([...oursUploads, ...peerUploads].some((n) => n !== blobs))
       throw new Error(
         `expected ${blobs} blob uploads per first push; ours made ${oursUploads.join(',')}, skopeo ${peerUploads.join(',')}`,
       );
 
-    // Re-push of the unchanged image into the repository ours just filled.
+    // Re-push of the unchanged image into the registry each pushed to last.
     const rerunMs: number[] = [];
     const rerunUploads: number[] = [];
     const rerunRequests: number[] = [];
     const peerRerunMs: number[] = [];
     const peerRerunUploads: number[] = [];
     for (let i = 0; i < runs; i++) {
-      recorder.reset();
-      rerunMs.push((await ours(lastRepository)).ms);
-      rerunUploads.push(blobUploads(recorder.requests));
-      rerunRequests.push(recorder.requests.length);
-      recorder.reset();
-      peerRerunMs.push(await skopeo(`bench/peer-${runs - 1}`));
-      peerRerunUploads.push(blobUploads(recorder.requests));
+      oursTarget.recorder.reset();
+      rerunMs.push((await ours(oursTarget.host, 'bench/app')).ms);
+      rerunUploads.push(blobUploads(oursTarget.recorder.requests));
+      rerunRequests.push(oursTarget.recorder.requests.length);
+      peerTarget.recorder.reset();
+      peerRerunMs.push(await skopeo(peerTarget.host, 'bench/app'));
+      peerRerunUploads.push(blobUploads(peerTarget.recorder.requests));
     }
 
     const startMs = await timeStartup('ecr-push', 3);
@@ -225,7 +226,7 @@ export async function ecrSuite({ layerSizes, runs }: EcrOptions): Promise<Sectio
       target: `${ro < 300 ? 'met' : '**missed**'} (< 0.3 s); ${uploads === 0 ? 'met' : '**missed**'} (0 uploads)`,
     });
   } finally {
-    await Promise.all([recorder.stop(), moto.stop(), registry.stop()]);
+    await Promise.all(started.map((server) => server.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
   return {
@@ -234,7 +235,7 @@ export async function ecrSuite({ layerSizes, runs }: EcrOptions): Promise<Sectio
     peer: 'skopeo copy oci: → docker://',
     rows,
     notes: [
-      `Median of ${runs} run(s), alternating; each first push into a fresh repository of one local registry (docker-registry), both through the same recording proxy, which counted the blob uploads shown.`,
+      `Median of ${runs} run(s), alternating; each first push into a fresh local registry (docker-registry, so nothing can be mounted), through a recording proxy that counted the blob uploads shown.`,
       'Ours also asks moto (ECR API) for a token and creates the repository; skopeo talks to the registry only. Re-push times are whole process runs (Node start included).',
       ...limits,
     ],
