@@ -3,7 +3,7 @@ import { newest, objectKey, refPrefix } from './s3Layout';
 describe('objectKey', () => {
   it('scopes a key by repository and ref, one segment per ref', () => {
     expect(objectKey('cache-dependencies', 'example/pipelines', 'refs/heads/feature/x', 'k')).toBe(
-      'cache-dependencies/example/pipelines/refs%2Fheads%2Ffeature%2Fx/k',
+      'cache-dependencies/example/pipelines/refs~2Fheads~2Ffeature~2Fx/k',
     );
   });
 

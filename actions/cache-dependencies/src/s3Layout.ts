@@ -5,10 +5,16 @@
  *
  * One path segment per ref (a ref's slashes are encoded), so listing the prefix of one ref never
  * returns another ref's entries (refs/heads/a is not a prefix of refs/heads/ab's segment).
+ * The encoding is encodeURIComponent with `%` written as `~`: keys without `%` need no special
+ * handling anywhere (signing, consoles, moto's IAM check), and since git forbids `~` in ref
+ * names, the mapping stays one to one.
  */
+export function refSegment(ref: string): string {
+  return encodeURIComponent(ref).replace(/%/g, '~');
+}
 
 export function refPrefix(root: string, repository: string, ref: string): string {
-  return `${root.replace(/\/+$/, '')}/${repository}/${encodeURIComponent(ref)}/`;
+  return `${root.replace(/\/+$/, '')}/${repository}/${refSegment(ref)}/`;
 }
 
 export function objectKey(root: string, repository: string, ref: string, key: string): string {

@@ -94,7 +94,7 @@ describe('the s3 backend', () => {
     const key = first.main.outputs.key ?? '';
     expect(key).toMatch(/^lower-pnpm-linux-x64-node\d+-[0-9a-f]{64}$/);
     expect(await objectKeys()).toEqual([
-      `cache-dependencies/example/pipelines/refs%2Fheads%2Ffeature-a-1/${key}`,
+      `cache-dependencies/example/pipelines/refs~2Fheads~2Ffeature-a-1/${key}`,
     ]);
     expect(first.post.summary).toContain('saved');
 
@@ -151,8 +151,8 @@ describe('the s3 backend', () => {
     const again = await runMain(job('refs/heads/feature-b-2'));
     expect(again.outputs['cache-hit']).toBe('true');
     expect(await objectKeys()).toEqual([
-      expect.stringContaining('/refs%2Fheads%2Ffeature-a-1/'),
-      expect.stringContaining('/refs%2Fheads%2Fintegration/'),
+      expect.stringContaining('/refs~2Fheads~2Ffeature-a-1/'),
+      expect.stringContaining('/refs~2Fheads~2Fintegration/'),
     ]);
   });
 
