@@ -5,6 +5,7 @@
 import { NagSuppressions } from 'cdk-nag';
 import type { TierStacks } from './app';
 import type { EnvironmentConfig } from './config';
+import { candidateName } from './stacks/github-oidc-stack';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -16,8 +17,11 @@ export function suppressJustifiedFindings(
   for (const env of environments) {
     const policy = github.policies.get(env.name);
     if (policy === undefined) continue;
+    // The candidate (upload-only) role of an approval environment has the same S3 and ECR
+    // wildcards and no Lambda ones.
+    const candidate = github.candidatePolicies.get(candidateName(env.name));
     NagSuppressions.addResourceSuppressions(
-      policy,
+      candidate ? [policy, candidate] : policy,
       [
         {
           id: 'AwsSolutions-IAM5',

@@ -108,10 +108,13 @@ describe('cdk synth (the CLI, offline)', () => {
       roles
         .map(
           (r) =>
-            JSON.stringify(r.Properties.AssumeRolePolicyDocument).match(/environment:(\w+)/)?.[1],
+            JSON.stringify(r.Properties.AssumeRolePolicyDocument).match(
+              /environment:([\w-]+)/,
+            )?.[1],
         )
         .sort(),
-    ).toEqual(['prod', 'staging']);
+      // prod-candidate: the upload-only role used before the hold (candidate-roles.test.ts).
+    ).toEqual(['prod', 'prod-candidate', 'staging']);
   }, 240_000);
 
   it('refuses an unknown tier, naming the setting and the fix, and writes no templates', () => {

@@ -10,6 +10,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asArray, flatten, synthTier, type SynthesizedTier } from './helpers';
 import { outputIds } from '../lib/outputs';
+import type { TierConfig } from '../lib/config';
+
+/** Every GitHub environment with a role: each environment, and `<env>-candidate` of approval ones. */
+const githubEnvironments = (config: TierConfig): string[] =>
+  config.environments.flatMap((e) => (e.approval ? [e.name, `${e.name}-candidate`] : [e.name]));
 
 type Resources = Record<
   string,
@@ -284,10 +289,10 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
       });
     });
 
-    it('has exactly one role per environment, each trusted only by that GitHub environment', () => {
+    it("has exactly one role per environment (and per approval environment's candidate), each trusted only by that GitHub environment", () => {
       const { config, templates } = tier();
       const roles = Object.values(resourcesOf(templates.github, 'AWS::IAM::Role'));
-      expect(roles).toHaveLength(config.environments.length);
+      expect(roles).toHaveLength(githubEnvironments(config).length);
       const subjects = roles.map((role) => {
         const [statement, ...others] = (
           role.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }
@@ -301,14 +306,17 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
         return equals['token.actions.githubusercontent.com:sub'];
       });
       expect(subjects.sort()).toEqual(
-        config.environments.map((e) => `repo:example/pipelines:environment:${e.name}`).sort(),
+        githubEnvironments(config)
+          .map((name) => `repo:example/pipelines:environment:${name}`)
+          .sort(),
       );
     });
 
     it("lets each role touch only its own environment's package folder and function", () => {
       const { config, templates, stacks } = tier();
       const policies = resourcesOf(templates.github, 'AWS::IAM::Policy');
-      expect(Object.keys(policies)).toHaveLength(config.environments.length);
+      // The candidates' upload-only policies are asserted in candidate-roles.test.ts.
+      expect(Object.keys(policies)).toHaveLength(githubEnvironments(config).length);
       for (const env of config.environments) {
         const roleId = stacks.github.getLogicalId(
           stacks.github.roles.get(env.name)?.node.defaultChild as never,
@@ -382,7 +390,7 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
       const outputs = templates.github.findOutputs('*');
       expect(Object.keys(outputs).sort()).toEqual(
         [
-          ...config.environments.map((e) => outputIds.role(e.name)),
+          ...githubEnvironments(config).map((name) => outputIds.role(name)),
           'ArtifactBucket',
           'Region',
           'Registry',

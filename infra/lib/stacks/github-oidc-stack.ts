@@ -22,6 +22,11 @@ export function githubSubject(owner: string, repo: string, environment: string):
   return `repo:${owner}/${repo}:environment:${environment}`;
 }
 
+/** The GitHub environment an approval environment's uploads run in, before the hold. */
+export function candidateName(environment: string): string {
+  return `${environment}-candidate`;
+}
+
 /**
  * GitHub's OIDC provider and one role per environment. A job can assume an environment's role
  * only when it runs in that GitHub environment (so prod's role is behind prod's reviewers), and
@@ -34,6 +39,13 @@ export class GithubOidcStack extends Stack {
   readonly roles: ReadonlyMap<string, iam.Role>;
   /** Each role's inline policy, by environment name. */
   readonly policies: ReadonlyMap<string, iam.Policy>;
+  /**
+   * The upload roles of approval environments, by candidate environment name (`prod-candidate`):
+   * the pipeline uploads the package and pushes the image in `<env>-candidate` before the hold,
+   * so those jobs must not hold the environment's deploy role (that is behind the reviewers).
+   */
+  readonly candidateRoles: ReadonlyMap<string, iam.Role>;
+  readonly candidatePolicies: ReadonlyMap<string, iam.Policy>;
 
   constructor(scope: Construct, id: string, props: GithubOidcStackProps) {
     super(scope, id, props);
@@ -50,35 +62,51 @@ export class GithubOidcStack extends Stack {
 
     const roles = new Map<string, iam.Role>();
     const policies = new Map<string, iam.Policy>();
-    for (const env of props.environments) {
-      const role = new iam.Role(this, `DeployRole-${env.name}`, {
-        roleName: `${props.github.repo}-deploy-${env.name}`.slice(0, 64),
-        description: `Assumed by GitHub Actions jobs of environment ${env.name} in ${props.github.owner}/${props.github.repo}`,
+    const candidateRoles = new Map<string, iam.Role>();
+    const candidatePolicies = new Map<string, iam.Policy>();
+    const addRole = (name: string, what: string, statements: iam.PolicyStatement[]) => {
+      const role = new iam.Role(this, `DeployRole-${name}`, {
+        roleName: `${props.github.repo}-deploy-${name}`.slice(0, 64),
+        description: `${what} of environment ${name} in ${props.github.owner}/${props.github.repo}`,
         assumedBy: new iam.WebIdentityPrincipal(this.provider.oidcProviderArn, {
           // Exact match on purpose: no wildcard subject can reach another environment's role.
           StringEquals: {
             [`${GITHUB_ISSUER}:aud`]: 'sts.amazonaws.com',
-            [`${GITHUB_ISSUER}:sub`]: githubSubject(
-              props.github.owner,
-              props.github.repo,
-              env.name,
-            ),
+            [`${GITHUB_ISSUER}:sub`]: githubSubject(props.github.owner, props.github.repo, name),
           },
         }),
       });
-      const policy = new iam.Policy(this, `DeployPolicy-${env.name}`, {
-        statements: deployStatements(this, env, props.bucketName, props.repositoryNames),
-      });
+      const policy = new iam.Policy(this, `DeployPolicy-${name}`, { statements });
       role.attachInlinePolicy(policy);
+      new CfnOutput(this, outputIds.role(name), {
+        value: role.roleArn,
+        description: `AWS_ROLE_ARN of GitHub environment ${name}`,
+      });
+      return { role, policy };
+    };
+    for (const env of props.environments) {
+      const { role, policy } = addRole(
+        env.name,
+        'Assumed by GitHub Actions jobs',
+        deployStatements(this, env, props.bucketName, props.repositoryNames),
+      );
       roles.set(env.name, role);
       policies.set(env.name, policy);
-      new CfnOutput(this, outputIds.role(env.name), {
-        value: role.roleArn,
-        description: `AWS_ROLE_ARN of GitHub environment ${env.name}`,
-      });
+      if (env.approval) {
+        const name = candidateName(env.name);
+        const candidate = addRole(
+          name,
+          `Upload only (package and image, no Lambda) before the hold, assumed by GitHub Actions jobs`,
+          uploadStatements(this, env, props.bucketName, props.repositoryNames),
+        );
+        candidateRoles.set(name, candidate.role);
+        candidatePolicies.set(name, candidate.policy);
+      }
     }
     this.roles = roles;
     this.policies = policies;
+    this.candidateRoles = candidateRoles;
+    this.candidatePolicies = candidatePolicies;
 
     new CfnOutput(this, outputIds.bucket, {
       value: props.bucketName,
@@ -99,13 +127,43 @@ function deployStatements(
   bucketName: string,
   repositoryNames: readonly string[],
 ): iam.PolicyStatement[] {
-  const bucketArn = `arn:${stack.partition}:s3:::${bucketName}`;
   const functionArn = stack.formatArn({
     service: 'lambda',
     resource: 'function',
     resourceName: env.functionName,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
+  return [
+    ...uploadStatements(stack, env, bucketName, repositoryNames),
+    new iam.PolicyStatement({
+      sid: 'DeployThisEnvironmentsFunction',
+      actions: [
+        'lambda:GetFunction',
+        'lambda:GetFunctionConfiguration',
+        'lambda:UpdateFunctionCode',
+        'lambda:PublishVersion',
+        'lambda:GetAlias',
+        'lambda:CreateAlias',
+        'lambda:UpdateAlias',
+        'lambda:DeleteAlias',
+      ],
+      // The function and its versions and aliases (`<arn>:<qualifier>`).
+      resources: [functionArn, `${functionArn}:*`],
+    }),
+  ];
+}
+
+/**
+ * What an upload job does (s3-upload, ecr-push): put and read the environment's package and its
+ * versions, check versioning, and push images. The candidate roles get only this.
+ */
+function uploadStatements(
+  stack: Stack,
+  env: EnvironmentConfig,
+  bucketName: string,
+  repositoryNames: readonly string[],
+): iam.PolicyStatement[] {
+  const bucketArn = `arn:${stack.partition}:s3:::${bucketName}`;
   const statements = [
     new iam.PolicyStatement({
       sid: 'PackagesOfThisEnvironment',
@@ -130,21 +188,6 @@ function deployStatements(
       sid: 'CheckBucketVersioning',
       actions: ['s3:GetBucketVersioning'],
       resources: [bucketArn],
-    }),
-    new iam.PolicyStatement({
-      sid: 'DeployThisEnvironmentsFunction',
-      actions: [
-        'lambda:GetFunction',
-        'lambda:GetFunctionConfiguration',
-        'lambda:UpdateFunctionCode',
-        'lambda:PublishVersion',
-        'lambda:GetAlias',
-        'lambda:CreateAlias',
-        'lambda:UpdateAlias',
-        'lambda:DeleteAlias',
-      ],
-      // The function and its versions and aliases (`<arn>:<qualifier>`).
-      resources: [functionArn, `${functionArn}:*`],
     }),
   ];
   if (repositoryNames.length > 0) {
