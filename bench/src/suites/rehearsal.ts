@@ -86,7 +86,7 @@ export async function rehearsalSuite({ quick }: { quick: boolean }): Promise<Sec
       })),
     ],
     [
-      'Jobs run one after another under act here, so their times add up to most of the run; the rest is starting the local AWS, provisioning it and verifying the deploy.',
+      'Shares are of the whole run; act runs independent jobs side by side, so they add up to more than 100%. The whole run also covers starting the local AWS, provisioning it and verifying the deploy.',
     ],
   );
 }
