@@ -50,10 +50,11 @@ exports.githubBackend = githubBackend;
  * CommonJS major). The toolkit stores one file for us, our own archive, so that both backends
  * share the archive format, the integrity check and the extract-then-swap restore.
  *
- * @actions/cache hashes the paths it is given into the entry's version, and archives them
- * relative to GITHUB_WORKSPACE. We give it a constant relative path and point GITHUB_WORKSPACE at
- * a temp dir for the duration of the call, so the version is the same on every runner and the
- * toolkit never writes into the real workspace.
+ * @actions/cache hashes the paths it is given into the entry's version, globs them from the
+ * current directory and archives them relative to GITHUB_WORKSPACE. We give it a constant
+ * relative path and, for the duration of the call, make a temp dir both the current directory and
+ * GITHUB_WORKSPACE, so the version is the same on every runner and the toolkit never reads or
+ * writes the real workspace.
  *
  * Limit of the toolkit: it reports service and network failures as a warning and a miss (its
  * design: caching is optional), so with this backend an access problem shows as a warning, not a
@@ -87,17 +88,20 @@ function githubBackend() {
         },
     };
 }
+/** Runs one toolkit call with `dir` as the current directory and GITHUB_WORKSPACE (see above). */
 async function inWorkspace(dir, work) {
-    const saved = process.env.GITHUB_WORKSPACE;
+    const saved = { cwd: process.cwd(), workspace: process.env.GITHUB_WORKSPACE };
     process.env.GITHUB_WORKSPACE = dir;
+    process.chdir(dir);
     try {
         return await work();
     }
     finally {
-        if (saved === undefined)
+        process.chdir(saved.cwd);
+        if (saved.workspace === undefined)
             delete process.env.GITHUB_WORKSPACE;
         else
-            process.env.GITHUB_WORKSPACE = saved;
+            process.env.GITHUB_WORKSPACE = saved.workspace;
     }
 }
 

@@ -54,7 +54,7 @@ exports.FinalizeCacheError = exports.CacheWriteDeniedError = exports.CACHE_WRITE
 exports.isFeatureAvailable = isFeatureAvailable;
 exports.restoreCache = restoreCache;
 exports.saveCache = saveCache;
-const core = __importStar(__webpack_require__(8521));
+const core = __importStar(__webpack_require__(27339));
 const path = __importStar(__webpack_require__(16928));
 const utils = __importStar(__webpack_require__(39030));
 const cacheHttpClient = __importStar(__webpack_require__(11444));
@@ -1254,7 +1254,7 @@ exports.getCacheEntry = getCacheEntry;
 exports.downloadCache = downloadCache;
 exports.reserveCache = reserveCache;
 exports.saveCache = saveCache;
-const core = __importStar(__webpack_require__(8521));
+const core = __importStar(__webpack_require__(27339));
 const http_client_1 = __webpack_require__(18612);
 const auth_1 = __webpack_require__(42608);
 const fs = __importStar(__webpack_require__(79896));
@@ -1539,7 +1539,7 @@ exports.getGnuTarPathOnWindows = getGnuTarPathOnWindows;
 exports.assertDefined = assertDefined;
 exports.getCacheVersion = getCacheVersion;
 exports.getRuntimeToken = getRuntimeToken;
-const core = __importStar(__webpack_require__(8521));
+const core = __importStar(__webpack_require__(27339));
 const exec = __importStar(__webpack_require__(89138));
 const glob = __importStar(__webpack_require__(21289));
 const io = __importStar(__webpack_require__(82933));
@@ -1845,7 +1845,7 @@ exports.DownloadProgress = void 0;
 exports.downloadCacheHttpClient = downloadCacheHttpClient;
 exports.downloadCacheHttpClientConcurrent = downloadCacheHttpClientConcurrent;
 exports.downloadCacheStorageSDK = downloadCacheStorageSDK;
-const core = __importStar(__webpack_require__(8521));
+const core = __importStar(__webpack_require__(27339));
 const http_client_1 = __webpack_require__(18612);
 const storage_blob_1 = __webpack_require__(45658);
 const buffer = __importStar(__webpack_require__(20181));
@@ -2242,7 +2242,7 @@ exports.isRetryableStatusCode = isRetryableStatusCode;
 exports.retry = retry;
 exports.retryTypedResponse = retryTypedResponse;
 exports.retryHttpClientResponse = retryHttpClientResponse;
-const core = __importStar(__webpack_require__(8521));
+const core = __importStar(__webpack_require__(27339));
 const http_client_1 = __webpack_require__(18612);
 const constants_1 = __webpack_require__(72848);
 function isSuccessStatusCode(statusCode) {
@@ -2357,7 +2357,7 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.internalCacheTwirpClient = internalCacheTwirpClient;
-const core_1 = __webpack_require__(8521);
+const core_1 = __webpack_require__(27339);
 const user_agent_1 = __webpack_require__(49060);
 const errors_1 = __webpack_require__(78140);
 const config_1 = __webpack_require__(79883);
@@ -2634,7 +2634,7 @@ function getUserAgentString() {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.maskSigUrl = maskSigUrl;
 exports.maskSecretUrls = maskSecretUrls;
-const core_1 = __webpack_require__(8521);
+const core_1 = __webpack_require__(27339);
 /**
  * Masks the `sig` parameter in a URL and sets it as a secret.
  *
@@ -3044,7 +3044,7 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UploadProgress = void 0;
 exports.uploadCacheArchiveSDK = uploadCacheArchiveSDK;
-const core = __importStar(__webpack_require__(8521));
+const core = __importStar(__webpack_require__(27339));
 const storage_blob_1 = __webpack_require__(45658);
 const errors_1 = __webpack_require__(78140);
 /**
@@ -3219,7 +3219,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getUploadOptions = getUploadOptions;
 exports.getDownloadOptions = getDownloadOptions;
-const core = __importStar(__webpack_require__(8521));
+const core = __importStar(__webpack_require__(27339));
 /**
  * Returns a copy of the upload options with defaults filled in.
  *

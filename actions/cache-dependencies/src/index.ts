@@ -1,4 +1,6 @@
 import { runAction } from '@pipelines/shared';
-import { run } from './main';
+import { isPostStep, post, run } from './main';
 
-void runAction(run);
+// One bundle serves both steps (action.yml's main and post both point at dist/index.js), so the
+// lazily loaded SDK chunks exist once in dist/.
+void runAction(isPostStep() ? post : run);

@@ -17,7 +17,17 @@ import { cacheScope, defaultBranchFromEvent } from './scope';
 
 const HEADING = 'cache-dependencies';
 
+/**
+ * The runner gives the post step the state the main step saved (as STATE_<name>), so the one
+ * bundle knows which step it is: main records `isPost` first thing (the pattern of
+ * actions/checkout and actions/cache).
+ */
+export function isPostStep(): boolean {
+  return core.getState('isPost') === 'true';
+}
+
 export async function run(): Promise<void> {
+  core.saveState('isPost', 'true');
   const inputs = getInputs();
   const backend = await createBackend(inputs);
   const cwd = process.cwd();

@@ -1,4 +1,0 @@
-import { runAction } from '@pipelines/shared';
-import { post } from './main';
-
-void runAction(post);
