@@ -12,6 +12,7 @@ if [[ "${1:-}" == "--out" ]]; then OUT="$2"; shift 2; fi
 ONLY=("$@")
 NODE="$ROOT/.tools/bin/node24"
 NCC="$ROOT/node_modules/@vercel/ncc/dist/ncc/cli.js"
+TERSER="$ROOT/node_modules/terser/bin/terser"
 [[ -x "$NODE" && -f "$NCC" ]] || { echo "missing node24 or ncc: run bash scripts/bootstrap.sh" >&2; exit 1; }
 
 for dir in "$ROOT"/actions/*/; do
@@ -21,6 +22,12 @@ for dir in "$ROOT"/actions/*/; do
   dest="${OUT:+$OUT/$name/dist}"; dest="${dest:-$dir/dist}"
   rm -rf "$dest"
   (cd "$dir" && "$NODE" "$NCC" build src/index.ts -o "$dest" --quiet --minify --target es2022 --license licenses.txt)
+  # ncc --minify minifies the entry only; lazily loaded chunks (dist/<n>.index.js) ship as they
+  # are, so minify them too (same pinned Node and terser everywhere, so the output is the same).
+  for chunk in "$dest"/*.index.js; do
+    [[ -f "$chunk" ]] || continue
+    "$NODE" "$TERSER" "$chunk" --compress --mangle --comments false --output "$chunk.min" && mv "$chunk.min" "$chunk"
+  done
   if [[ -f "$dir/src/post.ts" ]]; then
     (cd "$dir" && "$NODE" "$NCC" build src/post.ts -o "$dest/post" --quiet --minify --target es2022 --license licenses.txt)
   fi
