@@ -44,16 +44,18 @@ export async function deploy(
       `Alias "${inputs.alias}" points at ${aliasAtStart ? `version ${aliasAtStart.version}` : 'nothing yet'}.`,
     );
   }
-  await waitUntilReady(ctx, fn);
-  if (codeShaProblem(before.CodeSha256, expectedSha256) === undefined) {
+  // The first read is the wait's first poll: a function that is not updating is not read again.
+  const ready = await waitUntilReady(ctx, fn, before);
+  let updated = ready;
+  if (codeShaProblem(ready.CodeSha256, expectedSha256) === undefined) {
     // A re-run: the code is already the package. Not updating keeps the re-run free (no new
-    // version published, no cold starts); the checks below still run.
+    // version published, no cold starts); the checks below still run, on the read just made.
     ctx.log(`Function "${fn}" already runs code with sha256 ${expectedSha256}; not updating it.`);
   } else {
-    ctx.log(`Function "${fn}" runs code ${before.CodeSha256 ?? '(unknown)'}; updating it.`);
+    ctx.log(`Function "${fn}" runs code ${ready.CodeSha256 ?? '(unknown)'}; updating it.`);
     await updateCode(ctx, fn, inputs.source, zip);
+    updated = await waitUntilReady(ctx, fn);
   }
-  const updated = await waitUntilReady(ctx, fn);
   const mismatch = codeShaProblem(updated.CodeSha256, expectedSha256);
   if (mismatch) {
     throw new ActionError(

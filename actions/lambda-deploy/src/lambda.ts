@@ -75,10 +75,20 @@ export async function getConfiguration(
   }
 }
 
-/** Waits until the function's last update has finished; a failed update is final. */
-export function waitUntilReady(ctx: Ctx, functionName: string): Promise<FunctionConfiguration> {
+/**
+ * Waits until the function's last update has finished; a failed update is final. `known`, a
+ * configuration the caller has just read, stands for the first poll, so a function that is
+ * already ready costs no further call.
+ */
+export function waitUntilReady(
+  ctx: Ctx,
+  functionName: string,
+  known?: FunctionConfiguration,
+): Promise<FunctionConfiguration> {
+  let fresh = known;
   return withRetry(ctx, `wait for function "${functionName}" to finish updating`, async () => {
-    const config = await getConfiguration(ctx, functionName);
+    const config = fresh ?? (await getConfiguration(ctx, functionName));
+    fresh = undefined;
     const state = readiness(config);
     if ('failed' in state) throw new ActionError(`update function "${functionName}"`, state.failed);
     if (!state.ready) throw new NotReadyError(state.reason);
