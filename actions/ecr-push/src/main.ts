@@ -36,7 +36,7 @@ export async function run(): Promise<void> {
         `${result.uploaded} uploaded, ${result.mounted} mounted, ${result.skipped} already present`,
       ],
       ['bytes uploaded', String(result.bytesUploaded)],
-      ['manifests', String(result.manifests)],
+      ['manifests', `${result.manifests} (${result.manifestsKept} already present, not put)`],
       ['repository', `${inputs.repository}${result.repositoryCreated ? ' (created)' : ''}`],
     ],
     'The registry was read back after the push: it serves these exact manifest bytes by digest.',

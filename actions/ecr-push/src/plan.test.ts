@@ -1,4 +1,4 @@
-import { blobAction, chunkRanges, isRetryableStatus, tagDecision } from './plan';
+import { blobAction, chunkRanges, isRetryableStatus, manifestAction, tagDecision } from './plan';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
@@ -80,5 +80,19 @@ describe('isRetryableStatus', () => {
     [404, false],
   ])('%s -> %s', (status, expected) => {
     expect(isRetryableStatus(status)).toBe(expected);
+  });
+});
+
+describe('manifestAction', () => {
+  const OCI = 'application/vnd.oci.image.manifest.v1+json';
+  const DOCKER = 'application/vnd.docker.distribution.manifest.v2+json';
+  it.each([
+    ['absent', undefined, 'put'],
+    ['served by digest as the same type', { digest: A, mediaType: OCI }, 'skip'],
+    ['served as another type', { digest: A, mediaType: DOCKER }, 'put'],
+    ['served with no type', { digest: A, mediaType: undefined }, 'put'],
+    ['answered with another digest', { digest: B, mediaType: OCI }, 'put'],
+  ] as const)('%s -> %s', (_case, served, expected) => {
+    expect(manifestAction({ digest: A, mediaType: OCI }, served)).toBe(expected);
   });
 });

@@ -13,6 +13,19 @@ export function blobAction(state: { present: boolean; mountFrom?: string }): Blo
 }
 
 /**
+ * A manifest the registry already serves under its digest, as the same media type, is not put
+ * again (a re-push); anything else (absent, or served as another type) is put.
+ */
+export function manifestAction(
+  manifest: { digest: string; mediaType: string },
+  served: { digest: string; mediaType: string | undefined } | undefined,
+): 'put' | 'skip' {
+  return served?.digest === manifest.digest && served.mediaType === manifest.mediaType
+    ? 'skip'
+    : 'put';
+}
+
+/**
  * Byte ranges [start, end) to send. A blob no larger than one chunk goes in one request
  * (monolithic PUT); larger ones are sent as PATCHes of `chunkSize`, the last one shorter.
  */

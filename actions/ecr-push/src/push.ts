@@ -1,12 +1,13 @@
 /**
  * Puts an image into a repository: check what the target has (nothing changes), then blobs in
- * parallel, manifests by digest (children first), then tags, then read the digest back.
+ * parallel, manifests by digest (children first, skipping those already served), then tags, then
+ * read the digest back.
  */
 import { ActionError } from '@pipelines/shared/src/errors';
 import { sha256Digest } from './oci/digest';
-import { rootOf, type BlobRef, type Image } from './oci/image';
+import { rootOf, type BlobRef, type Image, type ManifestDoc } from './oci/image';
 import { ImageError } from './oci/manifest';
-import { blobAction, tagDecision, type BlobAction } from './plan';
+import { blobAction, manifestAction, tagDecision, type BlobAction } from './plan';
 import { fetchBlob } from './promote';
 import { RegistryError, type RegistryClient } from './registry/client';
 import { mapLimit } from './registry/pool';
@@ -21,10 +22,11 @@ export interface MountSource {
 
 export interface PushPlan {
   blobs: Array<{ blob: BlobRef; action: BlobAction }>;
+  manifests: Array<{ manifest: ManifestDoc; action: 'put' | 'skip' }>;
   tags: Array<{ tag: string; action: 'put' | 'keep' }>;
 }
 
-/** Read-only: HEADs every blob and tag in the target. Fails on a tag conflict. */
+/** Read-only: HEADs every blob, manifest (by digest) and tag in the target. Fails on a tag conflict. */
 export async function planPush(
   target: RegistryClient,
   repository: string,
@@ -36,6 +38,9 @@ export async function planPush(
   const blobs = [...image.blobs.values()];
   const present = await mapLimit(blobs, concurrency, (blob) =>
     target.headBlob(repository, blob.digest),
+  );
+  const served = await mapLimit(image.manifests, concurrency, (manifest) =>
+    target.statManifest(repository, manifest.digest),
   );
   const digest = rootOf(image).digest;
   const planned: PushPlan['tags'] = [];
@@ -53,6 +58,10 @@ export async function planPush(
     blobs: blobs.map((blob, i) => ({
       blob,
       action: blobAction({ present: present[i] !== undefined, mountFrom }),
+    })),
+    manifests: image.manifests.map((manifest, i) => ({
+      manifest,
+      action: manifestAction(manifest, served[i]),
     })),
     tags: planned,
   };
@@ -75,6 +84,8 @@ export interface PushResult {
   uploaded: number;
   mounted: number;
   manifests: number;
+  /** Manifests the registry already served by digest, so not put again. */
+  manifestsKept: number;
   tagsPut: string[];
   tagsKept: string[];
 }
@@ -140,7 +151,11 @@ export async function executePush(
   const done = await mapLimit(plan.blobs, options.concurrency, (item) =>
     pushBlob(target, item, options),
   );
-  for (const manifest of image.manifests) {
+  for (const { manifest, action } of plan.manifests) {
+    if (action === 'skip') {
+      log(`manifest ${manifest.digest} (${manifest.mediaType}) already present, not put`);
+      continue;
+    }
     await target.putManifest(repository, manifest.digest, manifest.mediaType, manifest.bytes);
     log(`manifest ${manifest.digest} (${manifest.mediaType}) put`);
   }
@@ -160,11 +175,12 @@ export async function executePush(
     }
     log(`tag ${tag} -> ${root.digest}`);
   }
+  // Kept tags were just read pointing at the digest; only the tags put need reading back.
   await verifyPushed(
     target,
     repository,
     root.digest,
-    plan.tags.map((t) => t.tag),
+    plan.tags.filter((t) => t.action === 'put').map((t) => t.tag),
   );
   return {
     digest: root.digest,
@@ -172,6 +188,7 @@ export async function executePush(
     uploaded: done.filter((d) => d === 'upload').length,
     mounted: done.filter((d) => d === 'mount').length,
     manifests: image.manifests.length,
+    manifestsKept: plan.manifests.filter((m) => m.action === 'skip').length,
     tagsPut: plan.tags.filter((t) => t.action === 'put').map((t) => t.tag),
     tagsKept: plan.tags.filter((t) => t.action === 'keep').map((t) => t.tag),
   };

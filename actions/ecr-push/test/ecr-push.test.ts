@@ -164,7 +164,52 @@ describe('pushing a local image', () => {
     expect(uploads()).toEqual({ started: 0, patches: 0, puts: 0, mounts: 0 });
     expect(run.summary).toContain('0 uploaded, 0 mounted, 4 already present');
     expect(run.summary).toContain('v1 (kept)');
+    expect(run.summary).toContain('1 (1 already present, not put)');
   }, 180_000);
+
+  it('re-pushes an unchanged image with reads only: no blob upload, no manifest PUT, one GET by digest', async () => {
+    const image = buildImage('repush', [8192, 2048]);
+    const layout = writeLayout(dir('repush'), image.manifest, imageBlobs(image));
+    const first = await push({ image: layout, repository: 'katana/repush', tags: 'v1' });
+    expect(first.exitCode).toBe(0);
+    const firstRequests = proxy.seen.map((s) => `${s.method} ${s.path}`);
+    proxy.reset();
+
+    const again = await push({ image: layout, repository: 'katana/repush', tags: 'v1' });
+    expect(again.errors).toEqual([]);
+    expect(again.exitCode).toBe(0);
+    const requests = proxy.seen.map((s) => `${s.method} ${s.path}`);
+    // Counted for the report: the first push and the re-push of the same image.
+    console.log(
+      `registry requests: first push ${firstRequests.length}, re-push ${requests.length}`,
+    );
+    expect(proxy.writes()).toEqual([]);
+    const manifest = `/v2/katana/repush/manifests/${image.manifest.digest}`;
+    expect(requests.filter((r) => r.startsWith('GET '))).toEqual([`GET ${manifest}`]);
+    expect(requests).toContain(`HEAD ${manifest}`);
+    expect(requests.filter((r) => r.startsWith('HEAD ') && r.includes('/blobs/'))).toHaveLength(3);
+    expect(requests.length).toBeLessThan(firstRequests.length);
+    expect(firstRequests).toContain(`PUT ${manifest}`);
+    expect(again.summary).toContain('1 (1 already present, not put)');
+    expect(inspectDigest(registry.host, 'katana/repush:v1')).toBe(image.manifest.digest);
+  }, 60_000);
+
+  it('re-pushes an unchanged image with a new tag by putting only that tag', async () => {
+    const image = buildImage('retag', [2048]);
+    const layout = writeLayout(dir('retag'), image.manifest, imageBlobs(image));
+    expect((await push({ image: layout, repository: 'katana/retag', tags: 'v1' })).exitCode).toBe(
+      0,
+    );
+    proxy.reset();
+
+    const run = await push({ image: layout, repository: 'katana/retag', tags: 'v1\nv2' });
+    expect(run.errors).toEqual([]);
+    expect(proxy.writes().map((s) => `${s.method} ${s.path}`)).toEqual([
+      'PUT /v2/katana/retag/manifests/v2',
+    ]);
+    expect(run.summary).toContain('v2, v1 (kept)');
+    expect(inspectDigest(registry.host, 'katana/retag:v2')).toBe(image.manifest.digest);
+  }, 60_000);
 
   it('masks the ECR token and sends it only in the Authorization header', async () => {
     const small = buildImage('mask', [2048]);
@@ -389,6 +434,29 @@ describe('refusing bad input before anything is pushed', () => {
     expect(message).toContain(second.manifest.digest);
     expect(proxy.writes()).toEqual([]);
     expect(inspectDigest(registry.host, 'katana/tags:stable')).toBe(first.manifest.digest);
+  }, 60_000);
+
+  it('refuses to re-push an image the registry has when a tag points at another digest, naming both', async () => {
+    const first = buildImage('retag-first', [2048]);
+    const second = buildImage('retag-second', [2048]);
+    const firstLayout = writeLayout(dir('rt1'), first.manifest, imageBlobs(first));
+    const pushed = await push({ image: firstLayout, repository: 'katana/retags', tags: 'a' });
+    expect(pushed.exitCode).toBe(0);
+    const other = await push({
+      image: writeLayout(dir('rt2'), second.manifest, imageBlobs(second)),
+      repository: 'katana/retags',
+      tags: 'b',
+    });
+    expect(other.exitCode).toBe(0);
+    proxy.reset();
+
+    const run = await push({ image: firstLayout, repository: 'katana/retags', tags: 'a\nb' });
+    expect(run.exitCode).toBe(1);
+    const message = run.errors.join('\n');
+    expect(message).toContain(first.manifest.digest);
+    expect(message).toContain(second.manifest.digest);
+    expect(proxy.writes()).toEqual([]);
+    expect(inspectDigest(registry.host, 'katana/retags:b')).toBe(second.manifest.digest);
   }, 60_000);
 
   it('fails on a missing repository without create-repository, naming it and the account', async () => {

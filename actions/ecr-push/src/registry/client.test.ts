@@ -95,3 +95,29 @@ it('refuses a manifest HEAD without Docker-Content-Digest', async () => {
     await close();
   }
 });
+
+it('reads the digest and media type (without parameters) from a manifest HEAD', async () => {
+  const { client, seen, close } = await serve([
+    {
+      status: 200,
+      headers: {
+        'docker-content-digest': D,
+        'content-type': 'application/vnd.oci.image.manifest.v1+json; charset=utf-8',
+      },
+    },
+    { status: 404 },
+  ]);
+  try {
+    await expect(client.statManifest('web', D)).resolves.toEqual({
+      digest: D,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    });
+    await expect(client.statManifest('web', D)).resolves.toBeUndefined();
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      `HEAD /v2/web/manifests/${D}`,
+      `HEAD /v2/web/manifests/${D}`,
+    ]);
+  } finally {
+    await close();
+  }
+});

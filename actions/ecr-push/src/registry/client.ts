@@ -235,6 +235,14 @@ export class RegistryClient {
 
   /** The digest a tag or digest resolves to in the repository, or undefined when absent. */
   async headManifest(repository: string, reference: string): Promise<string | undefined> {
+    return (await this.statManifest(repository, reference))?.digest;
+  }
+
+  /** What a HEAD of a manifest tells: its digest and the media type it is served as. */
+  async statManifest(
+    repository: string,
+    reference: string,
+  ): Promise<{ digest: string; mediaType: string | undefined } | undefined> {
     const response = await this.request(
       `check manifest ${repository}:${reference}`,
       this.url(`/v2/${repository}/manifests/${reference}`),
@@ -249,7 +257,7 @@ export class RegistryClient {
         response.status,
       );
     }
-    return digest;
+    return { digest, mediaType: response.headers.get('content-type')?.split(';')[0]?.trim() };
   }
 
   async getManifest(
