@@ -86,8 +86,9 @@ describe('the prod-candidate upload role', () => {
         else if (resource.startsWith(`${BUCKET}/`)) expect(resource).toBe(`${BUCKET}/prod/*`);
         else if (resource === BUCKET && acts.includes('s3:ListBucket')) {
           expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['prod/', 'prod/*'] } });
-        } else if (resource === BUCKET) expect(acts).toEqual(['s3:GetBucketVersioning']);
-        else {
+        } else if (resource === BUCKET) {
+          expect(acts).toEqual(['s3:GetBucketVersioning', 's3:ListBucketMultipartUploads']);
+        } else {
           expect(resource).toBe(
             'arn:<AWS::Partition>:ecr:us-east-1:123456789012:repository/pipelines/blog',
           );
@@ -102,6 +103,7 @@ describe('the prod-candidate upload role', () => {
       's3:AbortMultipartUpload',
       's3:ListBucket',
       's3:GetBucketVersioning',
+      's3:ListBucketMultipartUploads',
       'ecr:GetAuthorizationToken',
       'ecr:DescribeRepositories',
       'ecr:PutImage',

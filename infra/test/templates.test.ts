@@ -348,7 +348,7 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
                 StringLike: { 's3:prefix': [`${env.name}/`, `${env.name}/*`] },
               });
             } else {
-              expect(actions).toEqual(['s3:GetBucketVersioning']);
+              expect(actions).toEqual(['s3:GetBucketVersioning', 's3:ListBucketMultipartUploads']);
             }
           } else if (resource.includes(':lambda:')) {
             expect([fn, `${fn}:*`]).toContain(resource);
@@ -379,6 +379,7 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
           'ecr:PutImage',
           'ecr:GetAuthorizationToken',
           's3:GetBucketVersioning',
+          's3:ListBucketMultipartUploads',
         ]) {
           expect(actions).toContain(needed);
         }

@@ -1,13 +1,26 @@
 /** The S3 calls of an upload, each wrapped with context and the fix. */
-import { GetBucketVersioningCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  GetBucketVersioningCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
-import { ActionError, awsErrorName, httpStatusOf } from '@pipelines/shared/src/errors';
+import {
+  ActionError,
+  awsErrorName,
+  errorMessage,
+  httpStatusOf,
+} from '@pipelines/shared/src/errors';
 import { SHA256_METADATA, type StoredVersion } from './plan';
+import { uploadsToAbort, type OpenUpload } from './sweep';
 
 const PERMISSIONS =
   'Check the bucket name and that the role may s3:GetBucketVersioning, s3:ListBucket, ' +
-  's3:GetObject, s3:GetObjectVersion, s3:PutObject and s3:PutObjectTagging on it.';
+  's3:GetObject, s3:GetObjectVersion, s3:PutObject, s3:PutObjectTagging, ' +
+  's3:ListBucketMultipartUploads and s3:AbortMultipartUpload on it.';
 
 export async function bucketVersioning(s3: S3Client, bucket: string): Promise<string | undefined> {
   try {
@@ -90,10 +103,46 @@ export async function putPackage(s3: S3Client, options: PutOptions): Promise<str
   try {
     return (await upload.done()).VersionId;
   } catch (error) {
+    const left = await sweepOpenUploads(s3, options.bucket, options.key);
     throw new ActionError(
       `upload ${options.file} to s3://${options.bucket}/${options.key}`,
       error,
-      `Nothing was left behind (a failed multipart upload is aborted). ${PERMISSIONS}`,
+      `${left} ${PERMISSIONS}`,
     );
+  }
+}
+
+/**
+ * After a failed upload: aborts every open multipart upload of the key (see sweep.ts for why all
+ * of them), checks that none is left, and says truthfully what may remain.
+ */
+async function sweepOpenUploads(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const listOpen = async (): Promise<OpenUpload[]> =>
+    (
+      (await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }))).Uploads ??
+      []
+    ).map((u) => ({ key: u.Key ?? '', uploadId: u.UploadId ?? '' }));
+  const manual =
+    `List them with: aws s3api list-multipart-uploads --bucket ${bucket} --prefix ${key}; abort each with ` +
+    `aws s3api abort-multipart-upload --bucket ${bucket} --key ${key} --upload-id <id> (the bucket's ` +
+    'AbortIncompleteMultipartUpload lifecycle rule also removes them after 7 days).';
+  try {
+    for (const open of uploadsToAbort(await listOpen(), key)) {
+      try {
+        await s3.send(
+          new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: open.uploadId }),
+        );
+      } catch (abortError) {
+        // Gone already (lib-storage's own abort, or a retried abort whose first answer was lost):
+        // the listing below is what decides.
+        if (awsErrorName(abortError) !== 'NoSuchUpload') throw abortError;
+      }
+    }
+    const remaining = uploadsToAbort(await listOpen(), key);
+    return remaining.length === 0
+      ? 'Nothing was left behind: every open multipart upload of the key was aborted.'
+      : `${remaining.length} multipart upload(s) of the key are still open. ${manual}`;
+  } catch (sweepError) {
+    return `Multipart uploads of the key may be left open (could not list or abort them: ${errorMessage(sweepError)}). ${manual}`;
   }
 }
