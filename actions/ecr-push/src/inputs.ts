@@ -6,6 +6,7 @@ import {
   input,
   integerString,
   listString,
+  parsedBy,
   parseInputs,
   regionString,
   resolveRegion,
@@ -45,14 +46,7 @@ const tagList = listString.superRefine((tags, ctx) => {
     ctx.addIssue({ code: 'custom', message: `${JSON.stringify(bad)} is not a tag` });
 });
 
-const sourceRef = z.string().transform((value, ctx) => {
-  const parsed = parseImageReference(value);
-  if (typeof parsed === 'string') {
-    ctx.addIssue({ code: 'custom', message: parsed });
-    return z.NEVER;
-  }
-  return parsed;
-});
+const sourceRef = z.string().transform(parsedBy(parseImageReference));
 
 const specs = {
   image: input(

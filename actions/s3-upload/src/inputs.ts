@@ -2,6 +2,7 @@ import {
   input,
   integerString,
   listString,
+  parsedBy,
   parseInputs,
   regionString,
   resolveRegion,
@@ -30,14 +31,7 @@ const objectKey = z
   .max(1024, 'must be at most 1024 bytes')
   .refine((k) => !k.startsWith('/'), 'must not start with "/"');
 
-const extraTags = listString.transform((pairs, ctx) => {
-  const parsed = parseTagPairs(pairs);
-  if (typeof parsed === 'string') {
-    ctx.addIssue({ code: 'custom', message: parsed });
-    return z.NEVER;
-  }
-  return parsed;
-});
+const extraTags = listString.transform(parsedBy(parseTagPairs));
 
 const specs = {
   file: input(z.string(), 'Set file to the path of the package, e.g. dist/katana-lambda.zip.'),

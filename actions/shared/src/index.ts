@@ -6,6 +6,7 @@ export {
   booleanString,
   integerString,
   listString,
+  parsedBy,
   sha256Hex,
   regionString,
   resolveRegion,

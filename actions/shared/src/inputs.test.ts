@@ -5,6 +5,7 @@ import {
   input,
   integerString,
   listString,
+  parsedBy,
   parseInputs,
   rawInput,
   resolveRegion,
@@ -84,5 +85,18 @@ describe('resolveRegion', () => {
   it('fails naming aws-region when nothing sets a region, or the value is not one', () => {
     expect(() => resolveRegion(undefined, {})).toThrow(/Input "aws-region" is required/);
     expect(() => resolveRegion('$(id)', {})).toThrow(/Input "aws-region" is not a region/);
+  });
+});
+
+describe('parsedBy', () => {
+  const even = z
+    .string()
+    .transform(parsedBy((v: string) => (Number(v) % 2 === 0 ? Number(v) : `${v} is odd`)));
+
+  it('passes the parser result on, and turns its problem into the error message', () => {
+    expect(even.parse('4')).toBe(4);
+    const result = even.safeParse('3');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('3 is odd');
   });
 });

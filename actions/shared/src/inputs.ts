@@ -81,6 +81,21 @@ export const listString = z.string().transform((v) =>
     .filter((s) => s.length > 0),
 );
 
+/**
+ * Runs a parser that returns either its result or a problem (a string) inside a zod schema, so
+ * the problem becomes the input's error message.
+ */
+export function parsedBy<In, Out>(parse: (value: In) => Out | string) {
+  return (value: In, ctx: z.RefinementCtx): Out => {
+    const parsed = parse(value);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  };
+}
+
 /** A lowercase hex SHA-256 (64 characters). */
 export const sha256Hex = z
   .string()
