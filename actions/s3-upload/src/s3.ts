@@ -15,7 +15,13 @@ import {
   httpStatusOf,
 } from '@pipelines/shared/src/errors';
 import { SHA256_METADATA, type StoredVersion } from './plan';
-import { uploadsToAbort, type OpenUpload } from './sweep';
+import {
+  sweepReport,
+  uploadsToAbort,
+  type OpenUpload,
+  type SweepResult,
+  type Where,
+} from './sweep';
 
 const PERMISSIONS =
   'Check the bucket name and that the role may s3:GetBucketVersioning, s3:ListBucket, ' +
@@ -75,14 +81,21 @@ export interface PutOptions {
   tagging: string;
   partSizeBytes: number;
   concurrency: number;
+  /** The file is bigger than one part (lib-storage then uploads in parts, else in one PUT). */
+  multipart: boolean;
 }
 
 /**
  * Streams the file to S3: one PUT when it fits in one part, otherwise a multipart upload with
  * `concurrency` parts in flight. Every request carries a SHA-256 checksum (S3 verifies it and
- * stores it). lib-storage aborts a multipart upload that fails, so no orphan parts are left.
+ * stores it). A multipart upload that fails is swept: every upload of the key this run started is
+ * aborted (see sweep.ts), and the error says truthfully what is left.
  */
 export async function putPackage(s3: S3Client, options: PutOptions): Promise<string | undefined> {
+  const where = { bucket: options.bucket, key: options.key };
+  // Read-only, before anything is written: tells our uploads from older ones after a failure, and
+  // checks up front that the role may list them (else the sweep could not).
+  const openBefore = options.multipart ? await openUploadIds(s3, where) : new Set<string>();
   const upload = new Upload({
     client: s3,
     partSize: options.partSizeBytes,
@@ -103,7 +116,9 @@ export async function putPackage(s3: S3Client, options: PutOptions): Promise<str
   try {
     return (await upload.done()).VersionId;
   } catch (error) {
-    const left = await sweepOpenUploads(s3, options.bucket, options.key);
+    const left = options.multipart
+      ? sweepReport(await sweepOpenUploads(s3, where, openBefore), where)
+      : 'Nothing partial was left behind: a single PUT stores the whole object or nothing.';
     throw new ActionError(
       `upload ${options.file} to s3://${options.bucket}/${options.key}`,
       error,
@@ -112,37 +127,60 @@ export async function putPackage(s3: S3Client, options: PutOptions): Promise<str
   }
 }
 
-/**
- * After a failed upload: aborts every open multipart upload of the key (see sweep.ts for why all
- * of them), checks that none is left, and says truthfully what may remain.
- */
-async function sweepOpenUploads(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const listOpen = async (): Promise<OpenUpload[]> =>
-    (
-      (await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }))).Uploads ??
-      []
-    ).map((u) => ({ key: u.Key ?? '', uploadId: u.UploadId ?? '' }));
-  const manual =
-    `List them with: aws s3api list-multipart-uploads --bucket ${bucket} --prefix ${key}; abort each with ` +
-    `aws s3api abort-multipart-upload --bucket ${bucket} --key ${key} --upload-id <id> (the bucket's ` +
-    'AbortIncompleteMultipartUpload lifecycle rule also removes them after 7 days).';
+/** Every open multipart upload whose key starts with `key` (all pages; the SDK has no paginator). */
+async function listOpenUploads(s3: S3Client, { bucket, key }: Where): Promise<OpenUpload[]> {
+  const open: OpenUpload[] = [];
+  let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+  for (;;) {
+    const page = await s3.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key, ...markers }),
+    );
+    for (const u of page.Uploads ?? []) open.push({ key: u.Key ?? '', uploadId: u.UploadId ?? '' });
+    if (!page.IsTruncated || (!page.NextKeyMarker && !page.NextUploadIdMarker)) return open;
+    markers = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+  }
+}
+
+async function openUploadIds(s3: S3Client, where: Where): Promise<Set<string>> {
   try {
-    for (const open of uploadsToAbort(await listOpen(), key)) {
+    const open = await listOpenUploads(s3, where);
+    return new Set(open.filter((u) => u.key === where.key).map((u) => u.uploadId));
+  } catch (error) {
+    throw new ActionError(
+      `list the open multipart uploads of s3://${where.bucket}/${where.key}`,
+      error,
+      `Nothing was uploaded. ${PERMISSIONS}`,
+    );
+  }
+}
+
+/** Aborts the key's uploads this run started, then lists again to see what is still open. */
+async function sweepOpenUploads(
+  s3: S3Client,
+  where: Where,
+  openBefore: ReadonlySet<string>,
+): Promise<SweepResult> {
+  try {
+    for (const open of uploadsToAbort(await listOpenUploads(s3, where), where.key, openBefore)) {
       try {
         await s3.send(
-          new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: open.uploadId }),
+          new AbortMultipartUploadCommand({
+            Bucket: where.bucket,
+            Key: where.key,
+            UploadId: open.uploadId,
+          }),
         );
       } catch (abortError) {
-        // Gone already (lib-storage's own abort, or a retried abort whose first answer was lost):
-        // the listing below is what decides.
+        // Gone already (lib-storage's own abort raced us, or a retried abort whose first answer
+        // was lost): the listing below is what decides.
         if (awsErrorName(abortError) !== 'NoSuchUpload') throw abortError;
       }
     }
-    const remaining = uploadsToAbort(await listOpen(), key);
-    return remaining.length === 0
-      ? 'Nothing was left behind: every open multipart upload of the key was aborted.'
-      : `${remaining.length} multipart upload(s) of the key are still open. ${manual}`;
+    const after = await listOpenUploads(s3, where);
+    const ours = uploadsToAbort(after, where.key, openBefore).length;
+    const ofKey = after.filter((u) => u.key === where.key && u.uploadId !== '').length;
+    return { listed: true, stillOpen: ours, leftAlone: ofKey - ours };
   } catch (sweepError) {
-    return `Multipart uploads of the key may be left open (could not list or abort them: ${errorMessage(sweepError)}). ${manual}`;
+    return { listed: false, error: errorMessage(sweepError) };
   }
 }

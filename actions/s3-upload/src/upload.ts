@@ -66,6 +66,7 @@ export async function uploadPackage(
     tagging: taggingHeader(tags),
     partSizeBytes,
     concurrency: inputs.concurrency,
+    multipart,
   });
   const where = `s3://${inputs.bucket}/${inputs.key}`;
   if (!versionId) {

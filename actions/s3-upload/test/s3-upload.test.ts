@@ -4,6 +4,7 @@
  */
 import {
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -276,6 +277,124 @@ describe('s3-upload against moto', () => {
       );
       expect(await versionsOf(Bucket)).toEqual([]);
       expect(run.outputs).toEqual({});
+    });
+
+    const accessDenied = {
+      kind: 'status' as const,
+      status: 403,
+      body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+    };
+    const isCreate = (r: { method: string; path: string }) =>
+      r.method === 'POST' && /[?&]uploads(=|&|$)/.test(r.path);
+    const isList = (r: { method: string; path: string }) =>
+      r.method === 'GET' && /[?&]uploads(=|&|$)/.test(r.path);
+    const isPart = (r: { method: string; path: string }, n: number) =>
+      r.method === 'PUT' && new RegExp(`[?&]partNumber=${n}(&|$)`).test(r.path);
+    const openUploads = async (Bucket: string) =>
+      ((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads ?? []).map(
+        (u) => `${u.Key} ${u.UploadId}`,
+      );
+
+    it('aborts the uploads that lost CreateMultipartUpload answers started, leaves older uploads alone, and says so', async () => {
+      const Bucket = await bucket('Enabled');
+      // Open before the run: another key sharing the prefix, and an older upload of the key.
+      const others = [
+        await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'big.zip.old' })),
+        await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'big.zip' })),
+      ].map((u) => `${u.Key} ${u.UploadId}`);
+      let creates = 0;
+      // The first two CreateMultipartUpload calls reach moto, which starts an upload, but their
+      // answers are lost; the SDK retries. Part 3 is then refused, so the upload fails.
+      proxy.setPlan((request) => {
+        if (isCreate(request) && ++creates <= 2) return { kind: 'reset-after-forward' };
+        return isPart(request, 3) ? accessDenied : undefined;
+      });
+      const run = await upload(
+        {
+          file: packageFile('big3.zip', big()),
+          bucket: Bucket,
+          key: 'big.zip',
+          'part-size-mb': '5',
+        },
+        proxy.endpoint,
+      );
+      proxy.setPlan(() => undefined);
+
+      expect(creates).toBe(3);
+      expect(run.exitCode).not.toBe(0);
+      const said = run.errors.join('\n');
+      expect(said).toContain('Could not upload');
+      expect(said).toContain(
+        'Nothing was left behind: every multipart upload this run started was aborted.',
+      );
+      expect(said).toContain('1 older open multipart upload(s) of the key');
+      expect((await openUploads(Bucket)).sort()).toEqual(others.sort());
+      expect(await versionsOf(Bucket)).toEqual([]);
+    });
+
+    it('when the uploads cannot be listed after a failure, says they may be left and how to clean them', async () => {
+      const Bucket = await bucket('Enabled');
+      let lists = 0;
+      let creates = 0;
+      // The listing before the upload passes; every later one is refused. One lost answer leaves
+      // an upload whose id the run never learned.
+      proxy.setPlan((request) => {
+        if (isList(request) && ++lists > 1) return accessDenied;
+        if (isCreate(request) && ++creates === 1) return { kind: 'reset-after-forward' };
+        return isPart(request, 3) ? accessDenied : undefined;
+      });
+      const run = await upload(
+        {
+          file: packageFile('big4.zip', big()),
+          bucket: Bucket,
+          key: 'big.zip',
+          'part-size-mb': '5',
+        },
+        proxy.endpoint,
+      );
+      proxy.setPlan(() => undefined);
+
+      expect(run.exitCode).not.toBe(0);
+      const said = run.errors.join('\n');
+      expect(said).not.toContain('Nothing was left behind');
+      expect(said).toContain('Multipart uploads started by this run may be left open');
+      expect(said).toContain(
+        `aws s3api list-multipart-uploads --bucket ${Bucket} --prefix big.zip`,
+      );
+      expect(said).toContain(
+        `aws s3api abort-multipart-upload --bucket ${Bucket} --key big.zip --upload-id <UploadId>`,
+      );
+      expect(said).toContain('AbortIncompleteMultipartUpload');
+      // What the message warns about is real: the upload of the lost answer is still open.
+      expect(await openUploads(Bucket)).toHaveLength(1);
+    });
+
+    it('refuses to start a multipart upload it could not clean up after: listing denied, nothing written', async () => {
+      const Bucket = await bucket('Enabled');
+      const writes: string[] = [];
+      proxy.setPlan((request) => {
+        if (request.method !== 'GET' && request.method !== 'HEAD') writes.push(request.method);
+        return isList(request) ? accessDenied : undefined;
+      });
+      const run = await upload(
+        {
+          file: packageFile('big5.zip', big()),
+          bucket: Bucket,
+          key: 'big.zip',
+          'part-size-mb': '5',
+        },
+        proxy.endpoint,
+      );
+      proxy.setPlan(() => undefined);
+
+      expect(run.exitCode).not.toBe(0);
+      const said = run.errors.join('\n');
+      expect(said).toContain('Could not list the open multipart uploads');
+      expect(said).toContain('Nothing was uploaded');
+      expect(said).toContain('s3:ListBucketMultipartUploads');
+      expect(writes).toEqual([]);
+      expect(await openUploads(Bucket)).toEqual([]);
+      expect(await versionsOf(Bucket)).toEqual([]);
     });
   });
 });
