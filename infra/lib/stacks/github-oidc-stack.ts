@@ -186,8 +186,9 @@ function uploadStatements(
     }),
     new iam.PolicyStatement({
       sid: 'CheckBucketVersioning',
-      // ListBucketMultipartUploads: after a failed upload, s3-upload lists the key's open
-      // multipart uploads to abort the ones whose ids it never learned (lost answers).
+      // ListBucketMultipartUploads: s3-upload lists the key's open multipart uploads before a
+      // multipart upload and after a failed one, to abort those it started whose ids it never
+      // learned (lost answers).
       actions: ['s3:GetBucketVersioning', 's3:ListBucketMultipartUploads'],
       resources: [bucketArn],
     }),
