@@ -13,7 +13,13 @@ export async function run(): Promise<void> {
     import('./upload'),
   ]);
   const s3 = new S3Client(awsClientConfig('s3', { region: inputs.region, action: 's3-upload' }));
-  const result = await uploadPackage(s3, inputs, process.env, (m) => core.info(m));
+  const result = await uploadPackage(
+    s3,
+    inputs,
+    process.env,
+    (m) => core.info(m),
+    (m) => core.warning(m),
+  );
   setOutputs({
     'version-id': result.versionId,
     sha256: result.sha256,

@@ -88,10 +88,15 @@ export interface PutOptions {
 /**
  * Streams the file to S3: one PUT when it fits in one part, otherwise a multipart upload with
  * `concurrency` parts in flight. Every request carries a SHA-256 checksum (S3 verifies it and
- * stores it). A multipart upload that fails is swept: every upload of the key this run started is
- * aborted (see sweep.ts), and the error says truthfully what is left.
+ * stores it). After a multipart upload, failed or not, every upload of the key this run started
+ * and did not complete is aborted (see sweep.ts); a failure's error says truthfully what is left,
+ * and a success warns if anything is.
  */
-export async function putPackage(s3: S3Client, options: PutOptions): Promise<string | undefined> {
+export async function putPackage(
+  s3: S3Client,
+  options: PutOptions,
+  warn: (message: string) => void,
+): Promise<string | undefined> {
   const where = { bucket: options.bucket, key: options.key };
   // Read-only, before anything is written: tells our uploads from older ones after a failure, and
   // checks up front that the role may list them (else the sweep could not).
@@ -113,8 +118,9 @@ export async function putPackage(s3: S3Client, options: PutOptions): Promise<str
       ContentType: 'application/octet-stream',
     },
   });
+  let versionId: string | undefined;
   try {
-    return (await upload.done()).VersionId;
+    versionId = (await upload.done()).VersionId;
   } catch (error) {
     const left = options.multipart
       ? sweepReport(await sweepOpenUploads(s3, where, openBefore), where)
@@ -125,6 +131,16 @@ export async function putPackage(s3: S3Client, options: PutOptions): Promise<str
       `${left} ${PERMISSIONS}`,
     );
   }
+  if (options.multipart) {
+    // A success can leave uploads behind too: a CreateMultipartUpload whose answer was lost and
+    // was retried started an upload that nobody completes. The object itself is complete and is
+    // verified next, so what is left is only a cost: warn, do not fail the deploy.
+    const swept = await sweepOpenUploads(s3, where, openBefore);
+    if (!swept.listed || swept.stillOpen > 0) {
+      warn(`The upload succeeded, but: ${sweepReport(swept, where)}`);
+    }
+  }
+  return versionId;
 }
 
 /** Every open multipart upload whose key starts with `key` (all pages; the SDK has no paginator). */

@@ -29,6 +29,7 @@ export async function uploadPackage(
   inputs: Readonly<Inputs>,
   env: Env,
   log: (message: string) => void,
+  warn: (message: string) => void,
 ): Promise<UploadResult> {
   const file = await inspectFile(inputs.file);
   const tags = objectTags(env, inputs.tags);
@@ -58,16 +59,20 @@ export async function uploadPackage(
       ? `Uploading in ${Math.ceil(file.size / partSizeBytes)} parts of ${inputs.partSizeMb} MiB, ${inputs.concurrency} at a time.`
       : 'Uploading in one PUT.',
   );
-  const versionId = await putPackage(s3, {
-    file: file.path,
-    bucket: inputs.bucket,
-    key: inputs.key,
-    sha256,
-    tagging: taggingHeader(tags),
-    partSizeBytes,
-    concurrency: inputs.concurrency,
-    multipart,
-  });
+  const versionId = await putPackage(
+    s3,
+    {
+      file: file.path,
+      bucket: inputs.bucket,
+      key: inputs.key,
+      sha256,
+      tagging: taggingHeader(tags),
+      partSizeBytes,
+      concurrency: inputs.concurrency,
+      multipart,
+    },
+    warn,
+  );
   const where = `s3://${inputs.bucket}/${inputs.key}`;
   if (!versionId) {
     throw new ActionError(

@@ -332,6 +332,33 @@ describe('s3-upload against moto', () => {
       expect(await versionsOf(Bucket)).toEqual([]);
     });
 
+    it('a success whose first CreateMultipartUpload answer was lost leaves no upload open', async () => {
+      const Bucket = await bucket('Enabled');
+      const bytes = big();
+      let creates = 0;
+      // moto starts an upload for the first CreateMultipartUpload, but its answer is lost; the
+      // SDK's retry starts a second one, which the action completes.
+      proxy.setPlan((request) =>
+        isCreate(request) && ++creates === 1 ? { kind: 'reset-after-forward' } : undefined,
+      );
+      const run = await upload(
+        {
+          file: packageFile('big6.zip', bytes),
+          bucket: Bucket,
+          key: 'big.zip',
+          'part-size-mb': '5',
+        },
+        proxy.endpoint,
+      );
+      proxy.setPlan(() => undefined);
+
+      expect(creates).toBe(2);
+      expect(run.errors).toEqual([]);
+      expect(run.warnings).toEqual([]);
+      expect(run.outputs).toMatchObject({ uploaded: 'true', sha256: sha256(bytes) });
+      expect(await openUploads(Bucket)).toEqual([]);
+    });
+
     it('when the uploads cannot be listed after a failure, says they may be left and how to clean them', async () => {
       const Bucket = await bucket('Enabled');
       let lists = 0;
