@@ -82,6 +82,18 @@ describe('parseEnvironments: a valid file', () => {
     expect(config.names.imageRepositories).toEqual(['pipelines/blog']);
   });
 
+  it('reads the OIDC subject settings: the ids GitHub names in immutable subjects, and the form', () => {
+    const config = parseEnvironments(readFileSync(realFile, 'utf8'), 'environments.yml');
+    expect(config.project.githubIds).toEqual({ owner: 1000001, repository: 2000002 });
+    expect(config.project.oidcSubject).toBe('immutable');
+  });
+
+  it('defaults to the immutable subject form and leaves the ids unset when the file omits them', () => {
+    const config = parseEnvironments(base, 'environments.yml');
+    expect(config.project.oidcSubject).toBe('immutable');
+    expect(config.project.githubIds).toBeUndefined();
+  });
+
   it('records the line of every rule', () => {
     const config = parseEnvironments(base, 'environments.yml');
     const prod = config.environments.find((e) => e.key === 'prod');
@@ -101,6 +113,19 @@ describe('parseEnvironments: malformed files fail with the file, the line and th
       'a key given twice',
       edit('    tags: [mint]\n', '    tags: [mint]\n    tags: [amy]\n'),
       /^environments\.yml:21:5: is not valid YAML \(DUPLICATE_KEY\).*merge the two entries/,
+    ],
+    [
+      'an OIDC subject form GitHub does not issue',
+      edit('  region: us-east-1\n', '  region: us-east-1\n  oidc-subject: custom\n'),
+      /^environments\.yml:7:17: project\.oidc-subject: .*Use immutable .* or legacy$/,
+    ],
+    [
+      'a repository id that is not a number',
+      edit(
+        '  region: us-east-1\n',
+        "  region: us-east-1\n  github-ids: { owner: 1, repository: 'pipelines' }\n",
+      ),
+      /^environments\.yml:7:\d+: project\.github-ids\.repository: .*numeric id/,
     ],
     [
       'an unknown top-level key',

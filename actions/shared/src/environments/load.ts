@@ -223,7 +223,14 @@ function build(doc: Document, source: Source, issues: ConfigIssue[]): Environmen
   return {
     file: source.file,
     version: 1,
-    project: doc.project,
+    project: {
+      name: doc.project.name,
+      github: doc.project.github,
+      githubIds: doc.project['github-ids'],
+      oidcSubject: doc.project['oidc-subject'],
+      domain: doc.project.domain,
+      region: doc.project.region,
+    },
     names: {
       ...templates,
       imageRepositories: doc.names['image-repositories'],

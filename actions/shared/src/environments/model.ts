@@ -40,7 +40,17 @@ export interface EnvironmentRule extends RefRules {
 export interface EnvironmentsConfig {
   file: string;
   version: 1;
-  project: { name: string; github: string; domain: string; region: string };
+  project: {
+    name: string;
+    /** owner/repo as GitHub spells it (OIDC subjects compare case-sensitively). */
+    github: string;
+    /** GitHub's numeric ids, named by the immutable OIDC subject form. */
+    githubIds?: { owner: number; repository: number } | undefined;
+    /** Which OIDC subject form GitHub issues for this repository. */
+    oidcSubject: 'immutable' | 'legacy';
+    domain: string;
+    region: string;
+  };
   names: {
     /** Templates over {environment} and {tier}. */
     artifactKey: string;

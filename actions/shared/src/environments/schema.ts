@@ -25,6 +25,16 @@ export const documentSchema = z.strictObject({
   project: z.strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'expected a lowercase name'),
     github: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'expected owner/repo'),
+    // GitHub's numeric ids of the owner and the repository: the immutable OIDC subject form
+    // (repo:<owner>@<owner-id>/<repo>@<repo-id>:...) names them. Optional here; the CDK app
+    // refuses to build an immutable-subject trust without them.
+    'github-ids': z
+      .strictObject({
+        owner: z.number().int().positive(),
+        repository: z.number().int().positive(),
+      })
+      .optional(),
+    'oidc-subject': z.enum(['immutable', 'legacy']).default('immutable'),
     domain: z
       .string()
       .regex(
@@ -55,7 +65,8 @@ export type Document = z.output<typeof documentSchema>;
 /** The keys each object allows, for "unknown key" fixes. */
 const allowedKeys: Record<string, readonly string[]> = {
   '': Object.keys(documentSchema.shape),
-  project: ['name', 'github', 'domain', 'region'],
+  project: ['name', 'github', 'github-ids', 'oidc-subject', 'domain', 'region'],
+  'project.github-ids': ['owner', 'repository'],
   names: ['artifact-key', 'function-name', 'image-repositories'],
   tiers: ['lower', 'upper'],
   'tiers.*': ['bucket'],
@@ -67,6 +78,14 @@ const fixes: Record<string, string> = {
   version: 'Set version: 1 (the only format version there is)',
   'project.name': 'Use lowercase letters, digits and hyphens, e.g. pipelines',
   'project.github': 'Use the owner/repo of the fork on GitHub, e.g. example/pipelines',
+  'project.github-ids':
+    'Use { owner: <id>, repository: <id> }, the numbers `pnpm bootstrap-github --dry-run` prints',
+  'project.github-ids.owner':
+    "Use the owner's numeric id (a whole number), as the bootstrap prints it",
+  'project.github-ids.repository':
+    "Use the repository's numeric id (a whole number), as the bootstrap prints it",
+  'project.oidc-subject':
+    'Use immutable (repositories created or renamed on or after 2026-07-15, and those that opted in) or legacy',
   'project.domain': 'Use a lowercase DNS name such as pipelines.example.com',
   'project.region': 'Use an AWS region such as us-east-1',
   'names.artifact-key': "Use a template over {environment}, e.g. '{environment}/katana-lambda.zip'",
