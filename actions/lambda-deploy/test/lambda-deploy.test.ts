@@ -222,7 +222,7 @@ describe('lambda-deploy against moto', () => {
     const up = await upload(approved.file, `mint/${fn}.zip`);
     await upload(later.file, `mint/${fn}.zip`);
     // We ask for the approved version; moto ignores S3ObjectVersion and loads the newest object
-    // (see DESIGN.md), which is exactly the swap the sha256 check exists to catch.
+    // (docs/design.md, "the local AWS"), which is exactly the swap the sha256 check exists to catch.
     const run = await deploy({
       'function-name': fn,
       's3-bucket': BUCKET,

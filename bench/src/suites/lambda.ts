@@ -232,7 +232,7 @@ export async function lambdaSuite({ runs }: { runs: number }): Promise<Section> 
     rows,
     notes: [
       `Median of ${runs} run(s), alternating, each deploying a new S3 version of the package; calls counted by a recording proxy in front of moto.`,
-      "Ours also reads the configuration first and verifies the deployed CodeSha256 against the package sha256 (moto ignores S3ObjectVersion, see DESIGN.md); the CLI verifies nothing. The peer's time is two CLI processes, as a workflow step would run them.",
+      "Ours also reads the configuration first and verifies the deployed CodeSha256 against the package sha256 (moto ignores S3ObjectVersion, see docs/design.md); the CLI verifies nothing. The peer's time is two CLI processes, as a workflow step would run them.",
       "moto reports every update as finished at once, so neither waits here: the call counts show each tool's minimum.",
     ],
   };

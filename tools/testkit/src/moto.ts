@@ -14,7 +14,7 @@ export async function startMoto(): Promise<Moto> {
     name: 'moto',
     command: toolPath('moto_server'),
     args: (port) => ['-H', '127.0.0.1', '-p', String(port)],
-    // Lambda functions run without Docker here (none is available); see DESIGN.md.
+    // Lambda functions run without Docker here (none is available); see docs/design.md.
     env: { ...process.env, MOTO_DOCKER_NETWORK_MODE: '', LAMBDA_DOCKER_NETWORK: '' },
     ready: (endpoint) => answers(`${endpoint}/moto-api/data.json`),
   });

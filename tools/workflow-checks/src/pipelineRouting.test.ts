@@ -1,5 +1,5 @@
 /**
- * Proof 3: for every row of the routing table (DESIGN.md, environments.yml) and for hostile ref
+ * Proof 3: for every row of the routing table (docs/design.md, environments.yml) and for hostile ref
  * names, the jobs that run and the environments they deploy to, computed from pipeline.yml itself:
  * its push filters, its job conditions (GitHub's expression engine), its needs, and resolve's
  * outputs from the real resolve logic over the real environments.yml.

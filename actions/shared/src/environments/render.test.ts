@@ -6,7 +6,7 @@ import { renderRoutingTable } from './render';
 const file = path.resolve(__dirname, '../../../../environments.yml');
 
 describe('renderRoutingTable', () => {
-  it('renders the repository file as the DESIGN.md table, one row per rule', () => {
+  it('renders the repository file as the routing table of docs/environments.md, one row per rule', () => {
     const config = parseEnvironments(readFileSync(file, 'utf8'), 'environments.yml');
     expect(renderRoutingTable(config).split('\n')).toEqual([
       '| ref | environment | tier | build | deploy | approval |',

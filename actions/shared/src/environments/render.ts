@@ -1,6 +1,6 @@
 /**
  * The routing table as markdown, generated from environments.yml for the docs (the same columns
- * as DESIGN.md's table), so the documentation cannot drift from the file.
+ * as the table in docs/design.md), so the documentation cannot drift from the file.
  */
 import type { EnvironmentRule, EnvironmentsConfig } from './model';
 

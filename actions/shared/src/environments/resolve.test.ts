@@ -5,7 +5,7 @@ import { parseEnvironments } from './load';
 import type { Resolution } from './model';
 import { environmentByName, parseRef, resolveRef } from './resolve';
 
-// The real file at the repository root: these tests are the DESIGN.md table, row by row.
+// The real file at the repository root: these tests are the routing table of docs/design.md, row by row.
 const file = path.resolve(__dirname, '../../../../environments.yml');
 const config = parseEnvironments(readFileSync(file, 'utf8'), 'environments.yml');
 
@@ -31,7 +31,7 @@ const nowhere = (build: boolean): Expected => ({
   bucket: '',
 });
 
-describe('resolveRef: every row of the DESIGN.md routing table', () => {
+describe('resolveRef: every row of the routing table in docs/design.md', () => {
   it.each<[string, string, Expected]>([
     ['branch integration', 'refs/heads/integration', deploys('mint', 'lower')],
     ['branch staging', 'refs/heads/staging', deploys('staging', 'upper')],
