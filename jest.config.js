@@ -9,7 +9,7 @@ const projects = roots
       ? fs.readdirSync(path.join(__dirname, dir)).map((name) => path.join(dir, name))
       : [],
   )
-  .concat(['infra', 'bench', '.github'])
+  .concat(['infra', 'bench', '.github', 'scripts'])
   .filter((dir) => fs.existsSync(path.join(__dirname, dir, 'jest.config.js')))
   .map((dir) => `<rootDir>/${dir}`);
 
