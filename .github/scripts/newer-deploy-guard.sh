@@ -30,8 +30,11 @@ environment_query="$(jq -rn --arg environment "$ENVIRONMENT" '$environment | @ur
 # Newest first; a newer run's deployment is among the most recent ones.
 deployments="$(api "deployments?environment=$environment_query&per_page=30")" ||
   fail "listing them failed"
+# Fails closed on anything but a list of deployments with numeric ids.
+ids="$(jq -r 'if type == "array" then .[].id else error("not a list") end' <<<"$deployments")" ||
+  fail "GitHub's answer is not a list of deployments"
 statuses='[]'
-for id in $(jq -r '.[].id' <<<"$deployments"); do
+for id in $ids; do
   [[ "$id" =~ ^[0-9]+$ ]] || fail "deployment id '$id' is not a number"
   newest="$(api "deployments/$id/statuses?per_page=1")" || fail "reading deployment $id failed"
   statuses="$(jq -c --argjson id "$id" --argjson newest "$newest" \

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '@pipelines/testkit';
 import { parse } from 'yaml';
 import {
   heldJobs,
@@ -183,5 +186,29 @@ jobs:
       'cache-backend': 'none',
     });
     expect(steps[1]?.with).toEqual({ file: 'a.zip' });
+  });
+});
+
+describe('the real pipeline as act runs it', () => {
+  const text = readFileSync(path.join(repoRoot, '.github', 'workflows', 'pipeline.yml'), 'utf8');
+  const jobs = (
+    parse(workflowForAct(text, [])) as {
+      jobs: Record<
+        string,
+        { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }
+      >;
+    }
+  ).jobs;
+  const steps = Object.values(jobs).flatMap((job) => job.steps);
+
+  it('installs without the dependency cache in every job', () => {
+    const setups = steps.filter((s) => s.uses === './.github/actions/setup');
+    expect(setups.length).toBeGreaterThan(5);
+    expect(setups.every((s) => s.with?.['cache-backend'] === 'none')).toBe(true);
+  });
+
+  it("keeps no step that calls GitHub's deployments API or Snyk", () => {
+    expect(steps.some((s) => s.run?.includes('newer-deploy-guard.sh'))).toBe(false);
+    expect(steps.some((s) => s.run?.includes('snyk'))).toBe(false);
   });
 });

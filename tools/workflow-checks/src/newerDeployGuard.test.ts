@@ -120,6 +120,25 @@ describe('the newer-deploy guard', () => {
     ]);
   });
 
+  test.each([
+    ['an object instead of a list', { message: 'Moved' }],
+    ['a deployment without a numeric id', [{ id: 'x' }]],
+  ])('fails closed when GitHub answers %s', async (_name, body) => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await guard(url, 600);
+      expect(result.status).toBe(1);
+      expect(result.log).toContain('::error::Could not check the deployments of prod');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   test('fails closed, naming the permission, when GitHub refuses the token', async () => {
     const result = await withGitHub([], (url) =>
       runScriptAsync('newer-deploy-guard.sh', {
