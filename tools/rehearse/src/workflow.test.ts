@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '@pipelines/testkit';
 import { parse } from 'yaml';
 import {
   heldJobs,
+  needsInternet,
   remoteUses,
   workflowForAct,
   workflowForResume,
@@ -147,5 +151,64 @@ jobs:
     expect(steps[0]?.env?.NOT_REHEARSED).toContain('"pnpm audit --prod" needs');
     expect(steps[0]?.if).toBe("env.SNYK_TOKEN == ''");
     expect(steps[1]?.run).toBe('pnpm install --frozen-lockfile');
+  });
+
+  it('covers the audit step that runs Snyk or pnpm audit, and the newer-deploy guard', () => {
+    const audit =
+      'if [[ -n "$SNYK_TOKEN" ]]; then\n  pnpm dlx snyk@1 test\nelse\n  pnpm audit --prod\nfi\n';
+    expect(needsInternet(audit)).toMatch(/Snyk/);
+    expect(needsInternet('bash .github/scripts/newer-deploy-guard.sh')).toMatch(/deployments API/);
+    expect(needsInternet('bash .github/scripts/same-sha256.sh')).toBeUndefined();
+  });
+});
+
+describe('the dependency cache', () => {
+  it('is off in the workflow act runs (one warm pnpm store on this machine)', () => {
+    const text = `
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/setup
+        with: { cache-key-prefix: lower, filter: pipelines }
+      - uses: ./actions/s3-upload
+        with: { file: a.zip }
+`;
+    const steps = (
+      parse(workflowForAct(text, [])) as {
+        jobs: { test: { steps: { with: Record<string, string> }[] } };
+      }
+    ).jobs.test.steps;
+    expect(steps[0]?.with).toEqual({
+      'cache-key-prefix': 'lower',
+      filter: 'pipelines',
+      'cache-backend': 'none',
+    });
+    expect(steps[1]?.with).toEqual({ file: 'a.zip' });
+  });
+});
+
+describe('the real pipeline as act runs it', () => {
+  const text = readFileSync(path.join(repoRoot, '.github', 'workflows', 'pipeline.yml'), 'utf8');
+  const jobs = (
+    parse(workflowForAct(text, [])) as {
+      jobs: Record<
+        string,
+        { steps: { uses?: string; run?: string; with?: Record<string, string> }[] }
+      >;
+    }
+  ).jobs;
+  const steps = Object.values(jobs).flatMap((job) => job.steps);
+
+  it('installs without the dependency cache in every job', () => {
+    const setups = steps.filter((s) => s.uses === './.github/actions/setup');
+    expect(setups.length).toBeGreaterThan(5);
+    expect(setups.every((s) => s.with?.['cache-backend'] === 'none')).toBe(true);
+  });
+
+  it("keeps no step that calls GitHub's deployments API or Snyk", () => {
+    expect(steps.some((s) => s.run?.includes('newer-deploy-guard.sh'))).toBe(false);
+    expect(steps.some((s) => s.run?.includes('snyk'))).toBe(false);
   });
 });

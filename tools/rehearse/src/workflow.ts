@@ -55,10 +55,15 @@ export function heldJobs(jobs: readonly WorkflowJob[], approvalEnvironments: rea
   return jobs.filter((job) => held.has(job.id)).map((job) => job.id);
 }
 
+/** The composite setup action; the rehearsal runs it without the dependency cache. */
+const SETUP_ACTION = './.github/actions/setup';
+
 /**
  * The workflow as act runs it: the same file with the held jobs removed (act has no required
  * reviewers and ignores `environment:`, so leaving them out is how the rehearsal waits), and
  * without `environment.deployment`, a GitHub property (2025) that act 0.2.89's schema rejects.
+ * The setup action gets `cache-backend: none`: every job runs on this machine and shares its warm
+ * pnpm store, so restoring a cached copy would only copy the store onto itself.
  */
 export function workflowForAct(yamlText: string, remove: readonly string[]): string {
   const doc = parseDocument(yamlText);
@@ -70,6 +75,9 @@ export function workflowForAct(yamlText: string, remove: readonly string[]): str
     }
     const steps = record(job).steps;
     (Array.isArray(steps) ? steps : []).forEach((step, index) => {
+      if (record(step).uses === SETUP_ACTION) {
+        doc.setIn(['jobs', id, 'steps', index, 'with', 'cache-backend'], 'none');
+      }
       const run = record(step).run;
       const service = typeof run === 'string' ? needsInternet(run) : undefined;
       if (typeof run === 'string' && service) {
@@ -91,8 +99,11 @@ export function workflowForAct(yamlText: string, remove: readonly string[]): str
  */
 export function needsInternet(run: string): string | undefined {
   const command = run.trim();
-  if (/^pnpm audit\b/.test(command)) return "the npm registry's audit service";
-  if (/^pnpm dlx snyk@/.test(command)) return 'Snyk';
+  if (/^\s*pnpm dlx snyk@/m.test(command)) return "Snyk or the npm registry's audit service";
+  if (/^\s*pnpm audit\b/m.test(command)) return "the npm registry's audit service";
+  if (/^bash \.github\/scripts\/newer-deploy-guard\.sh$/.test(command)) {
+    return "GitHub's deployments API (the local GitHub stand-in serves environments only)";
+  }
   return undefined;
 }
 

@@ -6,10 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
+import { renderTemplate } from './expressions';
 import { resolveOutputsFor } from './resolveOutputs';
 import { route, type Route } from './routing';
+import { runScript } from './scripts';
 import { repoRoot } from './paths';
-import { workflowFromText, type WorkflowModel } from './workflowModel';
+import { workflowFromText, type JobModel, type WorkflowModel } from './workflowModel';
 
 const pipelineText = readFileSync(
   path.join(repoRoot, '.github', 'workflows', 'pipeline.yml'),
@@ -28,7 +31,7 @@ const CHECKS = [
   'summary',
 ];
 const BUILD = [...CHECKS, 'build', 'package'];
-const DELIVER = [...BUILD, 'upload', 'images', 'release-candidate'];
+const DELIVER = [...BUILD, 'upload', 'build-image', 'images', 'release-candidate'];
 
 let resolveOutputs: (ref: string) => Record<string, string>;
 beforeAll(() => {
@@ -219,5 +222,153 @@ describe('pipeline routing: the proof can fail', () => {
       'deploy',
       'deploy-with-approval',
     ]);
+  });
+});
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const DEPLOYING_REFS: [string, string, boolean][] = [
+  ['refs/heads/integration', 'mint', false],
+  ['refs/tags/amy', 'amy', false],
+  ['refs/tags/int-alice', 'int-alice', false],
+  ['refs/heads/staging', 'staging', false],
+  ['refs/heads/master', 'prod', true],
+  ['refs/tags/production', 'prod', true],
+  ['refs/tags/RELEASE-12', 'prod', true],
+];
+const job = (id: string): JobModel => workflow.jobs.find((j) => j.id === id)!;
+/** A step input of a job as GitHub renders it for this route. */
+const rendered = (r: Route, jobId: string, uses: string, input: string) =>
+  renderTemplate(
+    String(job(jobId).steps.find((s) => s.uses === uses)?.with[input]),
+    r.scopes[jobId]!,
+  );
+
+describe('image tags', () => {
+  test.each(DEPLOYING_REFS)(
+    '%s pushes the image before any hold under a tag for %s that says whether it was approved',
+    (ref, environment, approval) => {
+      const tag = rendered(push(ref), 'images', './actions/ecr-push', 'tags');
+      expect(tag).toBe(approval ? `${environment}-candidate-${SHA}` : `${environment}-${SHA}`);
+    },
+  );
+
+  test('prod-<commit> is written only after approval, by promoting the pushed digest', () => {
+    const r = push('refs/heads/master');
+    const pushes = workflow.jobs.flatMap((j) =>
+      j.steps.filter((s) => s.uses === './actions/ecr-push').map((s) => ({ job: j.id, step: s })),
+    );
+    const prodTags = pushes.filter(
+      ({ job: id }) =>
+        r.scopes[id] && rendered(r, id, './actions/ecr-push', 'tags') === `prod-${SHA}`,
+    );
+    expect(prodTags.map((p) => p.job)).toEqual(['deploy-with-approval']);
+    expect(prodTags[0]!.step.with).toMatchObject({
+      'source-image': '${{ needs.images.outputs.image-uri }}',
+    });
+    expect(prodTags[0]!.step.with.image).toBeUndefined();
+  });
+});
+
+describe('the function is served through its alias', () => {
+  test.each(['deploy', 'deploy-with-approval'])(
+    '%s publishes a version and moves the alias resolve names',
+    (id) => {
+      expect(job(id).steps.find((s) => s.uses === './actions/lambda-deploy')?.with).toMatchObject({
+        publish: 'true',
+        alias: '${{ needs.resolve.outputs.function-alias }}',
+      });
+    },
+  );
+
+  test('resolve passes the function-alias output on', () => {
+    const outputs = (
+      parse(pipelineText) as { jobs: { resolve: { outputs: Record<string, string> } } }
+    ).jobs.resolve.outputs;
+    expect(outputs['function-alias']).toBe('${{ steps.resolve.outputs.function-alias }}');
+  });
+});
+
+describe('a pending approval blocks nothing else', () => {
+  test('the run as a whole has no concurrency group (a run waiting for a reviewer would hold it)', () => {
+    expect(workflow.concurrency).toBeUndefined();
+  });
+
+  test.each(DEPLOYING_REFS)(
+    '%s: only the deploy job is in a group, deploy-%s, and it is never cancelled',
+    (ref, environment, approval) => {
+      const r = push(ref);
+      const deployJob = approval ? 'deploy-with-approval' : 'deploy';
+      expect(r.concurrency).toEqual([{ job: deployJob, group: `deploy-${environment}` }]);
+      expect(job(deployJob).concurrency?.cancelInProgress).toBe(false);
+    },
+  );
+
+  test.each(['deploy', 'deploy-with-approval'])(
+    '%s checks that no newer run deployed, inside its group, before it asks for AWS credentials',
+    (id) => {
+      const steps = job(id).steps;
+      const guard = steps.findIndex(
+        (s) => s.run?.trim() === 'bash .github/scripts/newer-deploy-guard.sh',
+      );
+      const credentials = steps.findIndex((s) =>
+        s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+      );
+      expect(guard).toBeGreaterThan(0);
+      expect(guard).toBeLessThan(credentials);
+    },
+  );
+});
+
+describe('the dependency cache', () => {
+  const prefix = (ref: string) => {
+    const outputs = resolveOutputs(ref);
+    return runScript('cache-key-prefix.sh', {
+      TIER: outputs.tier ?? '',
+      ENVIRONMENT: outputs.environment ?? '',
+      APPROVAL: outputs.approval ?? '',
+    }).outputs['key-prefix'];
+  };
+
+  test.each([
+    ['refs/heads/master', 'upper-prod'],
+    ['refs/tags/production', 'upper-prod'],
+    ['refs/tags/RELEASE-3', 'upper-prod'],
+    ['refs/heads/staging', 'upper'],
+    ['refs/heads/integration', 'lower'],
+    ['refs/heads/Feature-x-1', 'lower'],
+    ['refs/heads/develop', 'lower'],
+  ])('%s restores and saves only entries with the prefix %s', (ref, expected) => {
+    expect(prefix(ref)).toBe(expected);
+  });
+
+  test('every install uses the prefix resolve chose and the GitHub backend (no S3: no credentials)', () => {
+    const setups = workflow.jobs.flatMap((j) =>
+      j.steps.filter((s) => s.uses === './.github/actions/setup'),
+    );
+    expect(setups.length).toBeGreaterThan(5);
+    for (const step of setups) {
+      expect(step.with).toMatchObject({
+        'cache-key-prefix': '${{ needs.resolve.outputs.cache-key-prefix }}',
+      });
+      expect(step.with['cache-backend']).toBeUndefined();
+    }
+    expect(pipelineText).not.toContain('DEPENDENCY_CACHE');
+  });
+});
+
+describe('SNYK_TOKEN', () => {
+  test('is in the environment of the Snyk step alone', () => {
+    const jobs = (parse(pipelineText) as { jobs: Record<string, Record<string, unknown>> }).jobs;
+    const holders: string[] = [];
+    for (const [id, raw] of Object.entries(jobs)) {
+      if (JSON.stringify(raw.env ?? {}).includes('SNYK_TOKEN')) holders.push(`${id} (job env)`);
+      (raw.steps as Record<string, unknown>[]).forEach((step, i) => {
+        if (JSON.stringify(step).includes('secrets.SNYK_TOKEN')) holders.push(`${id}.steps[${i}]`);
+      });
+    }
+    expect(holders).toHaveLength(1);
+    expect(holders[0]).toMatch(/^audit\.steps\[\d+\]$/);
+    const step = job('audit').steps[Number(/\[(\d+)\]/.exec(holders[0]!)![1])]!;
+    expect(step.run).toContain('pnpm dlx snyk@');
   });
 });

@@ -75,7 +75,7 @@ describe('routing a push through a workflow', () => {
   });
 
   test('dependency order refuses unknown needs and cycles', () => {
-    const job = (id: string, needs: string[]) => ({ id, needs, steps: [] });
+    const job = (id: string, needs: string[]) => ({ id, needs, permissions: {}, steps: [] });
     expect(() => dependencyOrder([job('a', ['b'])])).toThrow(/unknown job b/);
     expect(() => dependencyOrder([job('a', ['b']), job('b', ['a'])])).toThrow(/cycle/);
   });

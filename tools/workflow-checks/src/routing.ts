@@ -3,7 +3,13 @@
  * jobs run (conditions evaluated like the runner, skipped needs propagating), and which
  * environment each running job enters. A job that runs succeeds unless it is named in `failing`.
  */
-import { jobCondition, renderTemplate, type JobResult, type Value } from './expressions';
+import {
+  jobCondition,
+  renderTemplate,
+  type JobResult,
+  type Scope,
+  type Value,
+} from './expressions';
 import { parseRef, pushTriggers } from './triggers';
 import type { JobModel, WorkflowModel } from './workflowModel';
 
@@ -14,16 +20,29 @@ export interface EnvironmentEntry {
   deployment: boolean;
 }
 
+export interface ConcurrencyEntry {
+  job: string;
+  /** The group name as GitHub computes it for this run. */
+  group: string;
+}
+
 export interface Route {
   triggered: boolean;
   results: Record<string, JobResult>;
   /** Jobs that run, in dependency order. */
   ran: string[];
   environments: EnvironmentEntry[];
+  /** The job-level concurrency group of each running job that has one. */
+  concurrency: ConcurrencyEntry[];
+  /** The contexts each running job sees (to render its steps' inputs). */
+  scopes: Record<string, Scope>;
 }
 
 export interface RouteInput {
   ref: string;
+  /** push (the default) or workflow_dispatch, with its `inputs`. */
+  event?: 'push' | 'workflow_dispatch';
+  inputs?: Record<string, string>;
   sha?: string;
   /** Outputs of the jobs that run (only resolve's matter for routing); others have none. */
   outputsOf: (job: string) => Record<string, string>;
@@ -59,12 +78,17 @@ export function route(workflow: WorkflowModel, input: RouteInput): Route {
   const results: Record<string, JobResult> = {};
   const ran: string[] = [];
   const environments: EnvironmentEntry[] = [];
-  if (!pushTriggers(workflow.on, input.ref)) {
-    return { triggered: false, results, ran, environments };
+  const concurrency: ConcurrencyEntry[] = [];
+  const scopes: Record<string, Scope> = {};
+  const event = input.event ?? 'push';
+  const triggered =
+    event === 'push' ? pushTriggers(workflow.on, input.ref) : dispatchable(workflow.on);
+  if (!triggered) {
+    return { triggered: false, results, ran, environments, concurrency, scopes };
   }
   const ref = parseRef(input.ref);
   const github: Value = {
-    event_name: 'push',
+    event_name: event,
     ref: input.ref,
     ref_name: ref?.name ?? '',
     ref_type: ref?.kind ?? '',
@@ -77,13 +101,14 @@ export function route(workflow: WorkflowModel, input: RouteInput): Route {
       needs[need] = { result, outputs: result === 'success' ? input.outputsOf(need) : {} };
     }
     const scope = {
-      contexts: { github, needs, vars: input.vars ?? {}, inputs: {} },
+      contexts: { github, needs, vars: input.vars ?? {}, inputs: input.inputs ?? {} },
       needsResults: job.needs.map((n) => results[n] ?? 'skipped'),
     };
     const runs = jobCondition(job.if, scope);
     results[job.id] = !runs ? 'skipped' : input.failing?.includes(job.id) ? 'failure' : 'success';
     if (!runs) continue;
     ran.push(job.id);
+    scopes[job.id] = scope;
     if (job.environment) {
       environments.push({
         job: job.id,
@@ -91,6 +116,16 @@ export function route(workflow: WorkflowModel, input: RouteInput): Route {
         deployment: job.environment.deployment,
       });
     }
+    if (job.concurrency) {
+      concurrency.push({ job: job.id, group: renderTemplate(job.concurrency.group, scope) });
+    }
   }
-  return { triggered: true, results, ran, environments };
+  return { triggered: true, results, ran, environments, concurrency, scopes };
+}
+
+/** Whether `on:` lets anyone start the workflow by hand (workflow_dispatch). */
+function dispatchable(on: unknown): boolean {
+  if (on === 'workflow_dispatch') return true;
+  if (Array.isArray(on)) return on.includes('workflow_dispatch');
+  return Boolean(on && typeof on === 'object' && 'workflow_dispatch' in on);
 }

@@ -9,6 +9,8 @@ export interface StepModel {
   /** Where the step is, for messages: `<job>.steps[<i>]` or `runs.steps[<i>]`. */
   where: string;
   uses?: string;
+  /** The shell script of a `run:` step. */
+  run?: string;
   with: Record<string, unknown>;
 }
 
@@ -20,16 +22,27 @@ export interface EnvironmentModel {
   deployment: boolean;
 }
 
+export interface ConcurrencyModel {
+  /** The group as written (it may hold `${{ }}` expressions). */
+  group: string;
+  cancelInProgress: unknown;
+}
+
 export interface JobModel {
   id: string;
   needs: string[];
   if?: string;
   environment?: EnvironmentModel;
+  /** The job's `permissions` map (`{}` when it declares none). */
+  permissions: Record<string, unknown>;
+  concurrency?: ConcurrencyModel;
   steps: StepModel[];
 }
 
 export interface WorkflowModel {
   on: unknown;
+  /** Workflow-level concurrency, if any. */
+  concurrency?: ConcurrencyModel;
   jobs: JobModel[];
 }
 
@@ -43,6 +56,7 @@ function steps(list: unknown, prefix: string): StepModel[] {
     return {
       where: `${prefix}.steps[${i}]`,
       ...(typeof step.uses === 'string' ? { uses: step.uses } : {}),
+      ...(typeof step.run === 'string' ? { run: step.run } : {}),
       with: asRecord(step.with),
     };
   });
@@ -61,21 +75,34 @@ function environment(raw: unknown): EnvironmentModel | undefined {
   return undefined;
 }
 
+function concurrency(raw: unknown): ConcurrencyModel | undefined {
+  if (typeof raw === 'string') return { group: raw, cancelInProgress: false };
+  if (raw && typeof raw === 'object') {
+    const c = raw as Yaml;
+    return { group: String(c.group), cancelInProgress: c['cancel-in-progress'] ?? false };
+  }
+  return undefined;
+}
+
 export function workflowFromText(text: string): WorkflowModel {
   const doc = asRecord(parse(text));
   const jobs = Object.entries(asRecord(doc.jobs)).map(([id, raw]): JobModel => {
     const job = asRecord(raw);
     const needs = job.needs === undefined ? [] : [job.needs].flat().map(String);
     const env = environment(job.environment);
+    const group = concurrency(job.concurrency);
     return {
       id,
       needs,
       ...(job.if === undefined ? {} : { if: String(job.if) }),
       ...(env ? { environment: env } : {}),
+      permissions: asRecord(job.permissions),
+      ...(group ? { concurrency: group } : {}),
       steps: steps(job.steps, id),
     };
   });
-  return { on: doc.on, jobs };
+  const group = concurrency(doc.concurrency);
+  return { on: doc.on, ...(group ? { concurrency: group } : {}), jobs };
 }
 
 export function readWorkflow(file: string): WorkflowModel {
