@@ -1,8 +1,11 @@
 import { input, integerString, parseInputs, type Env } from '@pipelines/shared';
 import { z } from 'zod';
 
-/** A GitHub login (users and apps such as dependabot[bot]). */
-const login = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/, 'expected a GitHub login');
+/**
+ * A GitHub login (users, apps such as dependabot[bot]; local runners such as act use names like
+ * nektos/act). Only ever compared with the approvers' logins.
+ */
+const login = z.string().regex(/^\S{1,100}$/, 'expected a GitHub login');
 
 const specs = {
   environment: input(
