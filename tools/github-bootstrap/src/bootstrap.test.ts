@@ -148,6 +148,21 @@ describe('bootstrap against the GitHub REST API (request and response shapes)', 
     ]);
   });
 
+  it('takes back a ruleset someone widened by hand, updating it in place', async () => {
+    await start();
+    await run();
+    const tags = github.state.rulesets!.find((r) => r.name === 'pipelines: deploying tags')!;
+    tags.bypass_actors.push({ actor_id: 666, actor_type: 'User', bypass_mode: 'always' });
+    await run();
+    expect(
+      github.writes().filter((w) => w.method === 'PUT' && w.path.includes('/rulesets/')),
+    ).toEqual([expect.objectContaining({ path: `/repos/example/pipelines/rulesets/${tags.id}` })]);
+    expect(github.state.rulesets).toHaveLength(2);
+    expect(
+      github.state.rulesets!.find((r) => r.id === tags.id)!.bypass_actors.map((a) => a.actor_id),
+    ).toEqual([101, 201]);
+  });
+
   it('prints the exact OIDC subjects the AWS roles must trust', async () => {
     await start();
     await run({ dryRun: true });

@@ -131,7 +131,9 @@ export async function bootstrap(api: GitHubApi, options: BootstrapOptions): Prom
   }
   let rulesetChanges: RulesetChange[] = [];
   try {
-    rulesetChanges = planRulesets(desiredRulesets(options.rules, pushers), await api.rulesets());
+    const rulesets = desiredRulesets(options.rules, pushers);
+    const current = await api.rulesets(rulesets.map((r) => r.name));
+    rulesetChanges = planRulesets(rulesets, current);
   } catch (error) {
     if (statusOf(error) === 403 || statusOf(error) === 404) {
       const message = `Could not read the repository rulesets of ${api.owner}/${api.repo} (${statusOf(error)}: ${errorText(error)}). ${RULESETS_UNAVAILABLE}`;

@@ -66,33 +66,36 @@ export class GitHubApi {
     return { useDefault: data.use_default, claimKeys: data.include_claim_keys ?? [] };
   }
 
-  async rulesets(): Promise<CurrentRuleset[]> {
+  /** The repository's own rulesets with these names (the bootstrap matches rulesets by name). */
+  async rulesets(names: readonly string[]): Promise<CurrentRuleset[]> {
     const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/rulesets', {
       ...this.where,
       per_page: 100,
       includes_parents: false,
     });
-    // The list has no conditions or rules: read each ruleset the bootstrap may have to compare.
+    // The list has no conditions or rules: read each ruleset the bootstrap has to compare.
     return Promise.all(
-      data.map(async ({ id }) => {
-        const { data: ruleset } = await this.octokit.request(
-          'GET /repos/{owner}/{repo}/rulesets/{ruleset_id}',
-          { ...this.where, ruleset_id: id },
-        );
-        const conditions = ruleset.conditions as { ref_name?: { include?: string[] } } | null;
-        return {
-          id,
-          name: ruleset.name,
-          target: ruleset.target,
-          enforcement: ruleset.enforcement,
-          include: conditions?.ref_name?.include ?? [],
-          actors: (ruleset.bypass_actors ?? []).map((a) => ({
-            type: a.actor_type,
-            id: a.actor_id ?? 0,
-          })),
-          rules: (ruleset.rules ?? []).map((r) => r.type),
-        };
-      }),
+      data
+        .filter((ruleset) => names.includes(ruleset.name))
+        .map(async ({ id }) => {
+          const { data: ruleset } = await this.octokit.request(
+            'GET /repos/{owner}/{repo}/rulesets/{ruleset_id}',
+            { ...this.where, ruleset_id: id },
+          );
+          const conditions = ruleset.conditions as { ref_name?: { include?: string[] } } | null;
+          return {
+            id,
+            name: ruleset.name,
+            target: ruleset.target,
+            enforcement: ruleset.enforcement,
+            include: conditions?.ref_name?.include ?? [],
+            actors: (ruleset.bypass_actors ?? []).map((a) => ({
+              type: a.actor_type,
+              id: a.actor_id ?? 0,
+            })),
+            rules: (ruleset.rules ?? []).map((r) => r.type),
+          };
+        }),
     );
   }
 
