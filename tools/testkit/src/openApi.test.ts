@@ -51,6 +51,18 @@ describe("checking requests against GitHub's REST description", () => {
     expect(check.problems.join('\n')).toMatch(/must have required property 'name'/);
   });
 
+  it('answers 404 for an id that is not a number where GitHub types it as an integer', () => {
+    const check = api.checkRequest({
+      method: 'GET',
+      path: '/repos/example/pipelines/actions/runs/latest/approvals',
+      body: undefined,
+    });
+    expect(check.refusal?.status).toBe(404);
+    expect(check.problems).toEqual([
+      expect.stringMatching(/path parameter run_id must be an integer/),
+    ]);
+  });
+
   it('answers 404 for a route or method GitHub does not have', () => {
     expect(
       api.checkRequest({

@@ -11,8 +11,16 @@ import addFormats from 'ajv-formats';
 
 type Json = Record<string, unknown>;
 
+interface OpenApiParameter {
+  $ref?: string;
+  name?: string;
+  in?: string;
+  schema?: { type?: string };
+}
+
 interface OpenApiOperation {
   operationId?: string;
+  parameters?: OpenApiParameter[];
   requestBody?: { required?: boolean; content?: Record<string, { schema?: Json }> };
   responses?: Record<string, { $ref?: string; content?: Record<string, { schema?: Json }> }>;
 }
@@ -97,11 +105,11 @@ function nullableWithoutType(value: unknown): unknown {
   return node;
 }
 
-function templateRegex(template: string): RegExp {
+function templateRegex(template: string, capture = false): RegExp {
   const escaped = template
     .split(/\{[^}]+\}/)
     .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
+    .join(capture ? '([^/]+)' : '[^/]+');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -151,6 +159,27 @@ export function describeApi(document: OpenApiDocument): ApiDescription {
     return undefined;
   };
 
+  /** Path parameters GitHub types as integers (run_id, branch_policy_id) must be digits. */
+  const pathProblems = (operation: Operation, path: string): string[] => {
+    const names = [...operation.template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+    const values = templateRegex(operation.template, true).exec(path)?.slice(1) ?? [];
+    const parameters = (operationOf(operation).parameters ?? []).map((p) =>
+      p.$ref
+        ? (document.components.parameters as Record<string, OpenApiParameter>)[
+            p.$ref.replace('#/components/parameters/', '')
+          ]!
+        : p,
+    );
+    return names.flatMap((name, i) => {
+      const type = parameters.find((p) => p.name === name && p.in === 'path')?.schema?.type;
+      return type === 'integer' && !/^\d+$/.test(values[i] ?? '')
+        ? [
+            `${operation.id} (${operation.method} ${path}) path parameter ${name} must be an integer`,
+          ]
+        : [];
+    });
+  };
+
   const componentResponse = (ref: string) =>
     (document.components.responses as Record<string, OpenApiOperation['responses']>)[
       ref.replace('#/components/responses/', '')
@@ -164,6 +193,10 @@ export function describeApi(document: OpenApiDocument): ApiDescription {
         const problem = `${method} ${path}: no such operation in GitHub's REST API`;
         return { refusal: { status: 404, message: 'Not Found' }, problems: [problem] };
       }
+      const badPath = pathProblems(operation, path);
+      // GitHub answers 404 for a path whose ids are not numbers: no such resource.
+      if (badPath.length)
+        return { operation, refusal: { status: 404, message: 'Not Found' }, problems: badPath };
       const requestBody = operationOf(operation).requestBody;
       const schema = requestBody?.content?.['application/json']?.schema;
       if (!schema) return { operation, problems: [] };
