@@ -245,6 +245,14 @@ describe('bootstrap against the GitHub REST API (request and response shapes)', 
       /GitHub spells the repository Example\/pipelines\. AWS compares OIDC subjects case-sensitively/,
     ],
     [
+      "GitHub's subject prefix differing from the form environments.yml builds",
+      {
+        oidcSubjectTemplate: { use_default: true, sub_claim_prefix: 'repo:example/pipelines' },
+      },
+      {},
+      /GitHub says this repository's OIDC subjects start with repo:example\/pipelines.*Set oidc-subject: legacy/,
+    ],
+    [
       'a customised OIDC subject template',
       { oidcSubjectTemplate: { use_default: false, include_claim_keys: ['repo', 'context'] } },
       {},

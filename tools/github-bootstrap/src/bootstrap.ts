@@ -102,12 +102,15 @@ export async function bootstrap(api: GitHubApi, options: BootstrapOptions): Prom
     `  environments.yml has: github: ${options.project.github}, ${options.project.githubIds ? `github-ids: { owner: ${options.project.githubIds.owner}, repository: ${options.project.githubIds.repository} }` : 'no github-ids'}, oidc-subject: ${options.project.oidcSubject}`,
   );
   options.log(
-    `  OIDC subject template: ${template.useDefault ? 'default' : `customised (${template.claimKeys.join(', ')})`}`,
+    `  OIDC subject template: ${template.useDefault ? 'default' : `customised (${template.claimKeys.join(', ')})`}${template.prefix ? `; GitHub's subject prefix: ${template.prefix}` : ''}`,
   );
   options.log('The AWS roles must trust exactly these OIDC subjects:');
   for (const rule of options.rules) {
     const names = rule.approval ? [rule.name, candidateOf(rule.name)] : [rule.name];
-    for (const name of names) options.log(`  ${subjectFor(options.project, ids, name)}`);
+    for (const name of names)
+      options.log(
+        `  ${template.prefix ? `${template.prefix}:environment:${name}` : subjectFor(options.project, ids, name)}`,
+      );
   }
   for (const family of options.families ?? [])
     options.log(

@@ -63,7 +63,13 @@ export class GitHubApi {
       'GET /repos/{owner}/{repo}/actions/oidc/customization/sub',
       this.where,
     );
-    return { useDefault: data.use_default, claimKeys: data.include_claim_keys ?? [] };
+    // sub_claim_prefix is newer than Octokit 20's types; GitHub's current description has it.
+    const prefix = (data as { sub_claim_prefix?: unknown }).sub_claim_prefix;
+    return {
+      useDefault: data.use_default,
+      claimKeys: data.include_claim_keys ?? [],
+      prefix: typeof prefix === 'string' ? prefix : undefined,
+    };
   }
 
   /** The repository's own rulesets with these names (the bootstrap matches rulesets by name). */

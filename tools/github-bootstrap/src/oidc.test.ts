@@ -56,6 +56,30 @@ describe('identityProblems', () => {
     ]);
   });
 
+  it("accepts GitHub's own subject prefix when it is the one environments.yml builds", () => {
+    const template = { ...byDefault, prefix: 'repo:example@1000001/pipelines@2000002' };
+    expect(identityProblems(project, repository, template)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an immutable form other than the one built',
+      'repo:example-1000001/pipelines-2000002',
+      /Set oidc-subject: immutable/,
+    ],
+    ['the legacy form', 'repo:example/pipelines', /Set oidc-subject: legacy/],
+  ])("refuses GitHub's subject prefix in %s", (_case, prefix, fix) => {
+    const problems = identityProblems(project, repository, { ...byDefault, prefix });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `GitHub says this repository's OIDC subjects start with ${prefix}, but environments.yml .* builds repo:example@1000001/pipelines@2000002`,
+        ),
+      ),
+    ]);
+    expect(problems[0]).toMatch(fix);
+  });
+
   it('refuses a customised subject template, saying how to reset it', () => {
     expect(
       identityProblems(project, repository, {

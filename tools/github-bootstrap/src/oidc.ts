@@ -21,6 +21,11 @@ export interface RepositoryIdentity {
 export interface SubjectTemplate {
   useDefault: boolean;
   claimKeys: string[];
+  /**
+   * GitHub's own statement of the subject prefix of this repository's tokens (`sub_claim_prefix`
+   * of GET .../actions/oidc/customization/sub), when it gives one: the authority on the form.
+   */
+  prefix?: string | undefined;
 }
 
 /** The subject GitHub issues to a job that declares `environment: <environment>`. */
@@ -63,6 +68,17 @@ export function identityProblems(
         `project.github-ids in environments.yml ({ owner: ${project.githubIds.owner}, repository: ${project.githubIds.repository} }) are not ${repository.fullName}'s ids on GitHub, so the AWS roles would trust another repository's subjects. Replace the line under project: in environments.yml with this one, then redeploy the infra:\n    ${idsLine}`,
       );
     }
+  }
+  const prefixOf = (form: ProjectFacts['oidcSubject']) =>
+    subjectFor({ ...project, oidcSubject: form }, project.githubIds, 'ENV').replace(
+      /:environment:ENV$/,
+      '',
+    );
+  const built = prefixOf(project.oidcSubject);
+  if (template.prefix !== undefined && template.prefix !== built) {
+    problems.push(
+      `GitHub says this repository's OIDC subjects start with ${template.prefix}, but environments.yml (github: ${project.github}, oidc-subject: ${project.oidcSubject}${project.githubIds ? `, github-ids: { owner: ${project.githubIds.owner}, repository: ${project.githubIds.repository} }` : ''}) builds ${built}, so no role would accept this repository's tokens. ${template.prefix === prefixOf('legacy') ? 'Set oidc-subject: legacy in environments.yml' : 'Set oidc-subject: immutable and the github-ids above in environments.yml'}, then redeploy the infra. If GitHub's form differs from repo:<owner>@<owner-id>/<repo>@<repo-id>, the subject builders in infra/ and tools/github-bootstrap/src/oidc.ts must follow it.`,
+    );
   }
   if (!template.useDefault) {
     problems.push(

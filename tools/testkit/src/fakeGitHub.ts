@@ -61,7 +61,13 @@ export interface FakeGitHubState {
   teams: Record<string, number>;
   environments: Record<string, FakeEnvironment>;
   /** The repository's OIDC subject template (GET .../actions/oidc/customization/sub). */
-  oidcSubjectTemplate?: { use_default: boolean; include_claim_keys?: string[] };
+  oidcSubjectTemplate?: {
+    use_default: boolean;
+    include_claim_keys?: string[];
+    /** GitHub's statement of the subject prefix; left out unless a test sets it. */
+    sub_claim_prefix?: string;
+    use_immutable_subject?: boolean;
+  };
   /** Deployment reviews per workflow run id. */
   runs?: Record<string, FakeApproval[]>;
   rulesets?: FakeRuleset[];
@@ -295,10 +301,10 @@ export async function startFakeGitHub(
   }
 
   function oidcTemplateBody() {
-    const template = state.oidcSubjectTemplate ?? { use_default: true };
+    const { include_claim_keys, ...template } = state.oidcSubjectTemplate ?? { use_default: true };
     return template.use_default
-      ? { use_default: true }
-      : { use_default: false, include_claim_keys: template.include_claim_keys ?? [] };
+      ? template
+      : { ...template, include_claim_keys: include_claim_keys ?? [] };
   }
 
   function approvalBody(approval: FakeApproval) {
