@@ -45,7 +45,7 @@ const RULESETS_UNAVAILABLE =
   'Rulesets are available for public repositories on every plan, and for private ones on GitHub Pro, Team and Enterprise. Make the repository public or move it to a paid plan; until then anyone with write access can push the deploying branches and move the deploying tags (see docs/security.md).';
 
 const TOKEN_FIX =
-  'Use a token of a repository admin: a fine-grained token with Administration, Environments and Variables (read and write) on this repository, or a classic token with the repo scope.';
+  'Use a token of a repository admin: a fine-grained token with Administration, Environments and Variables (read and write) and Actions (read) on this repository, or a classic token with the repo scope.';
 
 export async function bootstrap(api: GitHubApi, options: BootstrapOptions): Promise<Change[]> {
   const repo = await api.repository().catch((error: unknown) => {
@@ -94,7 +94,11 @@ export async function bootstrap(api: GitHubApi, options: BootstrapOptions): Prom
     }
   }
 
-  const template = await api.subjectTemplate();
+  const template = await api.subjectTemplate().catch((error: unknown) => {
+    throw new BootstrapError(
+      `Could not read the OIDC subject template of ${api.owner}/${api.repo} (${statusOf(error) ?? 'no answer'}: ${errorText(error)}). ${TOKEN_FIX}`,
+    );
+  });
   const problems = identityProblems(options.project, repo, template);
   const ids = { owner: repo.ownerId, repository: repo.id };
   options.log(`GitHub: ${repo.fullName} (owner id ${repo.ownerId}, repository id ${repo.id})`);

@@ -84,6 +84,25 @@ describe('pnpm bootstrap-github (the CLI over the repository environments.yml)',
     ]);
   });
 
+  it('--pusher names who may push the deploying branches and tags (not the reviewers then)', async () => {
+    const code = await cli([
+      ...bothTiers,
+      '--reviewer',
+      'alice',
+      '--reviewer',
+      'bob',
+      '--pusher',
+      'example/ops',
+    ]);
+    expect(code).toBe(0);
+    expect(
+      github.state.rulesets?.map((r) => [r.name, r.bypass_actors.map((a) => a.actor_id)]),
+    ).toEqual([
+      ['pipelines: deploying branches', [201]],
+      ['pipelines: deploying tags', [201]],
+    ]);
+  });
+
   it('--dry-run lists the plan and writes nothing', async () => {
     expect(
       await cli([...bothTiers, '--reviewer', 'alice', '--reviewer', 'example/ops', '--dry-run']),
