@@ -56,8 +56,8 @@ export interface ApiDescription {
  * is added to the description (not dropped from the check), with where it is documented.
  * - `can_admins_bypass` on environments: returned by GET and accepted by PUT
  *   /repos/{owner}/{repo}/environments/{environment_name}, defaulting to true (the settings page's
- *   "Allow administrators to bypass configured protection rules"; go-github issues 2722 and 2725,
- *   the Terraform provider's github_repository_environment).
+ *   "Allow administrators to bypass configured protection rules"; go-github issues 2722 and 2725
+ *   report both directions working while the reference does not list the field).
  */
 function addUndocumentedFields(document: OpenApiDocument): void {
   const schemas = document.components.schemas as Record<string, Json>;
