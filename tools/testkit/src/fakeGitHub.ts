@@ -392,7 +392,15 @@ export async function startFakeGitHub(
         return;
       }
       const policy = b.deployment_branch_policy as
-        { custom_branch_policies?: boolean } | null | undefined;
+        { protected_branches?: boolean; custom_branch_policies?: boolean } | null | undefined;
+      // The description: exactly one of protected_branches and custom_branch_policies is true.
+      if (policy && policy.protected_branches === policy.custom_branch_policies) {
+        send(422, {
+          message:
+            'Invalid deployment_branch_policy: exactly one of protected_branches and custom_branch_policies must be true.',
+        });
+        return;
+      }
       state.environments[name] = {
         reviewers,
         preventSelfReview: b.prevent_self_review === true,
@@ -417,6 +425,9 @@ export async function startFakeGitHub(
     }
     if (rest === '/deployment-branch-policies' && method === 'POST') {
       if (!env.customPolicies) return notFound();
+      // The description: 303 when the same name pattern exists already.
+      if (env.policies.some((p) => p.name === String(b.name) && p.type === (b.type ?? 'branch')))
+        return send(303);
       const policy = {
         id: nextId++,
         name: String(b.name),

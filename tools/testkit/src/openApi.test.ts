@@ -110,6 +110,19 @@ describe("checking canned answers against GitHub's REST description", () => {
 });
 
 describe('the GitHub stand-in', () => {
+  it('refuses a deployment branch policy with both or neither of its kinds, as the description says', async () => {
+    const github = await startFakeGitHub(defaultGitHubState());
+    const response = await fetch(`${github.url}${environmentPath}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${github.state.token}` },
+      body: JSON.stringify({
+        deployment_branch_policy: { protected_branches: true, custom_branch_policies: true },
+      }),
+    });
+    expect(response.status).toBe(422);
+    await github.stop();
+  });
+
   it('refuses a request the description does not allow, and fails the test that made it', async () => {
     const github = await startFakeGitHub(defaultGitHubState());
     const response = await fetch(`${github.url}${environmentPath}`, {
