@@ -1,10 +1,11 @@
 /**
  * The bootstrap run: check what would make the configuration fail or silently not protect prod
- * (token, plan tier, reviewers), then read each environment, plan, and apply unless dry-run.
+ * (token, plan tier, the OIDC subject facts, reviewers), then read each environment and the
+ * rulesets, plan, and apply unless dry-run.
  */
 import type { GitHubApi } from './github';
 import { statusOf } from './github';
-import { identityProblems, subjectFor, type ProjectFacts } from './oidc';
+import { identityProblems, subjectFor, type ProjectFacts, type RepositoryIdentity } from './oidc';
 import {
   candidateOf,
   describeChange,
@@ -94,37 +95,7 @@ export async function bootstrap(api: GitHubApi, options: BootstrapOptions): Prom
     }
   }
 
-  const template = await api.subjectTemplate().catch((error: unknown) => {
-    throw new BootstrapError(
-      `Could not read the OIDC subject template of ${api.owner}/${api.repo} (${statusOf(error) ?? 'no answer'}: ${errorText(error)}). ${TOKEN_FIX}`,
-    );
-  });
-  const problems = identityProblems(options.project, repo, template);
-  const ids = { owner: repo.ownerId, repository: repo.id };
-  options.log(`GitHub: ${repo.fullName} (owner id ${repo.ownerId}, repository id ${repo.id})`);
-  options.log(
-    `  environments.yml has: github: ${options.project.github}, ${options.project.githubIds ? `github-ids: { owner: ${options.project.githubIds.owner}, repository: ${options.project.githubIds.repository} }` : 'no github-ids'}, oidc-subject: ${options.project.oidcSubject}`,
-  );
-  options.log(
-    `  OIDC subject template: ${template.useDefault ? 'default' : `customised (${template.claimKeys.join(', ')})`}${template.prefix ? `; GitHub's subject prefix: ${template.prefix}` : ''}`,
-  );
-  options.log('The AWS roles must trust exactly these OIDC subjects:');
-  for (const rule of options.rules) {
-    const names = rule.approval ? [rule.name, candidateOf(rule.name)] : [rule.name];
-    for (const name of names)
-      options.log(
-        `  ${template.prefix ? `${template.prefix}:environment:${name}` : subjectFor(options.project, ids, name)}`,
-      );
-  }
-  for (const family of options.families ?? [])
-    options.log(
-      `  ${family}: a family cannot be created ahead. A member (--environment <member>) gets its environment and ref policy here; until then its AWS role trusts only its own exact environment name, which no other environment presents, and a workflow that names an uncreated member gets an unprotected environment whose subject no role trusts.`,
-    );
-  if (problems.length) {
-    const message = `The AWS roles' OIDC trust would not match this repository:\n- ${problems.join('\n- ')}`;
-    if (options.dryRun) options.log(`Would refuse: ${message}`);
-    else throw new BootstrapError(message);
-  }
+  await checkIdentity(api, repo, options);
 
   const reviewers = await resolveAll(api, options.reviewers);
   const pushers = options.pushers?.length ? await resolveAll(api, options.pushers) : reviewers;
@@ -136,18 +107,7 @@ export async function bootstrap(api: GitHubApi, options: BootstrapOptions): Prom
   for (const environment of desired) {
     changes.push(...planChanges(environment, await api.environment(environment.name)));
   }
-  let rulesetChanges: RulesetChange[] = [];
-  try {
-    const rulesets = desiredRulesets(options.rules, pushers);
-    const current = await api.rulesets(rulesets.map((r) => r.name));
-    rulesetChanges = planRulesets(rulesets, current);
-  } catch (error) {
-    if (statusOf(error) === 403 || statusOf(error) === 404) {
-      const message = `Could not read the repository rulesets of ${api.owner}/${api.repo} (${statusOf(error)}: ${errorText(error)}). ${RULESETS_UNAVAILABLE}`;
-      if (!options.dryRun) throw new BootstrapError(message);
-      options.log(`Would refuse: ${message}`);
-    } else throw error;
-  }
+  const rulesetChanges = await planRulesetChanges(api, pushers, options);
   const total = changes.length + rulesetChanges.length;
   options.log(
     total === 0
@@ -186,6 +146,66 @@ export async function bootstrap(api: GitHubApi, options: BootstrapOptions): Prom
     }
   }
   return changes;
+}
+
+/**
+ * Prints what the AWS roles' OIDC trust must say, from what GitHub says about the repository,
+ * and refuses (or, with dry-run, says it would refuse) when environments.yml would build another.
+ */
+async function checkIdentity(
+  api: GitHubApi,
+  repo: RepositoryIdentity,
+  options: BootstrapOptions,
+): Promise<void> {
+  const template = await api.subjectTemplate().catch((error: unknown) => {
+    throw new BootstrapError(
+      `Could not read the OIDC subject template of ${api.owner}/${api.repo} (${statusOf(error) ?? 'no answer'}: ${errorText(error)}). ${TOKEN_FIX}`,
+    );
+  });
+  const problems = identityProblems(options.project, repo, template);
+  const ids = { owner: repo.ownerId, repository: repo.id };
+  options.log(`GitHub: ${repo.fullName} (owner id ${repo.ownerId}, repository id ${repo.id})`);
+  options.log(
+    `  environments.yml has: github: ${options.project.github}, ${options.project.githubIds ? `github-ids: { owner: ${options.project.githubIds.owner}, repository: ${options.project.githubIds.repository} }` : 'no github-ids'}, oidc-subject: ${options.project.oidcSubject}`,
+  );
+  options.log(
+    `  OIDC subject template: ${template.useDefault ? 'default' : `customised (${template.claimKeys.join(', ')})`}${template.prefix ? `; GitHub's subject prefix: ${template.prefix}` : ''}`,
+  );
+  options.log('The AWS roles must trust exactly these OIDC subjects:');
+  for (const rule of options.rules) {
+    const names = rule.approval ? [rule.name, candidateOf(rule.name)] : [rule.name];
+    for (const name of names)
+      options.log(
+        `  ${template.prefix ? `${template.prefix}:environment:${name}` : subjectFor(options.project, ids, name)}`,
+      );
+  }
+  for (const family of options.families ?? [])
+    options.log(
+      `  ${family}: a family cannot be created ahead. A member (--environment <member>) gets its environment and ref policy here; until then its AWS role trusts only its own exact environment name, which no other environment presents, and a workflow that names an uncreated member gets an unprotected environment whose subject no role trusts.`,
+    );
+  if (problems.length) {
+    const message = `The AWS roles' OIDC trust would not match this repository:\n- ${problems.join('\n- ')}`;
+    if (options.dryRun) options.log(`Would refuse: ${message}`);
+    else throw new BootstrapError(message);
+  }
+}
+
+/** The ruleset changes; GitHub refuses rulesets on some plans, which is said clearly. */
+async function planRulesetChanges(
+  api: GitHubApi,
+  pushers: readonly Reviewer[],
+  options: BootstrapOptions,
+): Promise<RulesetChange[]> {
+  try {
+    const rulesets = desiredRulesets(options.rules, pushers);
+    return planRulesets(rulesets, await api.rulesets(rulesets.map((r) => r.name)));
+  } catch (error) {
+    if (statusOf(error) !== 403 && statusOf(error) !== 404) throw error;
+    const message = `Could not read the repository rulesets of ${api.owner}/${api.repo} (${statusOf(error)}: ${errorText(error)}). ${RULESETS_UNAVAILABLE}`;
+    if (!options.dryRun) throw new BootstrapError(message);
+    options.log(`Would refuse: ${message}`);
+    return [];
+  }
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
