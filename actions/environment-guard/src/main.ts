@@ -1,49 +1,63 @@
 import * as core from '@actions/core';
-import {
-  ActionError,
-  oidcSubject,
-  protectionOf,
-  setOutputs,
-  writeSummary,
-  type ApiEnvironment,
-  type EnvironmentProtection,
-} from '@pipelines/shared';
+import { ActionError, oidcSubject, setOutputs, writeSummary } from '@pipelines/shared';
+import { readProtection, readReviews } from './github';
 import { getInputs } from './inputs';
-import { judge } from './verdict';
+import { judge, type GuardFacts, type RunReview } from './verdict';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
   core.setSecret(inputs['github-token']);
   const subject = oidcSubject(inputs.repository, inputs.environment);
+  const immutable = immutableSubject(inputs.repository, inputs.environment);
   core.info(
-    `This job presents the OIDC subject ${subject}; the AWS role's trust policy must name exactly this.`,
+    `This job presents the OIDC subject ${immutable ? `${immutable} (repositories with immutable subjects: every one created or renamed on or after 2026-07-15) or ${subject} (older ones)` : subject}; the AWS role's trust policy must name exactly that.`,
   );
 
   const [owner, repo] = inputs.repository.split('/') as [string, string];
-  let protection: EnvironmentProtection | undefined;
+  const where = { token: inputs['github-token'], owner, repo };
+  let protection: GuardFacts['protection'];
+  let reviews: RunReview[];
   try {
-    protection = await readProtection(inputs['github-token'], owner, repo, inputs.environment);
+    protection = await readProtection(where, inputs.environment);
+    reviews = protection ? await readReviews(where, inputs['run-id']) : [];
   } catch (error) {
     // Fail closed: a guard that cannot look must not let the deploy through.
     throw new ActionError(
-      `read environment ${inputs.environment} of ${inputs.repository}`,
+      `read environment ${inputs.environment} and the reviews of run ${inputs['run-id']} of ${inputs.repository}`,
       error,
       'Give the job `permissions: actions: read` (the guard fails closed when it cannot look).',
     );
   }
 
-  const verdict = judge(inputs.environment, protection, inputs['min-reviewers'], inputs.repository);
+  const verdict = judge({
+    environment: inputs.environment,
+    repository: inputs.repository,
+    minReviewers: inputs['min-reviewers'],
+    protection,
+    reviews,
+    actors: inputs.actors,
+    runId: inputs['run-id'],
+  });
   const reviewers = (protection?.reviewers ?? [])
     .map((r) => `${r.type === 'Team' ? 'team ' : ''}${r.name}`)
     .join(', ');
   await writeSummary(`Environment guard: ${inputs.environment}`, [
     ['OIDC subject', subject],
+    ['OIDC subject (immutable form)', immutable ?? 'unknown (no GITHUB_REPOSITORY_ID)'],
     ['required reviewers', reviewers || 'none'],
     ['prevent self-review', String(protection?.preventSelfReview ?? false)],
+    ['administrators may bypass', String(protection?.canAdminsBypass ?? 'unknown')],
     ['deploys limited to chosen refs', String(protection?.customPolicies ?? false)],
+    ['triggered by', inputs.actors.join(', ')],
+    ['approved by', verdict.ok ? verdict.approvedBy : 'nobody else'],
     ['verdict', verdict.ok ? 'protected: deploy may proceed' : 'NOT protected: deploy refused'],
   ]);
-  setOutputs({ 'oidc-subject': subject, reviewers });
+  setOutputs({
+    'oidc-subject': subject,
+    'oidc-subject-immutable': immutable ?? '',
+    reviewers,
+    'approved-by': verdict.ok ? verdict.approvedBy : '',
+  });
   if (!verdict.ok) throw new Error(verdict.reason);
   if (protection && !protection.preventSelfReview)
     core.warning(
@@ -52,29 +66,14 @@ export async function run(): Promise<void> {
 }
 
 /**
- * One GET of the environment. Plain fetch (built into Node 24) instead of Octokit: a single
- * request does not justify a megabyte of client in the bundle. undefined when it does not exist.
+ * The immutable form of the subject (repositories created or renamed on or after 2026-07-15):
+ * it names the owner's and repository's ids, which the runner exposes as
+ * GITHUB_REPOSITORY_OWNER_ID and GITHUB_REPOSITORY_ID.
  */
-async function readProtection(
-  token: string,
-  owner: string,
-  repo: string,
-  environment: string,
-): Promise<EnvironmentProtection | undefined> {
-  const api = process.env.GITHUB_API_URL ?? 'https://api.github.com';
-  const url = `${api}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/environments/${encodeURIComponent(environment)}`;
-  const response = await fetch(url, {
-    headers: {
-      authorization: `Bearer ${token}`,
-      accept: 'application/vnd.github+json',
-      'x-github-api-version': '2022-11-28',
-      'user-agent': 'pipelines-environment-guard',
-    },
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = (await response.json().catch(() => ({}))) as ApiEnvironment & { message?: string };
-  if (response.status === 404) return undefined;
-  if (!response.ok)
-    throw new Error(`GitHub answered ${response.status} ${body.message ?? response.statusText}`);
-  return protectionOf(body);
+function immutableSubject(repository: string, environment: string): string | undefined {
+  const ownerId = process.env.GITHUB_REPOSITORY_OWNER_ID;
+  const repositoryId = process.env.GITHUB_REPOSITORY_ID;
+  if (!ownerId || !repositoryId) return undefined;
+  const [owner, repo] = repository.split('/') as [string, string];
+  return `repo:${owner}@${ownerId}/${repo}@${repositoryId}:environment:${environment}`;
 }

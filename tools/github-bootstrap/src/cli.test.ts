@@ -28,6 +28,7 @@ function outputs(file: string, account: string, environments: string[]) {
 }
 const lower = outputs('lower.json', '111111111111', ['mint', 'amy', 'pat', 'qa', 'int-alice']);
 const upper = outputs('upper.json', '222222222222', ['staging', 'prod', 'prod-candidate']);
+const bothTiers = ['--outputs', lower, '--outputs', upper];
 
 describe('pnpm bootstrap-github (the CLI over the repository environments.yml)', () => {
   let github: FakeGitHub;
@@ -44,12 +45,11 @@ describe('pnpm bootstrap-github (the CLI over the repository environments.yml)',
 
   it("configures every environment of environments.yml from both tiers' outputs", async () => {
     const code = await cli([
-      '--outputs',
-      lower,
-      '--outputs',
-      upper,
+      ...bothTiers,
       '--reviewer',
       'alice',
+      '--reviewer',
+      'bob',
       '--environment',
       'int-alice',
       '--repo',
@@ -75,12 +75,37 @@ describe('pnpm bootstrap-github (the CLI over the repository environments.yml)',
     expect(github.state.environments.mint?.variables.AWS_ROLE_ARN).toBe(
       role('111111111111', 'mint'),
     );
-    expect(github.state.environments.prod?.reviewers).toEqual([{ type: 'User', id: 101 }]);
+    expect(github.state.environments.prod?.reviewers).toEqual([
+      { type: 'User', id: 101 },
+      { type: 'User', id: 102 },
+    ]);
+    expect(github.state.environments['int-alice']?.policies.map((p) => p.name)).toEqual([
+      'int-alice',
+    ]);
+  });
+
+  it('--pusher names who may push the deploying branches and tags (not the reviewers then)', async () => {
+    const code = await cli([
+      ...bothTiers,
+      '--reviewer',
+      'alice',
+      '--reviewer',
+      'bob',
+      '--pusher',
+      'example/ops',
+    ]);
+    expect(code).toBe(0);
+    expect(
+      github.state.rulesets?.map((r) => [r.name, r.bypass_actors.map((a) => a.actor_id)]),
+    ).toEqual([
+      ['pipelines: deploying branches', [201]],
+      ['pipelines: deploying tags', [201]],
+    ]);
   });
 
   it('--dry-run lists the plan and writes nothing', async () => {
     expect(
-      await cli(['--outputs', lower, '--outputs', upper, '--reviewer', 'alice', '--dry-run']),
+      await cli([...bothTiers, '--reviewer', 'alice', '--reviewer', 'example/ops', '--dry-run']),
     ).toBe(0);
     expect(github.writes()).toEqual([]);
     expect(lines).toContain('  prod: allow deployments from branch master');

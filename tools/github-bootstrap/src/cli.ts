@@ -9,6 +9,7 @@ import { errorMessage } from '@pipelines/shared';
 import {
   concreteEnvironments,
   environmentByName,
+  environmentFamilies,
   loadEnvironments,
   type EnvironmentInfo,
 } from '@pipelines/shared/src/environments';
@@ -18,6 +19,7 @@ import { readOutputFiles, variablesFromOutputs } from './infraOutputs';
 import type { EnvironmentRule } from './plan';
 
 const USAGE = `usage: pnpm bootstrap-github --outputs <cdk outputs file> [--outputs <file>] --reviewer <login|org/team> [--reviewer ...]
+       [--pusher <login|org/team> ...: who may push the deploying branches and tags; default the reviewers]
        [--environment <family member such as int-alice>] [--repo owner/repo] [--config environments.yml] [--dry-run]
 The token is read from GITHUB_TOKEN (or GH_TOKEN); GITHUB_API_URL overrides the API (GitHub Enterprise Server).`;
 
@@ -27,6 +29,7 @@ function ruleOf(info: EnvironmentInfo): EnvironmentRule {
   return {
     name: info.name,
     approval: info.approval,
+    family: info.family,
     branches: info.branches,
     tags: info.tags,
     branchPatterns: info.branchPatterns,
@@ -45,6 +48,7 @@ export async function main(
       options: {
         outputs: { type: 'string', multiple: true, default: [] },
         reviewer: { type: 'string', multiple: true, default: [] },
+        pusher: { type: 'string', multiple: true, default: [] },
         environment: { type: 'string', multiple: true, default: [] },
         repo: { type: 'string' },
         config: { type: 'string', default: path.join(repoRoot, 'environments.yml') },
@@ -82,8 +86,11 @@ export async function main(
     });
     const stacks = readOutputFiles(values.outputs!);
     await bootstrap(new GitHubApi(token, match[1]!, match[2]!, env.GITHUB_API_URL || undefined), {
+      project: config.project,
       rules: [...concreteEnvironments(config), ...members].map(ruleOf),
+      families: environmentFamilies(config).map((family) => family.template),
       reviewers: values.reviewer!,
+      pushers: values.pusher!,
       variablesFor: (name) => variablesFromOutputs(stacks, name),
       dryRun: values['dry-run']!,
       log,

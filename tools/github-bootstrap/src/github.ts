@@ -4,9 +4,11 @@
  */
 import { Octokit } from '@octokit/rest';
 import { protectionOf, type ApiEnvironment } from '@pipelines/shared';
+import type { RepositoryIdentity, SubjectTemplate } from './oidc';
 import type { Change, CurrentEnvironment, DeploymentPolicy, Reviewer } from './plan';
+import { RULES, type CurrentRuleset, type RulesetChange } from './rulesets';
 
-export interface RepositoryFacts {
+export interface RepositoryFacts extends RepositoryIdentity {
   private: boolean;
   admin: boolean;
   ownerType: 'User' | 'Organization';
@@ -39,6 +41,9 @@ export class GitHubApi {
     const response = await this.octokit.request('GET /repos/{owner}/{repo}', this.where);
     const scopes = response.headers['x-oauth-scopes'];
     return {
+      fullName: response.data.full_name,
+      id: response.data.id,
+      ownerId: response.data.owner.id,
       private: response.data.private,
       admin: response.data.permissions?.admin === true,
       ownerType: response.data.owner.type === 'Organization' ? 'Organization' : 'User',
@@ -50,6 +55,79 @@ export class GitHubApi {
               .filter(Boolean)
           : undefined,
     };
+  }
+
+  /** The repository's OIDC subject template (default, or customised claim keys). */
+  async subjectTemplate(): Promise<SubjectTemplate> {
+    const { data } = await this.octokit.request(
+      'GET /repos/{owner}/{repo}/actions/oidc/customization/sub',
+      this.where,
+    );
+    // sub_claim_prefix is newer than Octokit 20's types; GitHub's current description has it.
+    const prefix = (data as { sub_claim_prefix?: unknown }).sub_claim_prefix;
+    return {
+      useDefault: data.use_default,
+      claimKeys: data.include_claim_keys ?? [],
+      prefix: typeof prefix === 'string' ? prefix : undefined,
+    };
+  }
+
+  /** The repository's own rulesets with these names (the bootstrap matches rulesets by name). */
+  async rulesets(names: readonly string[]): Promise<CurrentRuleset[]> {
+    const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/rulesets', {
+      ...this.where,
+      per_page: 100,
+      includes_parents: false,
+    });
+    // The list has no conditions or rules: read each ruleset the bootstrap has to compare.
+    return Promise.all(
+      data
+        .filter((ruleset) => names.includes(ruleset.name))
+        .map(async ({ id }) => {
+          const { data: ruleset } = await this.octokit.request(
+            'GET /repos/{owner}/{repo}/rulesets/{ruleset_id}',
+            { ...this.where, ruleset_id: id },
+          );
+          const conditions = ruleset.conditions as { ref_name?: { include?: string[] } } | null;
+          return {
+            id,
+            name: ruleset.name,
+            target: ruleset.target,
+            enforcement: ruleset.enforcement,
+            include: conditions?.ref_name?.include ?? [],
+            actors: (ruleset.bypass_actors ?? []).map((a) => ({
+              type: a.actor_type,
+              id: a.actor_id ?? 0,
+            })),
+            rules: (ruleset.rules ?? []).map((r) => r.type),
+          };
+        }),
+    );
+  }
+
+  async applyRuleset(change: RulesetChange): Promise<void> {
+    const { ruleset } = change;
+    const body = {
+      ...this.where,
+      name: ruleset.name,
+      target: ruleset.target,
+      enforcement: ruleset.enforcement,
+      // Octokit 20's types predate users as bypass actors; GitHub's current description has them.
+      bypass_actors: ruleset.actors.map((a) => ({
+        actor_id: a.id,
+        actor_type: a.type as 'Team',
+        bypass_mode: 'always' as const,
+      })),
+      conditions: { ref_name: { include: ruleset.include, exclude: [] } },
+      rules: RULES.map((type) => ({ type })),
+    };
+    if (change.kind === 'create-ruleset')
+      await this.octokit.request('POST /repos/{owner}/{repo}/rulesets', body);
+    else
+      await this.octokit.request('PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}', {
+        ...body,
+        ruleset_id: change.id,
+      });
   }
 
   /** The owner's plan name (free, pro, team, enterprise), when the token may see it. */
@@ -99,6 +177,7 @@ export class GitHubApi {
           exists: false,
           reviewers: [],
           preventSelfReview: false,
+          canAdminsBypass: true,
           customPolicies: false,
           policies: [],
           variables: {},
@@ -131,6 +210,8 @@ export class GitHubApi {
       exists: true,
       reviewers: protection.reviewers.map(({ type, id }) => ({ type, id })),
       preventSelfReview: protection.preventSelfReview,
+      // Absent from the answer means GitHub's default, true.
+      canAdminsBypass: (data as { can_admins_bypass?: boolean }).can_admins_bypass !== false,
       customPolicies,
       policies,
       variables,
@@ -145,10 +226,10 @@ export class GitHubApi {
           ...at,
           prevent_self_review: change.preventSelfReview,
           reviewers: change.reviewers.map((r) => ({ type: r.type, id: r.id })),
-          deployment_branch_policy: change.restricted
-            ? { protected_branches: false, custom_branch_policies: true }
-            : null,
-        });
+          deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+          // Not yet in GitHub's published description; the API takes it (see testkit openApi.ts).
+          can_admins_bypass: false,
+        } as Parameters<Octokit['repos']['createOrUpdateEnvironment']>[0]);
         return;
       case 'add-policy':
         await this.octokit.request(

@@ -1,7 +1,10 @@
 import {
   desiredEnvironments,
+  globMatches,
   planChanges,
+  policiesAdmit,
   regexToGlob,
+  selfReviewDeadlock,
   type CurrentEnvironment,
   type EnvironmentRule,
   type Reviewer,
@@ -13,6 +16,14 @@ const rules: EnvironmentRule[] = [
     approval: false,
     branches: ['integration'],
     tags: ['mint'],
+    branchPatterns: [],
+    tagPatterns: [],
+  },
+  {
+    name: 'staging',
+    approval: false,
+    branches: ['staging'],
+    tags: ['staging'],
     branchPatterns: [],
     tagPatterns: [],
   },
@@ -35,6 +46,7 @@ const absent: CurrentEnvironment = {
   exists: false,
   reviewers: [],
   preventSelfReview: false,
+  canAdminsBypass: true,
   customPolicies: false,
   policies: [],
   variables: {},
@@ -57,8 +69,21 @@ describe('regexToGlob', () => {
   });
 });
 
+describe('globMatches (GitHub deployment policy name patterns)', () => {
+  it.each([
+    ['RELEASE-*', 'RELEASE-12', true],
+    ['RELEASE-*', 'RELEASE-1/x', false],
+    ['release/**', 'release/a/b', true],
+    ['master', 'master', true],
+    ['master', 'master-2', false],
+    ['int-*', 'int-alice', true],
+  ])('%s admits %s: %s', (glob, ref, admitted) => {
+    expect(globMatches(glob, ref)).toBe(admitted);
+  });
+});
+
 describe('desiredEnvironments', () => {
-  const [mint, prod, candidate] = desiredEnvironments(rules, [alice, ops], vars);
+  const [mint, staging, prod, candidate] = desiredEnvironments(rules, [alice, ops], vars);
 
   it('gives the approval environment its reviewers, prevent self-review and only its own refs', () => {
     expect(prod).toEqual({
@@ -84,13 +109,78 @@ describe('desiredEnvironments', () => {
     });
   });
 
-  it('leaves lower environments without reviewers or ref restrictions', () => {
-    expect(mint).toMatchObject({ reviewers: [], preventSelfReview: false, policies: null });
+  it('locks every other environment to its own refs, without reviewers', () => {
+    expect(mint).toMatchObject({
+      reviewers: [],
+      preventSelfReview: false,
+      policies: [
+        { name: 'integration', type: 'branch' },
+        { name: 'mint', type: 'tag' },
+      ],
+    });
+  });
+
+  it.each([
+    ['staging', () => staging!],
+    ['prod', () => prod!],
+    ['prod-candidate', () => candidate!],
+  ])(
+    'gives %s policies that refuse a feature branch (a workflow edited to name it gets no credentials)',
+    (_name, environment) => {
+      const { policies } = environment();
+      expect(policiesAdmit(policies, { type: 'branch', name: 'feature-x-1' })).toBe(false);
+      expect(policiesAdmit(policies, { type: 'tag', name: 'feature-x-1' })).toBe(false);
+    },
+  );
+
+  it("admits the approval environment's own refs to its candidate", () => {
+    for (const ref of [
+      { type: 'branch' as const, name: 'master' },
+      { type: 'tag' as const, name: 'production' },
+      { type: 'tag' as const, name: 'RELEASE-42' },
+    ])
+      expect(policiesAdmit(candidate!.policies, ref)).toBe(true);
+    expect(policiesAdmit(candidate!.policies, { type: 'branch', name: 'staging' })).toBe(false);
+  });
+
+  it('gives a family member its own tag, not the whole family', () => {
+    const [member] = desiredEnvironments(
+      [
+        {
+          name: 'int-alice',
+          approval: false,
+          family: 'int-{name}',
+          branches: [],
+          tags: [],
+          branchPatterns: [],
+          tagPatterns: ['^int-(?<name>[A-Za-z0-9_]+)$'],
+        },
+      ],
+      [],
+      vars,
+    );
+    expect(member!.policies).toEqual([{ name: 'int-alice', type: 'tag' }]);
+  });
+});
+
+describe('selfReviewDeadlock', () => {
+  it('refuses prevent self-review with one required reviewer, naming the fix', () => {
+    const environments = desiredEnvironments(rules, [alice], vars);
+    expect(selfReviewDeadlock(environments)).toMatch(
+      /prod would have one required reviewer \(alice\) and prevent self-review: a run that alice triggers .* could never be approved.*Give a second reviewer/,
+    );
+  });
+
+  it.each([
+    ['two reviewers', [alice, { ...alice, name: 'bob', id: 2 }]],
+    ['a team', [ops]],
+  ])('accepts %s', (_case, reviewers) => {
+    expect(selfReviewDeadlock(desiredEnvironments(rules, reviewers, vars))).toBeUndefined();
   });
 });
 
 describe('planChanges', () => {
-  const [, prod] = desiredEnvironments(rules, [alice], vars);
+  const [, , prod] = desiredEnvironments(rules, [alice], vars);
 
   it('creates a missing environment with its policies and variables', () => {
     expect(planChanges(prod!, absent).map((c) => c.kind)).toEqual([
@@ -108,11 +198,30 @@ describe('planChanges', () => {
       exists: true,
       reviewers: [{ type: 'User', id: 1 }],
       preventSelfReview: true,
+      canAdminsBypass: false,
       customPolicies: true,
-      policies: prod!.policies!.map((p, i) => ({ ...p, id: i })),
+      policies: prod!.policies.map((p, i) => ({ ...p, id: i })),
       variables: vars('prod'),
     };
     expect(planChanges(prod!, current)).toEqual([]);
+  });
+
+  it('turns off administrator bypass on an environment that allows it', () => {
+    const current: CurrentEnvironment = {
+      exists: true,
+      reviewers: [{ type: 'User', id: 1 }],
+      preventSelfReview: true,
+      canAdminsBypass: true,
+      customPolicies: true,
+      policies: prod!.policies.map((p, i) => ({ ...p, id: i })),
+      variables: vars('prod'),
+    };
+    expect(planChanges(prod!, current)).toEqual([
+      expect.objectContaining({
+        kind: 'put-environment',
+        reason: 'stop administrators bypassing its protection rules',
+      }),
+    ]);
   });
 
   it('restores a removed reviewer, drops a foreign policy and corrects a changed variable', () => {
@@ -120,9 +229,10 @@ describe('planChanges', () => {
       exists: true,
       reviewers: [],
       preventSelfReview: true,
+      canAdminsBypass: false,
       customPolicies: true,
       policies: [
-        ...prod!.policies!.map((p, i) => ({ ...p, id: i })),
+        ...prod!.policies.map((p, i) => ({ ...p, id: i })),
         { name: 'feature-*', type: 'branch', id: 99 },
       ],
       variables: { ...vars('prod'), AWS_REGION: 'eu-west-1' },

@@ -23,8 +23,8 @@ export interface DesiredEnvironment {
   name: string;
   reviewers: Reviewer[];
   preventSelfReview: boolean;
-  /** null: any ref may deploy (GitHub's default); else only these branches and tags. */
-  policies: DeploymentPolicy[] | null;
+  /** Only these branches and tags may deploy (custom deployment branch and tag policies). */
+  policies: DeploymentPolicy[];
   variables: Variables;
 }
 
@@ -32,6 +32,8 @@ export interface CurrentEnvironment {
   exists: boolean;
   reviewers: { type: 'User' | 'Team'; id: number }[];
   preventSelfReview: boolean;
+  /** GitHub's default for a new environment is true: an admin could skip the review. */
+  canAdminsBypass: boolean;
   customPolicies: boolean;
   policies: (DeploymentPolicy & { id: number })[];
   variables: Variables;
@@ -43,7 +45,6 @@ export type Change =
       environment: string;
       reviewers: Reviewer[];
       preventSelfReview: boolean;
-      restricted: boolean;
       reason: string;
     }
   | { kind: 'add-policy'; environment: string; policy: DeploymentPolicy }
@@ -55,6 +56,8 @@ export type Change =
 export interface EnvironmentRule {
   name: string;
   approval: boolean;
+  /** The family template (`int-{name}`) of a family member such as int-alice, else null. */
+  family?: string | null;
   branches: readonly string[];
   tags: readonly string[];
   branchPatterns: readonly string[];
@@ -87,33 +90,73 @@ export function candidateOf(environment: string): string {
   return `${environment}-candidate`;
 }
 
-/** The desired state of every environment with a fixed name (and each approval one's candidate). */
+/**
+ * GitHub's deployment policy name patterns are fnmatch globs over the ref name: `*` matches any
+ * run of characters except `/`, `**` any run including `/`. Used to prove which refs a policy admits.
+ */
+export function globMatches(glob: string, ref: string): boolean {
+  const regex = glob
+    .split(/(\*\*|\*|\?)/)
+    .map((part) =>
+      part === '**'
+        ? '.*'
+        : part === '*'
+          ? '[^/]*'
+          : part === '?'
+            ? '[^/]'
+            : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${regex}$`).test(ref);
+}
+
+/** Whether a branch or tag may deploy to an environment with these policies. */
+export function policiesAdmit(
+  policies: readonly DeploymentPolicy[],
+  ref: { type: 'branch' | 'tag'; name: string },
+): boolean {
+  return policies.some((p) => p.type === ref.type && globMatches(p.name, ref.name));
+}
+
+/**
+ * The refs environments.yml routes to one environment, as deployment policies. A family member
+ * (int-alice) gets its own name where a pattern admits it, not the whole family's glob (int-*).
+ */
+export function policiesOf(rule: EnvironmentRule): DeploymentPolicy[] {
+  const fromPattern = (pattern: string) =>
+    rule.family && new RegExp(pattern).test(rule.name) ? rule.name : regexToGlob(pattern);
+  return [
+    ...rule.branches.map((name) => ({ name, type: 'branch' as const })),
+    ...rule.branchPatterns.map((p) => ({ name: fromPattern(p), type: 'branch' as const })),
+    ...rule.tags.map((name) => ({ name, type: 'tag' as const })),
+    ...rule.tagPatterns.map((p) => ({ name: fromPattern(p), type: 'tag' as const })),
+  ];
+}
+
+/**
+ * The desired state of every environment with a fixed name (and each approval one's candidate).
+ * Every environment is locked to the refs environments.yml routes to it, so a feature branch that
+ * edits the workflow to declare `environment: staging` is refused by GitHub before the job starts,
+ * and never receives that environment's OIDC subject (the AWS role trusts only that subject).
+ */
 export function desiredEnvironments(
   rules: readonly EnvironmentRule[],
   reviewers: readonly Reviewer[],
   variablesFor: (environment: string) => Variables,
 ): DesiredEnvironment[] {
   return rules.flatMap((rule): DesiredEnvironment[] => {
+    const policies = policiesOf(rule);
     if (!rule.approval) {
-      // Lower environments accept any ref: the workflow routes them.
       return [
         {
           name: rule.name,
           reviewers: [],
           preventSelfReview: false,
-          policies: null,
+          policies,
           variables: variablesFor(rule.name),
         },
       ];
     }
-    // Approval environments are locked to their refs: a feature branch can never deploy to prod,
-    // even by editing the workflow.
-    const policies = [
-      ...rule.branches.map((name) => ({ name, type: 'branch' as const })),
-      ...rule.branchPatterns.map((p) => ({ name: regexToGlob(p), type: 'branch' as const })),
-      ...rule.tags.map((name) => ({ name, type: 'tag' as const })),
-      ...rule.tagPatterns.map((p) => ({ name: regexToGlob(p), type: 'tag' as const })),
-    ];
     const candidate = candidateOf(rule.name);
     return [
       {
@@ -123,6 +166,7 @@ export function desiredEnvironments(
         policies,
         variables: variablesFor(rule.name),
       },
+      // The candidate admits the approval environment's refs: it runs the upload of the same push.
       {
         name: candidate,
         reviewers: [],
@@ -132,6 +176,22 @@ export function desiredEnvironments(
       },
     ];
   });
+}
+
+/**
+ * With prevent self-review, whoever triggered a run cannot approve it. With one required reviewer
+ * who is a user, a run that user triggers can never be approved: refuse that before changing
+ * anything. undefined when the reviewers are fine.
+ */
+export function selfReviewDeadlock(
+  environments: readonly DesiredEnvironment[],
+): string | undefined {
+  const stuck = environments.find(
+    (e) => e.preventSelfReview && e.reviewers.length === 1 && e.reviewers[0]!.type === 'User',
+  );
+  if (!stuck) return undefined;
+  const only = stuck.reviewers[0]!.name;
+  return `${stuck.name} would have one required reviewer (${only}) and prevent self-review: a run that ${only} triggers (a push or a tag) could never be approved by anyone. Give a second reviewer (another --reviewer <login>, or a team as --reviewer <org>/<team-slug>).`;
 }
 
 const sameReviewers = (
@@ -145,35 +205,33 @@ const sameReviewers = (
 export function planChanges(desired: DesiredEnvironment, current: CurrentEnvironment): Change[] {
   const changes: Change[] = [];
   const environment = desired.name;
-  const restricted = desired.policies !== null;
   const reason = !current.exists
     ? 'create'
     : !sameReviewers(desired.reviewers, current.reviewers)
       ? 'set required reviewers'
       : desired.preventSelfReview !== current.preventSelfReview
         ? 'set prevent self-review'
-        : restricted !== current.customPolicies
-          ? 'set deployment branch policy'
-          : undefined;
+        : !current.customPolicies
+          ? 'limit deployments to its branches and tags'
+          : current.canAdminsBypass
+            ? 'stop administrators bypassing its protection rules'
+            : undefined;
   if (reason) {
     changes.push({
       kind: 'put-environment',
       environment,
       reviewers: desired.reviewers,
       preventSelfReview: desired.preventSelfReview,
-      restricted,
       reason,
     });
   }
-  if (desired.policies) {
-    const key = (p: DeploymentPolicy) => `${p.type}:${p.name}`;
-    const have = new Set(current.policies.map(key));
-    const want = new Set(desired.policies.map(key));
-    for (const policy of desired.policies)
-      if (!have.has(key(policy))) changes.push({ kind: 'add-policy', environment, policy });
-    for (const policy of current.policies)
-      if (!want.has(key(policy))) changes.push({ kind: 'remove-policy', environment, policy });
-  }
+  const key = (p: DeploymentPolicy) => `${p.type}:${p.name}`;
+  const have = new Set(current.policies.map(key));
+  const want = new Set(desired.policies.map(key));
+  for (const policy of desired.policies)
+    if (!have.has(key(policy))) changes.push({ kind: 'add-policy', environment, policy });
+  for (const policy of current.policies)
+    if (!want.has(key(policy))) changes.push({ kind: 'remove-policy', environment, policy });
   for (const [name, value] of Object.entries(desired.variables)) {
     if (!(name in current.variables))
       changes.push({ kind: 'create-variable', environment, name, value });
@@ -186,7 +244,7 @@ export function planChanges(desired: DesiredEnvironment, current: CurrentEnviron
 export function describeChange(change: Change): string {
   switch (change.kind) {
     case 'put-environment':
-      return `${change.environment}: ${change.reason}${change.reviewers.length ? ` (reviewers: ${change.reviewers.map((r) => r.name).join(', ')}; prevent self-review: ${change.preventSelfReview})` : ''}${change.restricted ? ' (deployments only from its own branches and tags)' : ''}`;
+      return `${change.environment}: ${change.reason}${change.reviewers.length ? ` (reviewers: ${change.reviewers.map((r) => r.name).join(', ')}; prevent self-review: ${change.preventSelfReview})` : ''} (deployments only from its own branches and tags; administrators cannot bypass)`;
     case 'add-policy':
       return `${change.environment}: allow deployments from ${change.policy.type} ${change.policy.name}`;
     case 'remove-policy':

@@ -9,7 +9,21 @@ export {
   type FakeGitHub,
   type FakeGitHubState,
   type FakeEnvironment,
+  type FakeApproval,
+  type FakeRuleset,
+  simpleUser,
+  DEFAULT_OWNER_ID,
+  DEFAULT_REPOSITORY_ID,
 } from './fakeGitHub';
+export {
+  gitHubApi,
+  describeApi,
+  gitHubExample,
+  type ApiDescription,
+  type OpenApiDocument,
+  type Operation,
+  type RequestCheck,
+} from './openApi';
 export {
   startFaultProxy,
   randomFaults,
