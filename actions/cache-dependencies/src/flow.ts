@@ -78,7 +78,13 @@ export async function save(backend: CacheBackend, key: string, source: string): 
   try {
     const archive = path.join(dir, ARCHIVE_FILE);
     const compression = await availableCompression();
-    await createArchive(source, archive, compression);
+    const leftOut = await createArchive(source, archive, compression);
+    if (leftOut.length > 0) {
+      core.info(
+        `Left out ${leftOut.length} symlink(s) pointing outside ${source} (a restore refuses ` +
+          `them): ${leftOut.slice(0, 5).join(', ')}${leftOut.length > 5 ? ', ...' : ''}`,
+      );
+    }
     const size = (await stat(archive)).size;
     const result = await backend.save(key, archive);
     const notes: Record<SaveResult, string> = {

@@ -76,6 +76,23 @@ function truncatedInside(blob: Buffer): Buffer {
 }
 
 describe('the github backend (against a stand-in of the cache service)', () => {
+  it('with protected-only on a tag, neither restores nor saves: the tag’s own scope is not trusted', async () => {
+    // GitHub serves a run's own ref first; a tag's scope is written by whoever pushed that name.
+    const ref = { GITHUB_REF: 'refs/tags/RELEASE-5' };
+    const planted = await mainThenPost({ ...job(), env: { ...job().env, ...ref } });
+    expectOk(planted.post);
+    const before = service.requests.length;
+
+    const release = { ...job({ 'protected-only': 'true' }), env: { ...job().env, ...ref } };
+    const { main, post } = await mainThenPost(release);
+    expectOk(main);
+    expectOk(post);
+    expect(main.outputs).toMatchObject({ 'cache-hit': 'false', 'matched-key': '' });
+    expect(main.summary).toContain('protected-only');
+    expect(post.stdout).toContain('Not saving: protected-only is set');
+    expect(service.requests.length).toBe(before);
+  });
+
   it('misses, saves in the post step, and then restores the same files on the exact key', async () => {
     const first = await mainThenPost(job());
     expectOk(first.main);
