@@ -13,30 +13,47 @@
  * design: caching is optional), so with this backend an access problem shows as a warning, not a
  * failed step. The s3 backend fails the step.
  */
-import * as cache from '@actions/cache';
 import path from 'node:path';
 import { ActionError } from '@pipelines/shared';
 import { ARCHIVE_FILE } from './archive';
 import type { CacheBackend, Downloaded, Found } from './backend';
 import type { CacheKeys } from './key';
 
-export function githubBackend(): CacheBackend {
-  if (!cache.isFeatureAvailable()) {
-    throw new ActionError(
-      'use the GitHub cache service',
-      'this runner does not provide it (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL are not set)',
-      'Use backend: s3 on runners without GitHub’s cache (self-hosted without cache, act).',
-    );
-  }
+const UNAVAILABLE = new ActionError(
+  'use the GitHub cache service',
+  'this runner does not provide it (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL are not set)',
+  'Use backend: s3 on runners without GitHub’s cache (self-hosted without cache, act).',
+);
+
+type Toolkit = typeof import('@actions/cache');
+let loaded: Promise<Toolkit> | undefined;
+
+/**
+ * @actions/cache with the Azure SDK under it is about 1.4 MB of code: loaded on first use, so a
+ * run that fails on its inputs (or skips the cache) never pays for it.
+ */
+function toolkit(): Promise<Toolkit> {
+  loaded ??= import('@actions/cache').then((cache) => {
+    if (!cache.isFeatureAvailable()) throw UNAVAILABLE;
+    return cache;
+  });
+  return loaded;
+}
+
+export function githubBackend(env: NodeJS.ProcessEnv = process.env): CacheBackend {
+  // The toolkit's own check (isFeatureAvailable) needs one of these; it runs again on first use.
+  if (!env.ACTIONS_RESULTS_URL && !env.ACTIONS_CACHE_URL) throw UNAVAILABLE;
   return {
     name: 'github',
     async lookup(keys: CacheKeys): Promise<Found | undefined> {
+      const cache = await toolkit();
       const matchedKey = await inWorkspace(process.cwd(), () =>
         cache.restoreCache([ARCHIVE_FILE], keys.key, [keys.restorePrefix], { lookupOnly: true }),
       );
       return matchedKey ? { matchedKey } : undefined;
     },
     async download(keys: CacheKeys, dir: string): Promise<Downloaded | undefined> {
+      const cache = await toolkit();
       const matchedKey = await inWorkspace(dir, () =>
         cache.restoreCache([ARCHIVE_FILE], keys.key, [keys.restorePrefix]),
       );
@@ -46,6 +63,7 @@ export function githubBackend(): CacheBackend {
       if (path.basename(archive) !== ARCHIVE_FILE) {
         throw new Error(`the archive must be named ${ARCHIVE_FILE}`);
       }
+      const cache = await toolkit();
       const id = await inWorkspace(path.dirname(archive), () =>
         cache.saveCache([ARCHIVE_FILE], key),
       );

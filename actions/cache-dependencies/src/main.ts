@@ -29,6 +29,9 @@ export function isPostStep(): boolean {
 export async function run(): Promise<void> {
   core.saveState('isPost', 'true');
   const inputs = getInputs();
+  const skipped = skipReason(inputs);
+  // Before any probe or hashing, so a runner without the backend fails at once.
+  const backend = skipped ? undefined : await createBackend(inputs);
   const cwd = process.cwd();
   const target = inputs.path ?? (await pnpmStorePath(cwd));
   const lockfiles = await hashLockfiles(inputs['key-files'], cwd);
@@ -51,14 +54,13 @@ export async function run(): Promise<void> {
   core.saveState('path', target);
   core.saveState('cacheHit', 'false');
 
-  const skipped = skipReason(inputs);
   if (skipped) {
     core.saveState('skipped', skipped);
     core.info(`Not restoring: ${skipped}.`);
   }
-  const restored = skipped
-    ? { hit: false, matchedKey: '', note: `not used: ${skipped}` }
-    : await restore(await createBackend(inputs), keys, target, inputs['lookup-only']);
+  const restored = backend
+    ? await restore(backend, keys, target, inputs['lookup-only'])
+    : { hit: false, matchedKey: '', note: `not used: ${skipped}` };
   core.saveState('cacheHit', String(restored.hit));
   setOutputs({ 'cache-hit': restored.hit, key: keys.key, 'matched-key': restored.matchedKey });
   await writeSummary(HEADING, [
