@@ -53,10 +53,11 @@ export async function tarEntries(stream: Readable): Promise<TarEntry[]> {
     if (header === undefined || header.every((byte) => byte === 0)) return entries;
     checkChecksum(header);
     const type = String.fromCharCode(header[156] ?? 0);
-    const size = pending.size ?? numberField(header, 124, 12);
-    const padded = Math.ceil(size / BLOCK) * BLOCK;
+    // A pax size applies to the entry it describes, never to another meta header.
+    const metaSize = numberField(header, 124, 12);
+    const metaPadded = Math.ceil(metaSize / BLOCK) * BLOCK;
     if (type === 'x' || type === 'g') {
-      const records = paxRecords(await reader.readExactly(padded, size));
+      const records = paxRecords(await reader.readExactly(metaPadded, metaSize));
       if (type === 'g') {
         // A global header that renames members is something we cannot judge: refuse it.
         if (records.has('path') || records.has('linkpath')) {
@@ -68,6 +69,9 @@ export async function tarEntries(stream: Readable): Promise<TarEntry[]> {
         entries.push({ path: records.get('path') ?? '', kind: 'other', linkTarget: '' });
       }
       const paxSize = records.get('size');
+      if (paxSize !== undefined && !/^\d{1,15}$/.test(paxSize)) {
+        throw new MalformedTarError('a pax size record is not a number');
+      }
       pending = {
         ...pending,
         ...(records.has('path') ? { path: records.get('path') } : {}),
@@ -77,7 +81,7 @@ export async function tarEntries(stream: Readable): Promise<TarEntry[]> {
       continue;
     }
     if (type === 'L' || type === 'K') {
-      const value = cString(await reader.readExactly(padded, size), 0, size);
+      const value = cString(await reader.readExactly(metaPadded, metaSize), 0, metaSize);
       pending = type === 'L' ? { ...pending, path: value } : { ...pending, linkTarget: value };
       continue;
     }
@@ -88,11 +92,15 @@ export async function tarEntries(stream: Readable): Promise<TarEntry[]> {
       kind: KINDS[type] ?? 'other',
       linkTarget: pending.linkTarget ?? cString(header, 157, 100),
     });
-    pending = {};
-    // Hardlinks, symlinks and directories carry no data whatever their size field says.
     const kind = KINDS[type];
-    const hasData = kind === 'file' || kind === undefined;
-    await reader.skip(hasData ? padded : 0);
+    const size = pending.size ?? metaSize;
+    pending = {};
+    // Readers disagree on whether a link or directory with a size is followed by data; one that
+    // claims data could hide headers from one reader and show them to another, so it is refused.
+    if (size !== 0 && (kind === 'symlink' || kind === 'hardlink' || kind === 'directory')) {
+      throw new MalformedTarError(`the ${kind} entry ${JSON.stringify(name)} claims data`);
+    }
+    await reader.skip(Math.ceil(size / BLOCK) * BLOCK);
   }
 }
 
