@@ -22,6 +22,14 @@ export const ARCHIVE_FILE = 'cache-dependencies.archive';
 /** A downloaded archive that cannot be extracted: treated as a miss, never half-extracted. */
 export class UnusableArchiveError extends Error {
   override readonly name = 'UnusableArchiveError';
+
+  /** `entry`: the key of the cache entry, when the thrower knows it. */
+  constructor(
+    message: string,
+    readonly entry?: string,
+  ) {
+    super(message);
+  }
 }
 
 export async function availableCompression(): Promise<Compression> {
@@ -81,6 +89,36 @@ export function compressionOf(head: Uint8Array): Compression | undefined {
  * extracts is what was judged.
  */
 export async function extractArchive(file: string, dest: string): Promise<void> {
+  const compression = await readableCompression(file);
+  const refused = firstRefusedEntry(await listEntries(file, compression));
+  if (refused) {
+    throw new UnusableArchiveError(
+      `it holds the entry ${JSON.stringify(refused.entry)}, which is refused: ${refused.reason}`,
+    );
+  }
+  await extract(file, compression, dest, []);
+}
+
+/**
+ * Extracts `member` from an archive that must hold that one regular file and nothing else (the
+ * cache service's wrapper around our archive). Anything else in it is refused whole, before
+ * anything is written: the wrapper comes from the same entry as the archive inside it.
+ */
+export async function extractOnlyFile(file: string, member: string, dest: string): Promise<void> {
+  const compression = await readableCompression(file);
+  const entries = await listEntries(file, compression);
+  const only = entries.length === 1 ? entries[0] : undefined;
+  if (only?.kind !== 'file' || only.path.replace(/^(\.\/)+/, '') !== member) {
+    const held = entries.map((entry) => `${entry.kind} ${JSON.stringify(entry.path)}`);
+    throw new UnusableArchiveError(
+      `its wrapper should hold only the file ${member}, and holds ${held.join(', ') || 'nothing'}`,
+    );
+  }
+  await extract(file, compression, dest, [only.path]);
+}
+
+/** The compression of an archive, when this runner can decompress it. */
+async function readableCompression(file: string): Promise<Compression> {
   const handle = await open(file, 'r');
   const head = new Uint8Array(4);
   try {
@@ -95,16 +133,25 @@ export async function extractArchive(file: string, dest: string): Promise<void> 
   if (compression === 'zstd' && !(await io.which('zstd', false))) {
     throw new UnusableArchiveError('it is zstd compressed and zstd is not installed here');
   }
-  const refused = firstRefusedEntry(await listEntries(file, compression));
-  if (refused) {
-    throw new UnusableArchiveError(
-      `it holds the entry ${JSON.stringify(refused.entry)}, which is refused: ${refused.reason}`,
-    );
-  }
+  return compression;
+}
+
+/**
+ * zstd with --long=30: the cache service's wrapper is written with a 1 GiB window (as
+ * @actions/cache compresses); the flag only lets the decompressor use that much memory.
+ */
+const ZSTD_DECOMPRESS = ['zstd', '--long=30'];
+
+async function extract(
+  file: string,
+  compression: Compression,
+  dest: string,
+  members: string[],
+): Promise<void> {
   try {
     // --no-same-owner: files belong to the runner's user, whoever archived them.
-    const decompress = compression === 'zstd' ? '--zstd' : '-z';
-    await tar(['-x', '--no-same-owner', '-f', file, decompress, '-C', dest]);
+    const decompress = compression === 'zstd' ? ['-I', ZSTD_DECOMPRESS.join(' ')] : ['-z'];
+    await tar(['-x', '--no-same-owner', '-f', file, ...decompress, '-C', dest, '--', ...members]);
   } catch (error) {
     throw new UnusableArchiveError(`it does not extract (${(error as Error).message})`);
   }
@@ -117,7 +164,10 @@ async function listEntries(file: string, compression: Compression): Promise<TarE
   if (compression === 'gzip') {
     decompressed = createReadStream(file).pipe(createGunzip());
   } else {
-    const child = spawn('zstd', ['-d', '-c', '-q', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [zstd = 'zstd', ...flags] = ZSTD_DECOMPRESS;
+    const child = spawn(zstd, [...flags, '-d', '-c', '-q', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     finished = exited(child, 'zstd');
     decompressed = child.stdout;
   }

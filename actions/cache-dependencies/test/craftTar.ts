@@ -10,7 +10,7 @@ export interface CraftedEntry {
   path: string;
   /** ustar typeflag: '0' file, '1' hardlink, '2' symlink, '3' char device, '5' directory. */
   type: '0' | '1' | '2' | '3' | '5';
-  content?: string;
+  content?: string | Buffer;
   linkTarget?: string;
   /** Put the path into a pax extended header instead of the ustar name field. */
   paxPath?: boolean;
@@ -54,7 +54,7 @@ export function craftTar(entries: readonly CraftedEntry[]): Buffer {
       const records = Buffer.from(paxRecord('path', entry.path));
       blocks.push(header('PaxHeader', 'x', records.length), padded(records));
     }
-    const data = Buffer.from(entry.content ?? '');
+    const data = Buffer.isBuffer(entry.content) ? entry.content : Buffer.from(entry.content ?? '');
     const name = entry.paxPath ? 'innocent' : entry.path;
     blocks.push(header(name, entry.type, data.length, entry.linkTarget), padded(data));
   }
@@ -63,14 +63,20 @@ export function craftTar(entries: readonly CraftedEntry[]): Buffer {
 }
 
 /** Writes the crafted tar compressed the way the action's archives are. */
+export function compressedTar(
+  entries: readonly CraftedEntry[],
+  compression: 'zstd' | 'gzip',
+): Buffer {
+  const tar = craftTar(entries);
+  return compression === 'gzip'
+    ? gzipSync(tar)
+    : execFileSync('zstd', ['-q', '-c'], { input: tar });
+}
+
 export function writeCraftedArchive(
   file: string,
   entries: readonly CraftedEntry[],
   compression: 'zstd' | 'gzip',
 ): void {
-  const tar = craftTar(entries);
-  writeFileSync(
-    file,
-    compression === 'gzip' ? gzipSync(tar) : execFileSync('zstd', ['-q', '-c'], { input: tar }),
-  );
+  writeFileSync(file, compressedTar(entries, compression));
 }

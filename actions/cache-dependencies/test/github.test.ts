@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { compressedTar } from './craftTar';
 import { startFakeCacheService, type FakeCacheService } from './fakeCacheService';
 import { runAction } from '@pipelines/testkit';
 import {
@@ -58,6 +59,18 @@ const twirpCalls = (method: string) =>
   service.requests.filter(
     (r) => r.path === `/twirp/github.actions.results.api.v1.CacheService/${method}`,
   );
+
+/** Our archive, out of a toolkit blob (the service's tar + zstd wrapper around it). */
+function archiveInside(blob: Buffer): Buffer {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cache-deps-blob-'));
+  try {
+    writeFileSync(path.join(dir, 'blob'), blob);
+    execFileSync('tar', ['--zstd', '-xf', path.join(dir, 'blob'), '-C', dir]);
+    return readFileSync(path.join(dir, 'cache-dependencies.archive'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Unpacks a toolkit blob, truncates the archive inside to half, and packs it again. */
 function truncatedInside(blob: Buffer): Buffer {
@@ -163,7 +176,7 @@ describe('the github backend (against a stand-in of the cache service)', () => {
     const run = await runMain(job());
     expectOk(run);
     expect(run.outputs).toMatchObject({ 'cache-hit': 'false', 'matched-key': '' });
-    expect(run.warnings.join('\n')).toMatch(/Failed to restore/);
+    expect(run.warnings.join('\n')).toMatch(/is unusable: .*neither zstd nor gzip/);
     expect(storeFile()).toBe('local');
   });
 
@@ -186,6 +199,34 @@ describe('the github backend (against a stand-in of the cache service)', () => {
     expect(second.post.summary).toContain('not saved');
     expect(twirpCalls('CreateCacheEntry')).toHaveLength(2);
     expect(service.blob(key)?.equals(bad)).toBe(true);
+  });
+
+  it('refuses a wrapper that holds more than our archive: nothing is written outside', async () => {
+    // @actions/cache would extract this wrapper itself with tar -P (absolute names allowed).
+    const first = await mainThenPost(job());
+    expectOk(first.post);
+    const key = first.main.outputs.key ?? '';
+    const outside = path.join(ws.dir, '..', 'outside');
+    mkdirSync(outside);
+    const archive = archiveInside(service.blob(key) ?? Buffer.alloc(0));
+    service.setBlob(
+      key,
+      compressedTar(
+        [
+          { path: 'cache-dependencies.archive', type: '0', content: archive },
+          { path: path.join(outside, 'pwned'), type: '0', content: 'x' },
+        ],
+        'zstd',
+      ),
+    );
+
+    setStoreFile('local');
+    const run = await runMain(job());
+    expectOk(run);
+    expect(run.outputs).toMatchObject({ 'cache-hit': 'false', 'matched-key': '' });
+    expect(run.warnings.join('\n')).toMatch(/should hold only the file cache-dependencies.archive/);
+    expect(listDir(outside)).toEqual([]);
+    expect(storeFile()).toBe('local');
   });
 
   it('with lookup-only, reports the hit and downloads nothing', async () => {
