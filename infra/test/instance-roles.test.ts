@@ -53,6 +53,14 @@ describe('instance roles', () => {
         s3: [{ actions: ['s3:GetObject'], resources: [ownObject] }],
       });
       expect(ownObject).toMatch(/^arn:<AWS::Partition>:s3:::.+\/[0-9a-f]{64}\.zip$/);
+      // The only managed policy is Session Manager's, which grants nothing on S3.
+      const roles = lower.templates.network.findResources('AWS::IAM::Role');
+      const managed = asArray((roles[roleId] as Resource).Properties.ManagedPolicyArns).map(
+        flatten,
+      );
+      expect(managed).toEqual([
+        'arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore',
+      ]);
     }
   });
 });
