@@ -57,17 +57,6 @@ export function suppressJustifiedFindings(
             'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager, which replaces SSH keys and port 22.',
           appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore'],
         },
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            "Read access to the CDK asset bucket, to download this server's service bundle at boot; the asset object keys are content hashes not known in advance.",
-          appliesTo: [
-            'Action::s3:GetBucket*',
-            'Action::s3:GetObject*',
-            'Action::s3:List*',
-            { regex: '/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-.*\\/\\*$/g' },
-          ],
-        },
         ...(name.endsWith('-db')
           ? []
           : [

@@ -10,6 +10,8 @@ export interface SavedState {
   /** 'true' when the exact key was found. */
   cacheHit: string;
   path: string;
+  /** Set when main decided not to use the cache at all; why. */
+  skipped?: string;
 }
 
 export type PostDecision = { save: true } | { save: false; reason: string };
@@ -18,6 +20,7 @@ export function postDecision(state: Partial<SavedState>): PostDecision {
   if (!state.key || !state.path) {
     return { save: false, reason: 'the main step did not compute a key (it failed early)' };
   }
+  if (state.skipped) return { save: false, reason: state.skipped };
   if (state.cacheHit === 'true') {
     return { save: false, reason: `the cache already has ${state.key}` };
   }

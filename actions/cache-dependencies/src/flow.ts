@@ -8,7 +8,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ARCHIVE_FILE, availableCompression, createArchive, UnusableArchiveError } from './archive';
-import type { CacheBackend, SaveResult } from './backend';
+import type { CacheBackend, Downloaded, SaveResult } from './backend';
 import type { CacheKeys } from './key';
 import { restoreArchive } from './place';
 
@@ -40,18 +40,20 @@ export async function restore(
   }
   const dir = await tempDir();
   try {
-    const downloaded = await backend.download(keys, dir);
-    if (!downloaded) return result('', 'miss');
+    let downloaded: Downloaded | undefined;
     try {
+      downloaded = await backend.download(keys, dir);
+      if (!downloaded) return result('', 'miss');
       await restoreArchive(downloaded.archive, target);
     } catch (error) {
       if (!(error instanceof UnusableArchiveError)) throw error;
+      const entry = error.entry ?? downloaded?.matchedKey ?? 'found';
       core.warning(
-        `The cache entry ${downloaded.matchedKey} is unusable: ${error.message}. ` +
+        `The cache entry ${entry} is unusable: ${error.message}. ` +
           `Treated as a miss; ${target} was left as it was. ` +
           `Delete the entry so that a later run can save a good one.`,
       );
-      return result('', `miss: entry ${downloaded.matchedKey} was unusable (${error.message})`);
+      return result('', `miss: entry ${entry} was unusable (${error.message})`);
     }
     const size = (await stat(downloaded.archive)).size;
     return result(downloaded.matchedKey, `restored ${megabytes(size)} into ${target}`);
@@ -78,7 +80,13 @@ export async function save(backend: CacheBackend, key: string, source: string): 
   try {
     const archive = path.join(dir, ARCHIVE_FILE);
     const compression = await availableCompression();
-    await createArchive(source, archive, compression);
+    const leftOut = await createArchive(source, archive, compression);
+    if (leftOut.length > 0) {
+      core.info(
+        `Left out ${leftOut.length} symlink(s) pointing outside ${source} (a restore refuses ` +
+          `them): ${leftOut.slice(0, 5).join(', ')}${leftOut.length > 5 ? ', ...' : ''}`,
+      );
+    }
     const size = (await stat(archive)).size;
     const result = await backend.save(key, archive);
     const notes: Record<SaveResult, string> = {

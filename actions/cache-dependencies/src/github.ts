@@ -9,43 +9,131 @@
  * GITHUB_WORKSPACE, so the version is the same on every runner and the toolkit never reads or
  * writes the real workspace.
  *
- * Limit of the toolkit: it reports service and network failures as a warning and a miss (its
+ * Restores do not go through cache.restoreCache: the toolkit extracts its wrapper tar with `-P`
+ * (absolute names allowed) into the workspace, so a poisoned entry could write anywhere before
+ * our checks ran. We ask the service for the entry's download URL and download it with the
+ * toolkit's own clients, then take our archive out of the wrapper only when the wrapper holds
+ * that one file and nothing else (archive.ts extractOnlyFile); the archive itself is then judged
+ * like any other.
+ *
+ * Limit of the toolkit, kept here: service and network failures are a warning and a miss (its
  * design: caching is optional), so with this backend an access problem shows as a warning, not a
  * failed step. The s3 backend fails the step.
  */
-import * as cache from '@actions/cache';
+import * as core from '@actions/core';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ActionError } from '@pipelines/shared';
-import { ARCHIVE_FILE } from './archive';
+import { ActionError, errorMessage } from '@pipelines/shared';
+import { ARCHIVE_FILE, extractOnlyFile, UnusableArchiveError } from './archive';
 import type { CacheBackend, Downloaded, Found } from './backend';
 import type { CacheKeys } from './key';
 
-export function githubBackend(): CacheBackend {
-  if (!cache.isFeatureAvailable()) {
-    throw new ActionError(
-      'use the GitHub cache service',
-      'this runner does not provide it (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL are not set)',
-      'Use backend: s3 on runners without GitHub’s cache (self-hosted without cache, act).',
-    );
+const UNAVAILABLE = new ActionError(
+  'use the GitHub cache service',
+  'this runner does not provide it (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL are not set)',
+  'Use backend: s3 on runners without GitHub’s cache (self-hosted without cache, act).',
+);
+
+/** The toolkit's public API and the internals a restore uses (it has no exports map). */
+interface Toolkit {
+  cache: typeof import('@actions/cache');
+  http: typeof import('@actions/cache/lib/internal/cacheHttpClient');
+  twirp: typeof import('@actions/cache/lib/internal/shared/cacheTwirpClient');
+  utils: typeof import('@actions/cache/lib/internal/cacheUtils');
+  config: typeof import('@actions/cache/lib/internal/config');
+}
+let loaded: Promise<Toolkit> | undefined;
+
+/**
+ * @actions/cache with the Azure SDK under it is about 1.4 MB of code: loaded on first use, so a
+ * run that fails on its inputs (or skips the cache) never pays for it.
+ */
+function toolkit(): Promise<Toolkit> {
+  loaded ??= (async () => {
+    const [cache, http, twirp, utils, config] = await Promise.all([
+      import('@actions/cache'),
+      import('@actions/cache/lib/internal/cacheHttpClient'),
+      import('@actions/cache/lib/internal/shared/cacheTwirpClient'),
+      import('@actions/cache/lib/internal/cacheUtils'),
+      import('@actions/cache/lib/internal/config'),
+    ]);
+    if (!cache.isFeatureAvailable()) throw UNAVAILABLE;
+    return { cache, http, twirp, utils, config };
+  })();
+  return loaded;
+}
+
+interface Located {
+  matchedKey: string;
+  url: string;
+}
+
+/**
+ * The entry restoreCache would pick (exact key, else the newest with the prefix, in the run's
+ * scopes), asked exactly as restoreCache asks: same version (it hashes the path list and the
+ * compression method), v2 service or the legacy one.
+ */
+async function locate(toolkit: Toolkit, keys: CacheKeys): Promise<Located | undefined> {
+  const { http, twirp, utils, config } = toolkit;
+  const compressionMethod = await utils.getCompressionMethod();
+  if (config.getCacheServiceVersion() === 'v2') {
+    const response = await twirp.internalCacheTwirpClient().GetCacheEntryDownloadURL({
+      key: keys.key,
+      restoreKeys: [keys.restorePrefix],
+      version: utils.getCacheVersion([ARCHIVE_FILE], compressionMethod, false),
+    });
+    return response.ok
+      ? { matchedKey: response.matchedKey, url: response.signedDownloadUrl }
+      : undefined;
   }
+  const entry = await http.getCacheEntry([keys.key, keys.restorePrefix], [ARCHIVE_FILE], {
+    compressionMethod,
+    enableCrossOsArchive: false,
+  });
+  return entry?.archiveLocation
+    ? { matchedKey: entry.cacheKey ?? keys.key, url: entry.archiveLocation }
+    : undefined;
+}
+
+export function githubBackend(env: NodeJS.ProcessEnv = process.env): CacheBackend {
+  // The toolkit's own check (isFeatureAvailable) needs one of these; it runs again on first use.
+  if (!env.ACTIONS_RESULTS_URL && !env.ACTIONS_CACHE_URL) throw UNAVAILABLE;
   return {
     name: 'github',
     async lookup(keys: CacheKeys): Promise<Found | undefined> {
+      const { cache } = await toolkit();
       const matchedKey = await inWorkspace(process.cwd(), () =>
         cache.restoreCache([ARCHIVE_FILE], keys.key, [keys.restorePrefix], { lookupOnly: true }),
       );
       return matchedKey ? { matchedKey } : undefined;
     },
     async download(keys: CacheKeys, dir: string): Promise<Downloaded | undefined> {
-      const matchedKey = await inWorkspace(dir, () =>
-        cache.restoreCache([ARCHIVE_FILE], keys.key, [keys.restorePrefix]),
-      );
-      return matchedKey ? { matchedKey, archive: path.join(dir, ARCHIVE_FILE) } : undefined;
+      const loadedToolkit = await toolkit();
+      const wrapper = path.join(dir, 'service-wrapper');
+      let located: Located | undefined;
+      try {
+        located = await locate(loadedToolkit, keys);
+        if (!located) return undefined;
+        await loadedToolkit.http.downloadCache(located.url, wrapper, { useAzureSdk: true });
+      } catch (error) {
+        core.warning(`Failed to restore: ${errorMessage(error)}`);
+        return undefined;
+      }
+      try {
+        await extractOnlyFile(wrapper, ARCHIVE_FILE, dir);
+      } catch (error) {
+        if (!(error instanceof UnusableArchiveError)) throw error;
+        throw new UnusableArchiveError(error.message, located.matchedKey);
+      } finally {
+        await rm(wrapper, { force: true });
+      }
+      return { matchedKey: located.matchedKey, archive: path.join(dir, ARCHIVE_FILE) };
     },
     async save(key: string, archive: string) {
       if (path.basename(archive) !== ARCHIVE_FILE) {
         throw new Error(`the archive must be named ${ARCHIVE_FILE}`);
       }
+      const { cache } = await toolkit();
       const id = await inWorkspace(path.dirname(archive), () =>
         cache.saveCache([ARCHIVE_FILE], key),
       );

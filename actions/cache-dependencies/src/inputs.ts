@@ -36,6 +36,10 @@ const specs = {
     'Set default-branch to the branch whose entries every branch may read.',
   ),
   'lookup-only': input(booleanString.default(false), 'Use true or false.'),
+  'protected-only': input(
+    booleanString.default(false),
+    'Use true on approval refs (prod), false elsewhere.',
+  ),
 };
 
 export type Inputs = ReturnType<typeof parseSpecs>;

@@ -13,7 +13,7 @@ import { getInputs, type Inputs } from './inputs';
 import { cacheKeys } from './key';
 import { hashLockfiles } from './lockfiles';
 import { installingNodeMajor, pnpmStorePath } from './probes';
-import { cacheScope, defaultBranchFromEvent } from './scope';
+import { cacheScope, defaultBranchFromEvent, githubCacheUsable } from './scope';
 
 const HEADING = 'cache-dependencies';
 
@@ -29,7 +29,9 @@ export function isPostStep(): boolean {
 export async function run(): Promise<void> {
   core.saveState('isPost', 'true');
   const inputs = getInputs();
-  const backend = await createBackend(inputs);
+  const skipped = skipReason(inputs);
+  // Before any probe or hashing, so a runner without the backend fails at once.
+  const backend = skipped ? undefined : await createBackend(inputs);
   const cwd = process.cwd();
   const target = inputs.path ?? (await pnpmStorePath(cwd));
   const lockfiles = await hashLockfiles(inputs['key-files'], cwd);
@@ -52,11 +54,17 @@ export async function run(): Promise<void> {
   core.saveState('path', target);
   core.saveState('cacheHit', 'false');
 
-  const restored = await restore(backend, keys, target, inputs['lookup-only']);
+  if (skipped) {
+    core.saveState('skipped', skipped);
+    core.info(`Not restoring: ${skipped}.`);
+  }
+  const restored = backend
+    ? await restore(backend, keys, target, inputs['lookup-only'])
+    : { hit: false, matchedKey: '', note: `not used: ${skipped}` };
   core.saveState('cacheHit', String(restored.hit));
   setOutputs({ 'cache-hit': restored.hit, key: keys.key, 'matched-key': restored.matchedKey });
   await writeSummary(HEADING, [
-    ['backend', backend.name],
+    ['backend', inputs.backend],
     ['key', keys.key],
     ['matched key', restored.matchedKey],
     ['cache hit', String(restored.hit)],
@@ -71,6 +79,7 @@ export async function post(): Promise<void> {
     key: core.getState('key'),
     path: core.getState('path'),
     cacheHit: core.getState('cacheHit'),
+    skipped: core.getState('skipped'),
   };
   const decision = postDecision(state);
   if (!decision.save) {
@@ -88,6 +97,16 @@ export async function post(): Promise<void> {
   ]);
 }
 
+/** Why the cache must not be used on this run at all, if it must not (see scope.ts). */
+function skipReason(inputs: Readonly<Inputs>): string | undefined {
+  if (inputs.backend !== 'github') return undefined;
+  if (githubCacheUsable(process.env.GITHUB_REF, inputs['protected-only'])) return undefined;
+  return (
+    'protected-only is set and this run is not on a branch; GitHub’s cache would serve this ' +
+    'ref’s own entries first, which anyone who may push this ref name could have saved'
+  );
+}
+
 /**
  * Each backend's SDK is loaded only when chosen (the Azure SDK under @actions/cache and the AWS
  * SDK are each about a megabyte), so the bundle's entry stays small.
@@ -103,8 +122,8 @@ async function createBackend(inputs: Readonly<Inputs>): Promise<CacheBackend> {
     scope: cacheScope({
       repository: env.GITHUB_REPOSITORY,
       ref: env.GITHUB_REF,
-      baseRef: env.GITHUB_BASE_REF || undefined,
       defaultBranch: inputs['default-branch'] ?? defaultBranchFromEvent(readEvent()),
+      protectedOnly: inputs['protected-only'],
     }),
   });
 }

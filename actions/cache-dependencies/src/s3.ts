@@ -121,12 +121,16 @@ export function s3Backend(options: S3BackendOptions): CacheBackend {
     try {
       await pipeline(response.Body as Readable, createWriteStream(file));
     } catch (error) {
-      throw new UnusableArchiveError(`the download broke off (${describe(error)})`);
+      throw new UnusableArchiveError(
+        `the download broke off (${describe(error)})`,
+        located.matchedKey,
+      );
     }
     const size = (await stat(file)).size;
     if (response.ContentLength !== undefined && size !== response.ContentLength) {
       throw new UnusableArchiveError(
         `the download is ${size} bytes, the object ${response.ContentLength}`,
+        located.matchedKey,
       );
     }
   }

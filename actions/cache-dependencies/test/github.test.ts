@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { compressedTar } from './craftTar';
 import { startFakeCacheService, type FakeCacheService } from './fakeCacheService';
 import { runAction } from '@pipelines/testkit';
 import {
@@ -59,6 +60,18 @@ const twirpCalls = (method: string) =>
     (r) => r.path === `/twirp/github.actions.results.api.v1.CacheService/${method}`,
   );
 
+/** Our archive, out of a toolkit blob (the service's tar + zstd wrapper around it). */
+function archiveInside(blob: Buffer): Buffer {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cache-deps-blob-'));
+  try {
+    writeFileSync(path.join(dir, 'blob'), blob);
+    execFileSync('tar', ['--zstd', '-xf', path.join(dir, 'blob'), '-C', dir]);
+    return readFileSync(path.join(dir, 'cache-dependencies.archive'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Unpacks a toolkit blob, truncates the archive inside to half, and packs it again. */
 function truncatedInside(blob: Buffer): Buffer {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cache-deps-blob-'));
@@ -76,6 +89,23 @@ function truncatedInside(blob: Buffer): Buffer {
 }
 
 describe('the github backend (against a stand-in of the cache service)', () => {
+  it('with protected-only on a tag, neither restores nor saves: the tag’s own scope is not trusted', async () => {
+    // GitHub serves a run's own ref first; a tag's scope is written by whoever pushed that name.
+    const ref = { GITHUB_REF: 'refs/tags/RELEASE-5' };
+    const planted = await mainThenPost({ ...job(), env: { ...job().env, ...ref } });
+    expectOk(planted.post);
+    const before = service.requests.length;
+
+    const release = { ...job({ 'protected-only': 'true' }), env: { ...job().env, ...ref } };
+    const { main, post } = await mainThenPost(release);
+    expectOk(main);
+    expectOk(post);
+    expect(main.outputs).toMatchObject({ 'cache-hit': 'false', 'matched-key': '' });
+    expect(main.summary).toContain('protected-only');
+    expect(post.stdout).toContain('Not saving: protected-only is set');
+    expect(service.requests.length).toBe(before);
+  });
+
   it('misses, saves in the post step, and then restores the same files on the exact key', async () => {
     const first = await mainThenPost(job());
     expectOk(first.main);
@@ -146,7 +176,7 @@ describe('the github backend (against a stand-in of the cache service)', () => {
     const run = await runMain(job());
     expectOk(run);
     expect(run.outputs).toMatchObject({ 'cache-hit': 'false', 'matched-key': '' });
-    expect(run.warnings.join('\n')).toMatch(/Failed to restore/);
+    expect(run.warnings.join('\n')).toMatch(/is unusable: .*neither zstd nor gzip/);
     expect(storeFile()).toBe('local');
   });
 
@@ -169,6 +199,34 @@ describe('the github backend (against a stand-in of the cache service)', () => {
     expect(second.post.summary).toContain('not saved');
     expect(twirpCalls('CreateCacheEntry')).toHaveLength(2);
     expect(service.blob(key)?.equals(bad)).toBe(true);
+  });
+
+  it('refuses a wrapper that holds more than our archive: nothing is written outside', async () => {
+    // @actions/cache would extract this wrapper itself with tar -P (absolute names allowed).
+    const first = await mainThenPost(job());
+    expectOk(first.post);
+    const key = first.main.outputs.key ?? '';
+    const outside = path.join(ws.dir, '..', 'outside');
+    mkdirSync(outside);
+    const archive = archiveInside(service.blob(key) ?? Buffer.alloc(0));
+    service.setBlob(
+      key,
+      compressedTar(
+        [
+          { path: 'cache-dependencies.archive', type: '0', content: archive },
+          { path: path.join(outside, 'pwned'), type: '0', content: 'x' },
+        ],
+        'zstd',
+      ),
+    );
+
+    setStoreFile('local');
+    const run = await runMain(job());
+    expectOk(run);
+    expect(run.outputs).toMatchObject({ 'cache-hit': 'false', 'matched-key': '' });
+    expect(run.warnings.join('\n')).toMatch(/should hold only the file cache-dependencies.archive/);
+    expect(listDir(outside)).toEqual([]);
+    expect(storeFile()).toBe('local');
   });
 
   it('with lookup-only, reports the hit and downloads nothing', async () => {

@@ -12,6 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { runAction, startMoto, type Moto } from '@pipelines/testkit';
+import { writeCraftedArchive } from './craftTar';
 import { serializingProxy } from './serializingProxy';
 import {
   ACTION,
@@ -154,6 +155,65 @@ describe('the s3 backend', () => {
       expect.stringContaining('/refs~2Fheads~2Ffeature-a-1/'),
       expect.stringContaining('/refs~2Fheads~2Fintegration/'),
     ]);
+  });
+
+  describe('poisoning across refs', () => {
+    const onMaster = (ref: string, inputs: Record<string, string> = {}) =>
+      job(ref, { 'default-branch': 'master', 'key-prefix': 'upper', ...inputs });
+
+    it('never restores on master what a feature branch saved', async () => {
+      expectOk((await mainThenPost(onMaster('refs/heads/feature-x-1'))).post);
+      const master = await runMain(onMaster('refs/heads/master'));
+      expectOk(master);
+      expect(master.outputs).toMatchObject({ 'cache-hit': 'false', 'matched-key': '' });
+    });
+
+    it('never reads a pull request’s base branch when that is not the default branch', async () => {
+      expectOk((await mainThenPost(onMaster('refs/heads/feature-x-1'))).post);
+      const pr = onMaster('refs/pull/7/merge');
+      const run = await runMain({ ...pr, env: { ...pr.env, GITHUB_BASE_REF: 'feature-x-1' } });
+      expectOk(run);
+      expect(run.outputs['matched-key']).toBe('');
+    });
+
+    it('with protected-only, a tag run never reads its own tag’s entries, only the default branch', async () => {
+      // The attack: push RELEASE-5 at your own commit, let its run save, delete the tag; the
+      // release pushed later under the same name would read that entry as its own.
+      expectOk((await mainThenPost(onMaster('refs/tags/RELEASE-5'))).post);
+      const release = await runMain(onMaster('refs/tags/RELEASE-5', { 'protected-only': 'true' }));
+      expectOk(release);
+      expect(release.outputs['matched-key']).toBe('');
+
+      const master = await mainThenPost(onMaster('refs/heads/master'));
+      expectOk(master.post);
+      const again = await runMain(onMaster('refs/tags/RELEASE-5', { 'protected-only': 'true' }));
+      expect(again.outputs['cache-hit']).toBe('true');
+    });
+
+    it('refuses a hostile archive under the exact key: a miss with a warning naming the entry', async () => {
+      const outside = path.join(ws.dir, '..', 'outside');
+      mkdirSync(outside);
+      const first = await runMain(onMaster('refs/heads/master'));
+      const archive = path.join(ws.dir, '..', 'hostile');
+      writeCraftedArchive(
+        archive,
+        [
+          { path: 'link', type: '2', linkTarget: outside },
+          { path: 'link/pwned', type: '0', content: 'x' },
+        ],
+        'zstd',
+      );
+      const key = `cache-dependencies/example/pipelines/refs~2Fheads~2Fmaster/${first.outputs.key}`;
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(archive) }),
+      );
+
+      const run = await runMain(onMaster('refs/heads/master'));
+      expectOk(run);
+      expect(run.outputs['matched-key']).toBe('');
+      expect(run.warnings.join('\n')).toMatch(/"link".*outside the directory.*Treated as a miss/s);
+      expect(listDir(outside)).toEqual([]);
+    });
   });
 
   it('lets one of two concurrent saves of a key win; both jobs pass', async () => {

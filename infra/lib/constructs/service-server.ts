@@ -70,7 +70,15 @@ export class ServiceServer extends Construct {
         },
       ],
     });
-    bundle.grantRead(this.instance.role);
+    // Not bundle.grantRead: that grants reading (and listing) the whole asset bucket, which holds
+    // every service's bundle and every Lambda package of the account. The bucket's objects are
+    // encrypted with S3's own key (the CDK bootstrap default), so no KMS grant is needed.
+    this.instance.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [bundle.bucket.arnForObjects(bundle.s3ObjectKey)],
+      }),
+    );
     const bundlePath = userData.addS3DownloadCommand({
       bucket: bundle.bucket,
       bucketKey: bundle.s3ObjectKey,

@@ -67,13 +67,23 @@ afterAll(async () => {
 /** HTTPS to the proxy with SNI and Host set to `host`, verifying the test certificate. */
 function secureRequest(
   host: string,
-  options: { path?: string; method?: string; headers?: Record<string, string>; body?: Buffer } = {},
+  options: {
+    path?: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: Buffer;
+    /** Another nginx than the suite's. */
+    via?: Proxy;
+    /** The client's own loopback address (all of 127.0.0.0/8 is this machine). */
+    from?: string;
+  } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = https.request(
       {
         host: '127.0.0.1',
-        port: proxy.httpsPort,
+        port: (options.via ?? proxy).httpsPort,
+        ...(options.from ? { localAddress: options.from } : {}),
         servername: host,
         ca,
         path: options.path ?? '/',
@@ -310,3 +320,78 @@ test('the built blog, served through the proxy, opens in headless Chromium with 
     rmSync(profile, { recursive: true, force: true });
   }
 }, 200_000);
+
+test('a client-sent X-Forwarded-For or X-Real-IP never reaches the upstream: it sees the real address', async () => {
+  for (const name of ['chat', 'pm'] as const) {
+    const answer = await secureRequest(`${name}.${domain}`, {
+      headers: { 'x-forwarded-for': '203.0.113.7, 10.0.0.1', 'x-real-ip': '203.0.113.7' },
+    });
+    expect(answer.status).toBe(200);
+    const seen = JSON.parse(answer.body);
+    expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(seen.headers['x-real-ip']).toBe('127.0.0.1');
+  }
+});
+
+describe('rate limits (a second nginx, so the suite’s own requests are not limited)', () => {
+  let limited: Proxy;
+  const limitedPrefix = mkdtempSync(path.join(os.tmpdir(), 'proxy-limits-'));
+  beforeAll(async () => {
+    limited = await startProxy(limitedPrefix, domain, certificate, {
+      chat: chat.address,
+      blog: blog.address,
+      pm: pm.address,
+    });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+    rmSync(limitedPrefix, { recursive: true, force: true });
+  });
+
+  /** Statuses of up to `max` requests, `parallel` at a time, stopping after the first 429. */
+  async function burst(
+    max: number,
+    parallel: number,
+    request: (i: number) => Promise<Answer>,
+  ): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < max && !statuses.includes(429); i += parallel) {
+      const batch = Array.from({ length: parallel }, (_, j) => request(i + j));
+      statuses.push(...(await Promise.all(batch)).map((answer) => answer.status));
+    }
+    return statuses;
+  }
+
+  test('a burst from one client gets 429 however it spoofs X-Forwarded-For; another client is not affected', async () => {
+    const statuses = await burst(600, 10, (i) =>
+      secureRequest(`pm.${domain}`, {
+        via: limited,
+        from: '127.0.0.2',
+        headers: { 'x-forwarded-for': `198.51.100.${i % 250}` },
+      }),
+    );
+    expect(statuses.slice(0, 100).every((status) => status === 200)).toBe(true);
+    expect(statuses).toContain(429);
+
+    const other = await secureRequest(`pm.${domain}`, { via: limited, from: '127.0.0.3' });
+    expect(other.status).toBe(200);
+  });
+
+  test.each([
+    ['pm', '/users/sign_in', '127.0.0.4'],
+    ['chat', '/api/v1/login', '127.0.0.5'],
+  ])(
+    'sign-ins to %s%s get 429 after a burst of 5; the page itself is not limited',
+    async (name, login, from) => {
+      const post = () =>
+        secureRequest(`${name}.${domain}`, { via: limited, from, method: 'POST', path: login });
+      // One at a time, so that the first six are the ones the burst lets through.
+      const statuses = await burst(30, 1, post);
+      expect(statuses.slice(0, 6)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(statuses).toContain(429);
+
+      const page = await secureRequest(`${name}.${domain}`, { via: limited, from, path: login });
+      expect(page.status).toBe(200);
+    },
+  );
+});
