@@ -19,7 +19,8 @@ import { ImageError } from './oci/manifest';
 import { openImage } from './oci/source';
 import { fetchBlobs, loadRemoteImage } from './promote';
 import { executePush, planPush, type Log, type MountSource, type PushResult } from './push';
-import { RegistryClient } from './registry/client';
+import { MIN_PART_MIB, partSize } from './plan';
+import { RegistryClient, RegistryError } from './registry/client';
 import { resolveEndpoint, type RegistryEndpoint } from './registry/endpoint';
 
 export interface Deps {
@@ -50,6 +51,19 @@ function endpointOf(value: string, insecure: boolean, input: string): RegistryEn
     );
   }
   return resolved;
+}
+
+/**
+ * A registry that answers NAME_UNKNOWN for a repository the ECR API just found (or created) is
+ * not the registry of that API: the registry input names another account or region.
+ */
+function unknownRepositoryError(inputs: Inputs, host: string, error: unknown): unknown {
+  if (!(error instanceof RegistryError) || error.code !== 'NAME_UNKNOWN') return error;
+  return new InputError(
+    'registry',
+    `names ${host}, which has no repository ${inputs.repository} although the ECR API in ${inputs.region} has it (${error.message})`,
+    'Leave registry empty to push to the ECR endpoint of aws-region, or set aws-region to the region (and credentials to the account) of that registry',
+  );
 }
 
 /** The ECR token goes to ECR hosts and to the target only, never to a third-party registry. */
@@ -122,7 +136,9 @@ export async function pushToEcr(inputs: Inputs, deps: Deps): Promise<Outcome> {
       inputs.tags,
       inputs.concurrency,
       mount?.repository,
-    );
+    ).catch((error: unknown) => {
+      throw unknownRepositoryError(inputs, endpoint.host, error);
+    });
     if (source && !mount) {
       const missing = plan.blobs.filter((b) => b.action === 'upload').map((b) => b.blob);
       await fetchBlobs(source, inputs.source!.repository, missing, temp, inputs.concurrency).catch(
@@ -139,13 +155,21 @@ export async function pushToEcr(inputs: Inputs, deps: Deps): Promise<Outcome> {
       );
     }
 
+    const part = partSize(inputs.chunkSizeMb);
+    if (part.raised) {
+      deps.log(
+        `chunk-size-mb ${inputs.chunkSizeMb} raised to ${MIN_PART_MIB}: ECR refuses chunks under ${MIN_PART_MIB} MiB except the last`,
+      );
+    }
     const result = await executePush(target, image, plan, {
       repository: inputs.repository,
       concurrency: inputs.concurrency,
-      chunkSize: inputs.chunkSizeMb * 1024 * 1024,
+      chunkSize: part.bytes,
       tempDir: temp,
       log: deps.log,
       ...(mount ? { mount } : {}),
+    }).catch((error: unknown) => {
+      throw unknownRepositoryError(inputs, endpoint.host, error);
     });
     return {
       ...result,

@@ -49,13 +49,14 @@ describe('getInputs', () => {
     ],
     [{ image: 'a' }, 'Input "repository" is required'],
     [{ image: 'a', repository: 'Web' }, 'Input "repository" is not valid'],
+    [{ image: 'a', repository: 'katana__web' }, 'Input "repository" is not valid'],
     [{ image: 'a', repository: 'web', tags: 'ok, -bad' }, '"-bad" is not a tag'],
     [{ 'source-image': 'r.io/web:v1', repository: 'web' }, 'by digest only'],
     [
       { image: 'a', repository: 'web', registry: 'http://registry.example.com' },
       'Input "registry" is not valid',
     ],
-    [{ image: 'a', repository: 'web', 'chunk-size-mb': '4' }, 'Input "chunk-size-mb" is not valid'],
+    [{ image: 'a', repository: 'web', 'chunk-size-mb': '0' }, 'Input "chunk-size-mb" is not valid'],
     [{ image: 'a', repository: 'web', concurrency: '0' }, 'Input "concurrency" is not valid'],
     [
       { image: 'a', repository: 'web', 'create-repository': 'yes' },

@@ -14,7 +14,7 @@ import {
 } from '@pipelines/shared/src/inputs';
 import { z } from 'zod';
 import {
-  isRepositoryName,
+  isEcrRepositoryName,
   parseImageReference,
   resolveEndpoint,
   type ImageReference,
@@ -60,7 +60,10 @@ const specs = {
   repository: input(
     z
       .string()
-      .refine(isRepositoryName, 'expected an ECR repository name (lowercase, a-z 0-9 . _ - /)'),
+      .refine(
+        isEcrRepositoryName,
+        'expected an ECR repository name (2-256 of lowercase a-z 0-9, components joined by one of . _ - or /)',
+      ),
     'Set repository to the ECR repository name, e.g. katana/web.',
   ),
   tags: input(
@@ -82,8 +85,8 @@ const specs = {
   ),
   concurrency: input(integerString(1, 16).default(4), 'Use 1 to 16 blobs in flight.'),
   'chunk-size-mb': input(
-    integerString(5, 1024).default(16),
-    'Use a chunk size from 5 to 1024 MiB; blobs up to one chunk go in one request.',
+    integerString(1, 1024).default(16),
+    "Use a chunk size from 1 to 1024 MiB (below 5 is raised to 5, ECR's smallest part); blobs up to one chunk go in one request.",
   ),
   'insecure-registry': input(
     booleanString.default(false),

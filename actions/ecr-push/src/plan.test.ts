@@ -1,4 +1,12 @@
-import { blobAction, chunkRanges, isRetryableStatus, manifestAction, tagDecision } from './plan';
+import {
+  blobAction,
+  chunkRanges,
+  isRetryableStatus,
+  manifestAction,
+  partSize,
+  refusedTagDecision,
+  tagDecision,
+} from './plan';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
@@ -94,5 +102,32 @@ describe('manifestAction', () => {
     ['answered with another digest', { digest: B, mediaType: OCI }, 'put'],
   ] as const)('%s -> %s', (_case, served, expected) => {
     expect(manifestAction({ digest: A, mediaType: OCI }, served)).toBe(expected);
+  });
+});
+
+describe('partSize', () => {
+  it.each([
+    [1, 5 * 1024 * 1024, true],
+    [4, 5 * 1024 * 1024, true],
+    [5, 5 * 1024 * 1024, false],
+    [16, 16 * 1024 * 1024, false],
+  ])('%i MiB -> %i bytes (raised: %s)', (mib, bytes, raised) => {
+    expect(partSize(mib)).toEqual({ bytes, raised });
+  });
+});
+
+describe('refusedTagDecision (ECR refused an existing immutable tag)', () => {
+  it('keeps a tag another push already put to the same digest', () => {
+    expect(refusedTagDecision('v1', 'web', A, A)).toEqual({ action: 'keep' });
+  });
+
+  it.each([
+    [B, `already points at ${B}, not at ${A}`],
+    [undefined, "the repository's tags are immutable and the tag already exists"],
+  ])('fails naming the tags input when the tag holds %s', (current, text) => {
+    const decision = refusedTagDecision('v1', 'web', current, A);
+    expect(decision.action).toBe('fail');
+    expect(decision.action === 'fail' && decision.message).toContain(text);
+    expect(decision.action === 'fail' && decision.message).toContain('tags input');
   });
 });

@@ -25,6 +25,15 @@ export function manifestAction(
     : 'put';
 }
 
+/** ECR refuses a layer part under 5 MiB unless it is the last one. */
+export const MIN_PART_MIB = 5;
+
+/** chunk-size-mb in bytes, raised to ECR's minimum part size; `raised` says it was. */
+export function partSize(chunkSizeMb: number): { bytes: number; raised: boolean } {
+  const mib = Math.max(MIN_PART_MIB, chunkSizeMb);
+  return { bytes: mib * 1024 * 1024, raised: mib !== chunkSizeMb };
+}
+
 /**
  * Byte ranges [start, end) to send. A blob no larger than one chunk goes in one request
  * (monolithic PUT); larger ones are sent as PATCHes of `chunkSize`, the last one shorter.
@@ -56,7 +65,27 @@ export function tagDecision(
   if (current === digest) return { action: 'keep' };
   return {
     action: 'conflict',
-    message: `tag ${tag} in ${repository} already points at ${current}, not at ${digest} (tags are immutable); use a new tag, or promote the image by digest`,
+    message: `tag ${tag} in ${repository} already points at ${current}, not at ${digest} (tags are immutable). Give a tag that is not in use in the tags input, or promote the existing image by digest`,
+  };
+}
+
+/**
+ * What to make of a tag PUT that ECR refused as TAG_INVALID (an immutable tag that exists), given
+ * what the tag holds when read again: another push of the same image got there first (nothing to
+ * do), another image holds it (a conflict), or it cannot be read (say what ECR said).
+ */
+export function refusedTagDecision(
+  tag: string,
+  repository: string,
+  current: string | undefined,
+  digest: string,
+): { action: 'keep' } | { action: 'fail'; message: string } {
+  const decision = tagDecision(tag, repository, current, digest);
+  if (decision.action === 'keep') return decision;
+  if (decision.action === 'conflict') return { action: 'fail', message: decision.message };
+  return {
+    action: 'fail',
+    message: `ECR refused tag ${tag} in ${repository}: the repository's tags are immutable and the tag already exists. Give a tag that is not in use in the tags input, or promote the existing image by digest`,
   };
 }
 

@@ -7,7 +7,13 @@ import { ActionError } from '@pipelines/shared/src/errors';
 import { sha256Digest } from './oci/digest';
 import { rootOf, type BlobRef, type Image, type ManifestDoc } from './oci/image';
 import { ImageError } from './oci/manifest';
-import { blobAction, manifestAction, tagDecision, type BlobAction } from './plan';
+import {
+  blobAction,
+  manifestAction,
+  refusedTagDecision,
+  tagDecision,
+  type BlobAction,
+} from './plan';
 import { fetchBlob } from './promote';
 import { RegistryError, type RegistryClient } from './registry/client';
 import { mapLimit } from './registry/pool';
@@ -26,7 +32,12 @@ export interface PushPlan {
   tags: Array<{ tag: string; action: 'put' | 'keep' }>;
 }
 
-/** Read-only: HEADs every blob, manifest (by digest) and tag in the target. Fails on a tag conflict. */
+/**
+ * Read-only: what the target already holds. Fails on a tag conflict. When the registry already
+ * serves the root manifest by digest (as the same media type), everything it references is there
+ * too (a registry accepts a manifest only once its blobs and children are), so a re-push asks
+ * about the root and the tags only; otherwise every blob and manifest is HEADed.
+ */
 export async function planPush(
   target: RegistryClient,
   repository: string,
@@ -36,20 +47,30 @@ export async function planPush(
   mountFrom: string | undefined,
 ): Promise<PushPlan> {
   const blobs = [...image.blobs.values()];
-  const present = await mapLimit(blobs, concurrency, (blob) =>
-    target.headBlob(repository, blob.digest),
-  );
-  const served = await mapLimit(image.manifests, concurrency, (manifest) =>
-    target.statManifest(repository, manifest.digest),
-  );
-  const digest = rootOf(image).digest;
+  const root = rootOf(image);
+  const rootServed =
+    manifestAction(root, await target.statManifest(repository, root.digest)) === 'skip';
+  const present = rootServed
+    ? blobs.map(() => true)
+    : (await mapLimit(blobs, concurrency, (blob) => target.headBlob(repository, blob.digest))).map(
+        (size) => size !== undefined,
+      );
+  const manifests: PushPlan['manifests'] = rootServed
+    ? image.manifests.map((manifest) => ({ manifest, action: 'skip' }))
+    : await mapLimit(image.manifests, concurrency, async (manifest) => ({
+        manifest,
+        action:
+          manifest === root
+            ? 'put'
+            : manifestAction(manifest, await target.statManifest(repository, manifest.digest)),
+      }));
   const planned: PushPlan['tags'] = [];
   for (const tag of tags) {
     const decision = tagDecision(
       tag,
       repository,
       await target.headManifest(repository, tag),
-      digest,
+      root.digest,
     );
     if (decision.action === 'conflict') throw new ActionError('tag the image', decision.message);
     planned.push({ tag, action: decision.action });
@@ -57,12 +78,9 @@ export async function planPush(
   return {
     blobs: blobs.map((blob, i) => ({
       blob,
-      action: blobAction({ present: present[i] !== undefined, mountFrom }),
+      action: blobAction({ present: present[i] === true, mountFrom }),
     })),
-    manifests: image.manifests.map((manifest, i) => ({
-      manifest,
-      action: manifestAction(manifest, served[i]),
-    })),
+    manifests,
     tags: planned,
   };
 }
@@ -127,15 +145,24 @@ async function pushBlob(
   return 'upload';
 }
 
-/** Re-reads a tag after a refused PUT, to say which digest holds it. */
+/**
+ * Re-reads a tag after a refused PUT. ECR refuses (TAG_INVALID) to put an immutable tag that
+ * exists even when it already names this digest: then another push of the same image got there
+ * first, and the tag is kept. Otherwise the failure says which digest holds the tag.
+ */
 async function explainTagFailure(
   target: RegistryClient,
   repository: string,
   tag: string,
   digest: string,
   error: unknown,
-): Promise<never> {
+): Promise<'keep'> {
   const current = await target.headManifest(repository, tag).catch(() => undefined);
+  if (error instanceof RegistryError && error.code === 'TAG_INVALID') {
+    const decision = refusedTagDecision(tag, repository, current, digest);
+    if (decision.action === 'keep') return 'keep';
+    throw new ActionError('tag the image', decision.message);
+  }
   const decision = tagDecision(tag, repository, current, digest);
   if (decision.action === 'conflict') throw new ActionError('tag the image', decision.message);
   throw new ActionError(`put tag ${tag}`, error);
@@ -160,9 +187,12 @@ export async function executePush(
     log(`manifest ${manifest.digest} (${manifest.mediaType}) put`);
   }
   const root = rootOf(image);
+  const tagsPut: string[] = [];
+  const tagsKept: string[] = [];
   for (const { tag, action } of plan.tags) {
     if (action === 'keep') {
       log(`tag ${tag} already points at ${root.digest}, kept`);
+      tagsKept.push(tag);
       continue;
     }
     try {
@@ -170,18 +200,17 @@ export async function executePush(
     } catch (error) {
       if (error instanceof RegistryError && error.status !== undefined && error.status < 500) {
         await explainTagFailure(target, repository, tag, root.digest, error);
+        log(`tag ${tag} was put to ${root.digest} by another push meanwhile, kept`);
+        tagsKept.push(tag);
+        continue;
       }
       throw error;
     }
     log(`tag ${tag} -> ${root.digest}`);
+    tagsPut.push(tag);
   }
   // Kept tags were just read pointing at the digest; only the tags put need reading back.
-  await verifyPushed(
-    target,
-    repository,
-    root.digest,
-    plan.tags.filter((t) => t.action === 'put').map((t) => t.tag),
-  );
+  await verifyPushed(target, repository, root.digest, tagsPut);
   return {
     digest: root.digest,
     skipped: done.filter((d) => d === 'skip').length,
@@ -189,8 +218,8 @@ export async function executePush(
     mounted: done.filter((d) => d === 'mount').length,
     manifests: image.manifests.length,
     manifestsKept: plan.manifests.filter((m) => m.action === 'skip').length,
-    tagsPut: plan.tags.filter((t) => t.action === 'put').map((t) => t.tag),
-    tagsKept: plan.tags.filter((t) => t.action === 'keep').map((t) => t.tag),
+    tagsPut,
+    tagsKept,
   };
 }
 

@@ -21,13 +21,18 @@ export interface CountingProxy {
   reset(): void;
   /** Fault injection: strip `mount=` so the registry answers a mount with a plain session (202). */
   declineMounts: boolean;
+  /** Fault injection: answer upload sessions with a Location on this other origin. */
+  foreignLocation: string | undefined;
   stop(): Promise<void>;
 }
 
 export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
   const seen: Seen[] = [];
   const target = new URL(upstream);
-  const state = { declineMounts: false };
+  const state: { declineMounts: boolean; foreignLocation: string | undefined } = {
+    declineMounts: false,
+    foreignLocation: undefined,
+  };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     seen.push({
@@ -48,7 +53,10 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
         const headers = { ...answer.headers };
         // Keep the client on the proxy: rewrite upstream Locations to the proxy's address.
         if (headers.location)
-          headers.location = headers.location.replace(upstream, `http://${req.headers.host}`);
+          headers.location = headers.location.replace(
+            upstream,
+            state.foreignLocation ?? `http://${req.headers.host}`,
+          );
         res.writeHead(answer.statusCode ?? 502, headers);
         answer.pipe(res);
       },
@@ -67,6 +75,12 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     },
     set declineMounts(value: boolean) {
       state.declineMounts = value;
+    },
+    get foreignLocation() {
+      return state.foreignLocation;
+    },
+    set foreignLocation(value: string | undefined) {
+      state.foreignLocation = value;
     },
     host: `127.0.0.1:${port}`,
     seen,

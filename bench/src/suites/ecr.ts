@@ -123,7 +123,7 @@ export async function ecrSuite({ layerSizes, runs }: EcrOptions): Promise<Sectio
   // is in /var/lib/containers) and would mount blobs it pushed before instead of uploading them.
   const started: Array<{ stop(): Promise<void> }> = [moto];
   const freshRegistry = async () => {
-    const registry = await startRegistry();
+    const registry = await startRegistry({ ecr: true });
     const recorder = await startRecorder(registry.endpoint);
     started.push(registry, recorder);
     return { recorder, host: new URL(recorder.endpoint).host };

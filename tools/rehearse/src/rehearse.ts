@@ -178,7 +178,7 @@ async function run(
   );
 
   // The local AWS and a GitHub API stand-in (the prod guard asks it for the reviewers).
-  const [moto, registry] = await Promise.all([startMoto(), startRegistry()]);
+  const [moto, registry] = await Promise.all([startMoto(), startRegistry({ ecr: true })]);
   started.moto = moto;
   started.registry = registry;
   const approvalEnvironments = concreteEnvironments(model)

@@ -431,10 +431,10 @@ const rows: Row[] = [
   },
   {
     action: 'ecr-push',
-    case: 'chunk-size-mb out of range (1)',
-    inputs: () => push({ 'chunk-size-mb': '1' }),
+    case: 'chunk-size-mb out of range (0)',
+    inputs: () => push({ 'chunk-size-mb': '0' }),
     input: 'chunk-size-mb',
-    fix: /5 to 1024 MiB/,
+    fix: /1 to 1024 MiB/,
   },
   {
     action: 'ecr-push',

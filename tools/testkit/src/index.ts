@@ -2,6 +2,14 @@ export { repoRoot, toolPath, systemTool } from './paths';
 export { freePort, startServer, answers, type Server, type StartOptions } from './processes';
 export { startMoto, type Moto } from './moto';
 export { startRegistry, type Registry } from './registry';
+export { startEcrRegistry, type RegistryOptions } from './registry';
+export {
+  startEcrProxy,
+  type EcrProxy,
+  type EcrProxyOptions,
+  type RepositoryLookup,
+} from './ecrRegistry';
+export { isEcrRepositoryName, MIN_PART_BYTES, type TagMutability } from './ecrRules';
 export { runAction, parseFileCommands, type ActionRun, type RunActionOptions } from './runAction';
 export {
   startFakeGitHub,

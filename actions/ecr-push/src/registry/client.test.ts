@@ -2,7 +2,10 @@
  * The registry client against a scripted HTTP server: the real registry cannot be made to
  * answer 503 or to throttle, so a local server plays those answers (no mocks of fetch).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { RegistryClient, RegistryError } from './client';
 
@@ -120,4 +123,80 @@ it('reads the digest and media type (without parameters) from a manifest HEAD', 
   } finally {
     await close();
   }
+});
+
+it('takes a chunk answered 201 (as ECR answers) as stored, whatever its Range says', async () => {
+  const { client, close } = await serve([
+    { status: 201, headers: { location: '/v2/web/blobs/uploads/abc', range: '0-4' } },
+  ]);
+  try {
+    const location = client['url']('/v2/web/blobs/uploads/abc');
+    await expect(client.patchChunk(location, Buffer.alloc(5), 5)).resolves.toBe(location);
+    expect(client.counts).toMatchObject({ chunks: 1, bytes: 5 });
+  } finally {
+    await close();
+  }
+});
+
+describe('the token stays on the registry origin', () => {
+  async function elsewhere() {
+    const seen: Array<{ url: string; authorization?: string }> = [];
+    const server = http.createServer((req, res) => {
+      seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
+      res.writeHead(200, { 'content-length': '3' });
+      res.end('abc');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    return {
+      origin: `http://127.0.0.1:${port}`,
+      seen,
+      close: () => new Promise<void>((r) => server.close(() => r())),
+    };
+  }
+
+  it('refuses an upload Location on another origin and sends nothing there', async () => {
+    const other = await elsewhere();
+    const { client, seen, close } = await serve([
+      { status: 202, headers: { location: `${other.origin}/v2/web/blobs/uploads/abc` } },
+    ]);
+    try {
+      await expect(client.startUpload('web')).rejects.toThrow(
+        `the registry pointed at another origin (${other.origin})`,
+      );
+      expect(seen).toHaveLength(1);
+      expect(other.seen).toEqual([]);
+    } finally {
+      await Promise.all([close(), other.close()]);
+    }
+  });
+
+  it('refuses a redirect to another origin for a manifest, without following it', async () => {
+    const other = await elsewhere();
+    const { client, close } = await serve([
+      { status: 307, headers: { location: `${other.origin}/v2/web/manifests/v1` } },
+    ]);
+    try {
+      await expect(client.getManifest('web', 'v1')).rejects.toThrow('another origin');
+      expect(other.seen).toEqual([]);
+    } finally {
+      await Promise.all([close(), other.close()]);
+    }
+  });
+
+  it('follows a blob download redirect to another origin (ECR serves layers from S3) without the token', async () => {
+    const other = await elsewhere();
+    const { client, close } = await serve([
+      { status: 307, headers: { location: `${other.origin}/layer?signature=s` } },
+    ]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'client-test-'));
+    try {
+      const got = await client.downloadBlob('web', D, path.join(dir, 'blob'));
+      expect(got.size).toBe(3);
+      expect(other.seen).toEqual([{ url: '/layer?signature=s', authorization: undefined }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await Promise.all([close(), other.close()]);
+    }
+  });
 });

@@ -1,6 +1,9 @@
 /**
  * A small client for the OCI distribution API over fetch: exactly the calls a push needs.
- * Credentials travel only in the Authorization header (never in a URL, never logged).
+ * Credentials travel only in the Authorization header (never in a URL, never logged), and only
+ * to the registry's own origin: an upload Location or a redirect naming another origin is
+ * refused, except a blob download's redirect (ECR serves layers from S3), which is followed
+ * without credentials.
  */
 import { createWriteStream } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -71,6 +74,53 @@ export class RegistryClient {
     return new URL(path, this.endpoint.baseUrl).toString();
   }
 
+  private get origin(): string {
+    return new URL(this.endpoint.baseUrl).origin;
+  }
+
+  /** `value` resolved against the registry; another origin is refused before any request. */
+  private sameOrigin(value: string, what: string, status: number): string {
+    const url = new URL(value, this.endpoint.baseUrl);
+    if (url.origin !== this.origin) {
+      throw new RegistryError(
+        `${what}: the registry pointed at another origin (${url.origin}), which must not receive the ECR token; nothing was sent there. Check that the registry input names the registry itself, not a proxy in front of another host`,
+        status,
+        'FOREIGN_LOCATION',
+      );
+    }
+    return url.toString();
+  }
+
+  /**
+   * One fetch that follows redirects by hand: within the registry's origin with credentials,
+   * elsewhere only when `foreignRedirects` (a blob download) and then without them.
+   */
+  private async fetchOnce(
+    what: string,
+    url: string,
+    init: RequestInit,
+    foreignRedirects: boolean,
+  ): Promise<Response> {
+    let at = url;
+    let options = init;
+    for (let hop = 0; hop <= 5; hop++) {
+      const response = await fetch(at, { ...options, redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
+      await response.body?.cancel();
+      const next = new URL(location, at);
+      if (next.origin === this.origin) {
+        at = next.toString();
+      } else if (foreignRedirects) {
+        at = next.toString();
+        options = { method: options.method ?? 'GET' };
+      } else {
+        at = this.sameOrigin(location, what, response.status);
+      }
+    }
+    throw new RegistryError(`${what}: too many redirects`, undefined);
+  }
+
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     return this.options.authorization
       ? { authorization: this.options.authorization, ...extra }
@@ -83,13 +133,15 @@ export class RegistryClient {
     url: string,
     init: RequestInit,
     expect: number[],
+    foreignRedirects = false,
   ): Promise<Response> {
     return retry(
       async () => {
         let response: Response;
         try {
-          response = await fetch(url, { ...init, redirect: 'follow' });
+          response = await this.fetchOnce(what, url, init, foreignRedirects);
         } catch (error) {
+          if (error instanceof RegistryError) throw error;
           throw new RegistryError(`${what}: ${String((error as Error).cause ?? error)}`, undefined);
         }
         if (!expect.includes(response.status)) throw await errorFrom(response, what);
@@ -130,6 +182,7 @@ export class RegistryClient {
       this.url(`/v2/${repository}/blobs/${digest}`),
       { method: 'GET', headers: this.headers() },
       [200],
+      true,
     );
     if (!response.body) throw new RegistryError(`download blob ${digest}: empty body`, 200);
     const hash = createHash('sha256');
@@ -183,7 +236,11 @@ export class RegistryClient {
     return { mounted: false, location: this.location(response, 'mount') };
   }
 
-  /** Sends bytes [start, start+length) of an upload; returns the next Location. */
+  /**
+   * Sends bytes [start, start+length) of an upload; returns the next Location. The caller keeps
+   * the offset from what it sent: ECR's `Range` answer sticks at the first chunk, so it is not
+   * read. ECR also answers 201 where the spec says 202; both mean the chunk was stored.
+   */
   async patchChunk(location: string, bytes: Buffer, start: number): Promise<string> {
     const response = await this.request(
       `upload chunk at ${start}`,
@@ -197,7 +254,7 @@ export class RegistryClient {
         }),
         body: bytes,
       },
-      [202],
+      [201, 202],
     );
     this.counts.chunks++;
     this.counts.bytes += bytes.length;
@@ -230,7 +287,10 @@ export class RegistryClient {
 
   /** Best effort: an abandoned session is garbage-collected by the registry anyway. */
   async cancelUpload(location: string): Promise<void> {
-    await fetch(location, { method: 'DELETE', headers: this.headers() }).catch(() => undefined);
+    if (new URL(location).origin !== this.origin) return;
+    await fetch(location, { method: 'DELETE', headers: this.headers(), redirect: 'manual' }).catch(
+      () => undefined,
+    );
   }
 
   /** The digest a tag or digest resolves to in the repository, or undefined when absent. */
@@ -298,6 +358,6 @@ export class RegistryClient {
   private location(response: Response, what: string): string {
     const value = response.headers.get('location');
     if (!value) throw new RegistryError(`${what}: the registry sent no Location`, response.status);
-    return new URL(value, this.endpoint.baseUrl).toString();
+    return this.sameOrigin(value, what, response.status);
   }
 }

@@ -1,4 +1,9 @@
-import { isRepositoryName, parseImageReference, resolveEndpoint } from './endpoint';
+import {
+  isEcrRepositoryName,
+  isRepositoryName,
+  parseImageReference,
+  resolveEndpoint,
+} from './endpoint';
 
 const D = `sha256:${'c'.repeat(64)}`;
 
@@ -87,5 +92,22 @@ describe('isRepositoryName', () => {
     ['web//x', false],
   ])('%s -> %s', (name, ok) => {
     expect(isRepositoryName(name)).toBe(ok);
+  });
+});
+
+describe('isEcrRepositoryName', () => {
+  it.each([
+    ['katana/web', true],
+    ['my_repo.v2/sub-part', true],
+    ['a'.repeat(256), true],
+    ['a'.repeat(257), false],
+    ['a', false],
+    // The distribution grammar allows these; ECR's CreateRepository pattern does not.
+    ['a__b', false],
+    ['a--b', false],
+    ['a-_b', false],
+    ['Katana', false],
+  ])('%s -> %s', (name, ok) => {
+    expect(isEcrRepositoryName(name)).toBe(ok);
   });
 });

@@ -53,8 +53,17 @@ export interface ImageReference {
 const REPOSITORY =
   /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
+/** A repository name by the distribution spec's grammar (any registry, e.g. a promote source). */
 export function isRepositoryName(value: string): boolean {
   return value.length >= 2 && value.length <= 256 && REPOSITORY.test(value);
+}
+
+// ECR's CreateRepository pattern is narrower: one separator between components, no `__`, no `--`.
+const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** A name ECR accepts for a repository: 2 to 256 characters of its pattern. */
+export function isEcrRepositoryName(value: string): boolean {
+  return value.length >= 2 && value.length <= 256 && ECR_REPOSITORY.test(value);
 }
 
 /** `registry/repo@sha256:...` -> parts; a string is the problem. Tags are refused on purpose. */
