@@ -535,6 +535,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  recordTable();
   clients?.s3.destroy();
   clients?.lambda.destroy();
   clients?.ecr.destroy();
@@ -585,9 +586,19 @@ test.each(rows.map((r, i) => [`${i + 1}`, r.action, r.case, r] as const))(
   },
 );
 
-test('records the table (RELIABILITY_RECORD=1)', () => {
-  expect(failures).toHaveLength(rows.length);
+/**
+ * With RELIABILITY_RECORD=1, a run in which every row failed as it should rewrites the table in
+ * docs/security.md. Done after all tests, from what they recorded, so that no test depends on
+ * another having run (a filtered or partial run records nothing).
+ */
+function recordTable(): void {
   if (process.env.RELIABILITY_RECORD !== '1') return;
+  if (failures.length !== rows.length) {
+    console.warn(
+      `Not recording: ${failures.length} of ${rows.length} bad inputs failed as expected in this run.`,
+    );
+    return;
+  }
   const page = path.join(repoRoot, 'docs', 'security.md');
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot })
     .toString()
@@ -602,4 +613,4 @@ test('records the table (RELIABILITY_RECORD=1)', () => {
     `${rows.length} bad inputs, ${failures.length} failed with an \`::error::\` naming the input and the fix, with moto and the registry unchanged.\n\n${badInputTable(failures)}`,
   );
   writeFileSync(page, replaceBlock(readFileSync(page, 'utf8'), 'reliability:bad-input', block));
-});
+}
