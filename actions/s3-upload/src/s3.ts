@@ -4,6 +4,7 @@ import {
   GetBucketVersioningCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -20,7 +21,7 @@ import {
 } from './sweep';
 
 const PERMISSIONS =
-  'Check the bucket name and that the role may s3:GetBucketVersioning, s3:ListBucketVersions, ' +
+  'Check the bucket name and that the role may s3:GetBucketVersioning, s3:ListBucket, s3:ListBucketVersions, ' +
   's3:GetObject, s3:GetObjectVersion, s3:PutObject, s3:PutObjectTagging, ' +
   's3:ListBucketMultipartUploads and s3:AbortMultipartUpload on it.';
 
@@ -29,6 +30,30 @@ export async function bucketVersioning(s3: S3Client, bucket: string): Promise<st
     return (await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status;
   } catch (error) {
     throw new ActionError(`read the versioning of bucket "${bucket}"`, error, PERMISSIONS);
+  }
+}
+
+/**
+ * The size of the key's current object, or undefined when there is none (no version, or a delete
+ * marker on top): a listing by prefix, which a role whose s3:ListBucket is conditioned on
+ * s3:prefix may make (a HeadObject on a missing key answers such a role 403, not 404). The key
+ * sorts before every longer key sharing its prefix, so one entry is enough. Only a current object
+ * of the file's size can be the file; only then are versions listed (ListObjectVersions costs more:
+ * moto copies every version of the bucket to answer it).
+ */
+export async function currentSize(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<number | undefined> {
+  try {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }),
+    );
+    const current = page.Contents?.find((o) => o.Key === key);
+    return current ? (current.Size ?? -1) : undefined;
+  } catch (error) {
+    throw new ActionError(`list s3://${bucket}/${key}`, error, PERMISSIONS);
   }
 }
 

@@ -6,6 +6,7 @@
 import {
   GetBucketVersioningCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
   S3Client,
@@ -42,6 +43,7 @@ describe('uploadPackage under a prefix-conditioned s3:ListBucket (real S3 semant
     s3Mock.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
     // The key has no version yet; HeadObject without a VersionId is denied, as S3 answers a
     // missing key to a role that may not list this request.
+    s3Mock.on(ListObjectsV2Command).resolves({ Contents: [] });
     s3Mock.on(ListObjectVersionsCommand).resolves({ Versions: [], DeleteMarkers: [] });
     s3Mock.on(HeadObjectCommand).rejects(accessDenied());
     s3Mock.on(HeadObjectCommand, { VersionId: 'v1' }).resolves({
@@ -70,9 +72,10 @@ describe('uploadPackage under a prefix-conditioned s3:ListBucket (real S3 semant
       uploaded: true,
       proof: 'full-object',
     });
-    expect(s3Mock.commandCalls(ListObjectVersionsCommand)[0]?.args[0].input).toEqual({
+    expect(s3Mock.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toEqual({
       Bucket: 'artifacts-upper',
       Prefix: KEY,
+      MaxKeys: 1,
     });
     // Every HeadObject names an exact version.
     const heads = s3Mock.commandCalls(HeadObjectCommand).map((c) => c.args[0].input);
@@ -90,6 +93,7 @@ describe('uploadPackage under a prefix-conditioned s3:ListBucket (real S3 semant
     // A planted version of the same size: metadata claims the package's sha256, but S3's own
     // checksum is of other bytes.
     const planted = createHash('sha256').update('planted bytes').digest('base64');
+    s3Mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: KEY, Size: BYTES.length }] });
     s3Mock.on(ListObjectVersionsCommand).resolves({
       Versions: [{ Key: KEY, VersionId: 'planted', IsLatest: true, Size: BYTES.length }],
     });
@@ -104,5 +108,11 @@ describe('uploadPackage under a prefix-conditioned s3:ListBucket (real S3 semant
 
     expect(result).toMatchObject({ versionId: 'v1', uploaded: true });
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
+    // The newest version was found by listing versions, then read by its exact VersionId.
+    expect(s3Mock.commandCalls(ListObjectVersionsCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'artifacts-upper',
+      Prefix: KEY,
+    });
+    expect(s3Mock.commandCalls(HeadObjectCommand)[0]?.args[0].input.VersionId).toBe('planted');
   });
 });

@@ -12,7 +12,7 @@ import { inspectFile } from './file';
 import type { Inputs } from './inputs';
 import { chooseLayout, MiB, type Layout } from './layout';
 import { planUpload, storedProblems, versioningProblem, type Proof } from './plan';
-import { bucketVersioning, headVersion, newestVersion, putPackage } from './s3';
+import { bucketVersioning, currentSize, headVersion, newestVersion, putPackage } from './s3';
 import { objectTags, taggingHeader, type Tag } from './tags';
 
 export interface UploadResult {
@@ -42,9 +42,12 @@ export async function uploadPackage(
   if (refused) throw new InputError('bucket', refused.problem, refused.fix);
 
   const where = `s3://${inputs.bucket}/${inputs.key}`;
-  const newest = await newestVersion(s3, inputs.bucket, inputs.key);
-  // Only a version of the same size can hold these bytes: only then is the file hashed before
-  // the upload (a re-run); otherwise it is read once, hashed as it is sent.
+  // Only a newest version of the same size can hold these bytes: only then is the file hashed
+  // before the upload (a re-run); otherwise it is read once, hashed as it is sent.
+  const newest =
+    (await currentSize(s3, inputs.bucket, inputs.key)) === file.size
+      ? await newestVersion(s3, inputs.bucket, inputs.key)
+      : undefined;
   if (newest && newest.size === file.size) {
     const digests = await sha256FileParts(file.path, layout.partSize);
     const stored = await headVersion(s3, inputs.bucket, inputs.key, newest.versionId);
