@@ -298,6 +298,22 @@ describe('s3-upload against moto', () => {
       expect(run.summary).toContain("S3's composite SHA-256 of the stored parts");
     });
 
+    it("re-running a multipart upload uploads nothing: S3's composite checksum proves the bytes", async () => {
+      const Bucket = await bucket('Enabled');
+      const file = packageFile('big-rerun.zip', big());
+      const inputs = { file, bucket: Bucket, key: 'big.zip', 'part-size-mb': '5' };
+      const first = await upload(inputs, proxy.endpoint);
+      const again = await upload(inputs, proxy.endpoint);
+
+      expect(again.errors).toEqual([]);
+      expect(again.outputs).toMatchObject({
+        uploaded: 'false',
+        'version-id': first.outputs['version-id'],
+        sha256: first.outputs.sha256,
+      });
+      expect(again.summary).toContain("S3's composite SHA-256 of the stored parts");
+    });
+
     it('aborts a multipart upload whose part fails: no orphan parts, no object, a clear error', async () => {
       const Bucket = await bucket('Enabled');
       // Part 3 is refused with a non-retryable error, as an expired role or a bucket policy would.
