@@ -96,6 +96,9 @@ export async function newestVersion(
 /**
  * One exact version of the key, with the checksum S3 computed when it was stored. HeadObject with
  * ChecksumMode, not GetObjectAttributes: it returns ChecksumSHA256 and works against moto too.
+ * moto stores and returns the checksum a request claimed without checking the bytes against it
+ * (real S3 refuses a mismatch with BadDigest), and returns a composite one without its "-<parts>";
+ * the local tests cannot show S3's verification, only that the value returned is the one checked.
  */
 export async function headVersion(
   s3: S3Client,
