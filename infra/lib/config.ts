@@ -22,6 +22,8 @@ export interface EnvironmentConfig {
   readonly artifactPrefix: string;
   /** `<env>-KatanaLambda`. */
   readonly functionName: string;
+  /** The alias that serves traffic (names.function-alias, `live`). */
+  readonly functionAlias: string;
 }
 
 export interface TierConfig {
@@ -97,7 +99,7 @@ function booleanOption(key: string, value: string | undefined): boolean {
 }
 
 function environmentConfig(info: EnvironmentInfo): EnvironmentConfig {
-  const { name, artifactKey, functionName, approval } = info;
+  const { name, artifactKey, functionName, functionAlias, approval } = info;
   if (!ENVIRONMENT_NAME.test(name)) {
     throw new ConfigError(
       'environments',
@@ -119,6 +121,7 @@ function environmentConfig(info: EnvironmentInfo): EnvironmentConfig {
     artifactKey,
     artifactPrefix: artifactKey.slice(0, slash + 1),
     functionName,
+    functionAlias,
   };
 }
 

@@ -130,6 +130,7 @@ describe('candidate roles in general', () => {
     artifactKey: `${name}/katana-lambda.zip`,
     artifactPrefix: `${name}/`,
     functionName: `${name}-KatanaLambda`,
+    functionAlias: 'live',
   });
 
   it('gives every approval environment an <env>-candidate role, and no other environment one', () => {

@@ -17,6 +17,7 @@ describe('tierConfig on the repository environments.yml', () => {
       artifactKey: 'mint/katana-lambda.zip',
       artifactPrefix: 'mint/',
       functionName: 'mint-KatanaLambda',
+      functionAlias: 'live',
     });
     expect(config.bucketName).toBe('pipelines-artifacts-lower');
     expect(config.dns).toEqual({

@@ -1,5 +1,11 @@
 import { sha256HexToBase64 } from '@pipelines/shared';
-import { aliasMovedProblem, codeShaProblem, readiness } from './decide';
+import {
+  aliasMovedProblem,
+  codeShaProblem,
+  readiness,
+  sourceDescription,
+  sourceOfDescription,
+} from './decide';
 
 const HEX = 'd813198709b0e40f4a9056b7dcf2fb25227560593393eab17d4002149e9a00f0';
 
@@ -56,4 +62,25 @@ describe('aliasMovedProblem', () => {
   ])('refuses %s -> %s', (start, now, said) => {
     expect(aliasMovedProblem('live', start, now)).toContain(said);
   });
+});
+
+describe('the S3 source recorded in a version description', () => {
+  const source = { bucket: 'artifacts-upper', key: 'prod/katana-lambda.zip', version: 'v.1_x' };
+
+  it('reads back what it wrote', () => {
+    const text = sourceDescription(source);
+    expect(text).toBe('code from s3://artifacts-upper/prod/katana-lambda.zip?versionId=v.1_x');
+    expect(sourceOfDescription(text)).toEqual(source);
+  });
+
+  it("records nothing that would not fit Lambda's 256 characters", () => {
+    expect(sourceDescription({ ...source, key: 'k'.repeat(300) })).toBeUndefined();
+  });
+
+  it.each([[undefined], [''], ['Katana Lambda of environment prod'], ['code from s3://b/k']])(
+    'finds no source in %p',
+    (description) => {
+      expect(sourceOfDescription(description)).toBeUndefined();
+    },
+  );
 });

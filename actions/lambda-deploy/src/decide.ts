@@ -65,3 +65,30 @@ export function aliasMovedProblem(
     `started and points at ${show(readNow)} now. Another deploy is running against this function`
   );
 }
+
+/** Where a published version's code came from, as this action records it in the description. */
+export interface S3Source {
+  bucket: string;
+  key: string;
+  version: string;
+}
+
+const SOURCE_PREFIX = 'code from ';
+/** Lambda's limit for a version's description. */
+const MAX_DESCRIPTION = 256;
+
+/**
+ * The description of a version this action publishes: its code's exact S3 object version, which a
+ * later deploy restores from if it has to. Undefined when it would not fit.
+ */
+export function sourceDescription(source: S3Source): string | undefined {
+  const text = `${SOURCE_PREFIX}s3://${source.bucket}/${source.key}?versionId=${source.version}`;
+  return text.length <= MAX_DESCRIPTION ? text : undefined;
+}
+
+/** The S3 source a version's description records, if this action wrote it. */
+export function sourceOfDescription(description: string | undefined): S3Source | undefined {
+  const match = /^code from s3:\/\/([^/]+)\/(.+)\?versionId=([^?]+)$/.exec(description ?? '');
+  if (!match?.[1] || !match[2] || !match[3]) return undefined;
+  return { bucket: match[1], key: match[2], version: match[3] };
+}

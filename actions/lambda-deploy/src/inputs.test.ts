@@ -82,4 +82,40 @@ describe('getInputs', () => {
     expect((error as InputError).input).toBe(name);
     expect((error as Error).message).toContain(said);
   });
+
+  describe('a roll-back to a published version', () => {
+    const rollBack = {
+      'INPUT_FUNCTION-NAME': 'prod-KatanaLambda',
+      INPUT_VERSION: '7',
+      INPUT_ALIAS: 'live',
+      'INPUT_EXPECTED-SHA256': SHA,
+      AWS_REGION: 'us-east-1',
+    };
+
+    it('reads version, alias and expected-sha256', () => {
+      expect(getInputs(rollBack)).toMatchObject({
+        source: { kind: 'version', version: '7' },
+        alias: 'live',
+        expectedSha256: SHA.toLowerCase(),
+      });
+    });
+
+    it.each([
+      ['with an S3 object too', { 'INPUT_S3-BUCKET': 'b' }, 'version', 'together with'],
+      ['without an alias', { INPUT_ALIAS: '' }, 'version', 'needs alias'],
+      ['without expected-sha256', { 'INPUT_EXPECTED-SHA256': '' }, 'expected-sha256', 'required'],
+      ['with $LATEST', { INPUT_VERSION: '$LATEST' }, 'version', 'published version number'],
+    ])('refuses it %s, naming the input', (_label, override, name, said) => {
+      const error = (() => {
+        try {
+          getInputs({ ...rollBack, ...override });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).input).toBe(name);
+      expect((error as Error).message).toContain(said);
+    });
+  });
 });

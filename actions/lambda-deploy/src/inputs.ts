@@ -11,9 +11,14 @@ import {
 } from '@pipelines/shared/src/inputs';
 import { z } from 'zod';
 
-/** Where the new code comes from: an exact S3 object version, or a local zip (small functions). */
+/**
+ * Where the new code comes from: an exact S3 object version, a local zip (small functions), or a
+ * version already published (a roll-back: only the alias moves).
+ */
 export type CodeSource =
-  { kind: 's3'; bucket: string; key: string; version: string } | { kind: 'zip'; file: string };
+  | { kind: 's3'; bucket: string; key: string; version: string }
+  | { kind: 'zip'; file: string }
+  | { kind: 'version'; version: string };
 
 export interface Inputs {
   functionName: string;
@@ -49,6 +54,13 @@ const specs = {
     "Pass s3-upload's version-id output; deploying 'the latest' object is refused.",
   ),
   'zip-file': input(z.string().optional(), 'Set zip-file to the path of a local zip.'),
+  version: input(
+    z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/, 'expected a published version number')
+      .optional(),
+    'Give the number of a published version, e.g. 7 (aws lambda list-versions-by-function lists them).',
+  ),
   'expected-sha256': input(
     sha256Hex.optional(),
     "Pass s3-upload's sha256 output (64 hex characters).",
@@ -62,12 +74,46 @@ const specs = {
   ),
 };
 
+/** A roll-back to a published version: nothing else to deploy, an alias to move, a sha256 to check. */
+function versionSource(
+  version: string,
+  otherSources: readonly (string | undefined)[],
+  alias: string | undefined,
+  expectedSha256: string | undefined,
+  publish: boolean,
+): CodeSource {
+  if (otherSources.some((v) => v !== undefined)) {
+    throw new InputError(
+      'version',
+      'was set together with zip-file or s3-bucket/s3-key/s3-object-version',
+      'Give version alone to point the alias at a published version, or the package to deploy.',
+    );
+  }
+  if (alias === undefined || !publish) {
+    throw new InputError(
+      'version',
+      'needs alias (and publish true): it only moves an alias',
+      'Set alias to the alias that serves traffic, e.g. live.',
+    );
+  }
+  if (expectedSha256 === undefined) {
+    throw new InputError(
+      'expected-sha256',
+      'is required with version',
+      'Pass the sha256 of the package that version runs, so the alias moves only to that code.',
+    );
+  }
+  return { kind: 'version', version };
+}
+
 export function getInputs(env: Env = process.env): Readonly<Inputs> {
   const p = parseInputs(specs, env);
   const s3Given = [p['s3-bucket'], p['s3-key'], p['s3-object-version']];
   const zip = p['zip-file'];
   let source: CodeSource;
-  if (zip !== undefined) {
+  if (p.version !== undefined) {
+    source = versionSource(p.version, [zip, ...s3Given], p.alias, p['expected-sha256'], p.publish);
+  } else if (zip !== undefined) {
     if (s3Given.some((v) => v !== undefined)) {
       throw new InputError(
         'zip-file',

@@ -96,16 +96,27 @@ export function waitUntilReady(
   });
 }
 
+/** New code for $LATEST: an exact S3 object version (never "latest"), or the zip's bytes. */
+export type Code =
+  { S3Bucket: string; S3Key: string; S3ObjectVersion: string } | { ZipFile: Uint8Array };
+
+/** The code to send for a deploy's source (a roll-back to a version sends none). */
+function codeOf(source: Code | CodeSource, zip: Uint8Array | undefined): Code {
+  if (!('kind' in source)) return source;
+  if (source.kind === 's3') {
+    return { S3Bucket: source.bucket, S3Key: source.key, S3ObjectVersion: source.version };
+  }
+  if (source.kind === 'zip' && zip) return { ZipFile: zip };
+  throw new Error(`no code to send for a ${source.kind} source`);
+}
+
 export function updateCode(
   ctx: Ctx,
   functionName: string,
-  source: CodeSource,
-  zip: Uint8Array | undefined,
+  source: Code | CodeSource,
+  zip?: Uint8Array,
 ): Promise<FunctionConfiguration> {
-  const code =
-    source.kind === 's3'
-      ? { S3Bucket: source.bucket, S3Key: source.key, S3ObjectVersion: source.version }
-      : { ZipFile: zip };
+  const code = codeOf(source, zip);
   return withRetry(ctx, `update the code of "${functionName}"`, () =>
     ctx.lambda.send(
       new UpdateFunctionCodeCommand({ FunctionName: functionName, Publish: false, ...code }),
@@ -114,14 +125,16 @@ export function updateCode(
 }
 
 /**
- * Publishes $LATEST as a version. CodeSha256 makes Lambda itself refuse if the code is no longer
- * the package (someone updated it in between); RevisionId does the same for any other change.
+ * Publishes $LATEST as a version (Lambda returns the newest version instead when nothing changed
+ * since it was published). CodeSha256 makes Lambda itself refuse if the code is no longer the one
+ * read (someone updated it in between); RevisionId does the same for any other change.
  */
 export function publishVersion(
   ctx: Ctx,
   functionName: string,
-  codeSha256Base64: string,
+  codeSha256Base64: string | undefined,
   revisionId: string | undefined,
+  description?: string,
 ): Promise<FunctionConfiguration> {
   return withRetry(ctx, `publish a version of "${functionName}"`, () =>
     ctx.lambda.send(
@@ -129,6 +142,7 @@ export function publishVersion(
         FunctionName: functionName,
         CodeSha256: codeSha256Base64,
         RevisionId: revisionId,
+        ...(description ? { Description: description } : {}),
       }),
     ),
   );

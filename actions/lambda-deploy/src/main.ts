@@ -2,15 +2,17 @@ import * as core from '@actions/core';
 import { awsClientConfig } from '@pipelines/shared/src/aws';
 import { setOutputs } from '@pipelines/shared/src/run';
 import { writeSummary } from '@pipelines/shared/src/summary';
-import { getInputs } from './inputs';
+import type { DeployResult } from './deploy';
+import { getInputs, type CodeSource } from './inputs';
 import { readZip } from './zip';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
   // The AWS SDK is most of the bundle: load it (and the code using it) only once the inputs are
   // valid, so a step failing on its inputs starts fast. ncc emits it as a separate chunk.
-  const [{ LambdaClient }, { deploy }] = await Promise.all([
+  const [{ LambdaClient }, { S3Client }, { deploy }] = await Promise.all([
     import('@aws-sdk/client-lambda'),
+    import('@aws-sdk/client-s3'),
     import('./deploy'),
   ]);
   const zip =
@@ -21,8 +23,12 @@ export async function run(): Promise<void> {
   const lambda = new LambdaClient(
     awsClientConfig('lambda', { region: inputs.region, action: 'lambda-deploy' }),
   );
+  const s3 = new S3Client(
+    awsClientConfig('s3', { region: inputs.region, action: 'lambda-deploy' }),
+  );
   const ctx = {
     lambda,
+    s3,
     deadline: Date.now() + inputs.timeoutSeconds * 1000,
     log: (m: string) => core.info(m),
   };
@@ -33,20 +39,24 @@ export async function run(): Promise<void> {
     'previous-version': result.previousVersion,
     'function-arn': result.functionArn,
   });
-  const source =
-    inputs.source.kind === 's3'
-      ? `s3://${inputs.source.bucket}/${inputs.source.key}?versionId=${inputs.source.version}`
-      : inputs.source.file;
   await writeSummary('Lambda deploy', [
     ['function', inputs.functionName],
-    ['code from', source],
-    ['sha256 (verified)', result.codeSha256],
+    ['code from', sourceText(inputs.source)],
+    ['code sha256 (verified)', result.codeSha256],
     ['version', result.version],
-    ...(inputs.alias
-      ? ([
-          ['alias', `${inputs.alias}: ${result.previousVersion || '(new)'} → ${result.version}`],
-        ] as const)
-      : []),
+    ['alias', aliasText(inputs.alias, result)],
     ['function arn', result.functionArn],
   ]);
+}
+
+function sourceText(source: CodeSource): string {
+  if (source.kind === 's3')
+    return `s3://${source.bucket}/${source.key}?versionId=${source.version}`;
+  if (source.kind === 'zip') return source.file;
+  return `published version ${source.version} (roll-back: $LATEST untouched)`;
+}
+
+function aliasText(alias: string | undefined, result: DeployResult): string {
+  if (!alias) return '(none: publish an alias to serve a verified version)';
+  return `${alias}: ${result.previousVersion || '(new)'} → ${result.version}`;
 }

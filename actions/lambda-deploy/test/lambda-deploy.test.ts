@@ -14,7 +14,12 @@ import {
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -148,6 +153,20 @@ describe('lambda-deploy against moto', () => {
   const deploy = (inputs: Record<string, string>, endpoint?: string) =>
     runAction({ action: 'actions/lambda-deploy', inputs, env: env(endpoint) });
 
+  /** Deploys an S3 object version behind alias live, as the pipeline does. */
+  const deployLive = (fn: string, key: string, versionId: string, sha: string, endpoint?: string) =>
+    deploy(
+      {
+        'function-name': fn,
+        's3-bucket': BUCKET,
+        's3-key': key,
+        's3-object-version': versionId,
+        'expected-sha256': sha,
+        alias: 'live',
+      },
+      endpoint,
+    );
+
   const aliasVersion = async (FunctionName: string) =>
     (await lambda.send(new GetAliasCommand({ FunctionName, Name: 'live' }))).FunctionVersion;
   const publishedVersions = async (FunctionName: string) =>
@@ -185,60 +204,122 @@ describe('lambda-deploy against moto', () => {
     expect(run.summary).toContain(up['version-id']);
 
     // The same deploy again: nothing new is published and the alias stays.
-    const again = await deploy({
-      'function-name': fn,
-      's3-bucket': BUCKET,
-      's3-key': up.key ?? '',
-      's3-object-version': up['version-id'] ?? '',
-      'expected-sha256': pkg.sha256,
-      alias: 'live',
-    });
+    const again = await deployLive(fn, up.key ?? '', up['version-id'] ?? '', pkg.sha256);
     expect(again.errors).toEqual([]);
     expect(again.outputs).toMatchObject({ version: '2', 'previous-version': '2' });
     expect(await publishedVersions(fn)).toEqual(['1', '2']);
   });
 
-  it('deploys a local zip and publishes without an alias', async () => {
+  it('deploys a local zip and publishes without an alias (the code it replaced kept as version 1)', async () => {
     const fn = await makeFunction(false);
     const pkg = makeZip('from-zip');
     const run = await deploy({ 'function-name': fn, 'zip-file': pkg.file });
 
     expect(run.errors).toEqual([]);
     expect(run.outputs).toMatchObject({
-      version: '1',
+      version: '2',
       'code-sha256': pkg.sha256,
       'previous-version': '',
     });
     const config = await lambda.send(
-      new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: '1' }),
+      new GetFunctionConfigurationCommand({ FunctionName: fn, Qualifier: '2' }),
     );
     expect(hexOf(config.CodeSha256)).toBe(pkg.sha256);
+    expect(await publishedVersions(fn)).toEqual(['1', '2']);
   });
 
-  it('fails loudly when the deployed code is not the package, publishing nothing and leaving the alias', async () => {
-    const fn = await makeFunction(true);
-    const approved = makeZip('approved');
-    const later = makeZip('pushed-later');
-    const up = await upload(approved.file, `mint/${fn}.zip`);
-    await upload(later.file, `mint/${fn}.zip`);
-    // We ask for the approved version; moto ignores S3ObjectVersion and loads the newest object
-    // (docs/design.md, "the local AWS"), which is exactly the swap the sha256 check exists to catch.
-    const run = await deploy({
-      'function-name': fn,
-      's3-bucket': BUCKET,
-      's3-key': `mint/${fn}.zip`,
-      's3-object-version': up['version-id'] ?? '',
-      'expected-sha256': approved.sha256,
-      alias: 'live',
-    });
+  const codeOf = async (FunctionName: string) =>
+    hexOf((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName }))).CodeSha256);
 
+  it('refuses a planted version whose metadata claims the package sha256: s3-upload does not skip it, lambda-deploy does not deploy it, the function is unchanged', async () => {
+    const fn = await makeFunction(true);
+    const initial = await codeOf(fn);
+    const pkg = makeZip('approved');
+    const key = `prod/${fn}.zip`;
+    // Someone who may write the key plants other bytes, with metadata claiming the package's
+    // (public, deterministic) sha256. (moto stores a forged ChecksumSHA256 too, without checking
+    // it; real S3 refuses a PUT whose bytes do not match the checksum sent, so only metadata is
+    // planted here.)
+    const planted = await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        Body: Buffer.alloc(pkg.bytes.length, 1),
+        Metadata: { sha256: pkg.sha256 },
+      }),
+    );
+
+    const up = await upload(pkg.file, key);
+    expect(up.uploaded).toBe('true');
+    expect(up['version-id']).not.toBe(planted.VersionId);
+
+    const run = await deployLive(fn, key, planted.VersionId ?? '', pkg.sha256);
     expect(run.exitCode).not.toBe(0);
-    expect(run.errors.join('\n')).toContain(`hex ${later.sha256}`);
-    expect(run.errors.join('\n')).toContain(`the package's sha256 is ${approved.sha256}`);
-    expect(run.errors.join('\n')).toContain('no version was published and no alias moved');
+    expect(run.errors.join('\n')).toContain(`not expected-sha256 ${pkg.sha256}`);
+    expect(run.errors.join('\n')).toContain('Nothing was changed');
+    expect(await codeOf(fn)).toBe(initial);
     expect(await publishedVersions(fn)).toEqual(['1']);
     expect(await aliasVersion(fn)).toBe('1');
     expect(run.outputs).toEqual({});
+  });
+
+  it('after an update that loaded other code, restores the previous code, publishes nothing and leaves the alias', async () => {
+    const fn = await makeFunction(true);
+    const key = `mint/${fn}.zip`;
+    const first = makeZip('first-release');
+    const upFirst = await upload(first.file, key);
+    const deployed = await deployLive(fn, key, upFirst['version-id'] ?? '', first.sha256);
+    expect(deployed.outputs.version).toBe('2');
+    const approved = makeZip('approved');
+    const later = makeZip('pushed-later');
+    const up = await upload(approved.file, key);
+    await upload(later.file, key);
+    // We ask for the approved version; moto ignores S3ObjectVersion and loads the newest object,
+    // exactly the swap the sha256 check after the update exists to catch.
+    const run = await deployLive(fn, key, up['version-id'] ?? '', approved.sha256);
+
+    expect(run.exitCode).not.toBe(0);
+    const said = run.errors.join('\n');
+    expect(said).toContain(`hex ${later.sha256}`);
+    expect(said).toContain(`the package's sha256 is ${approved.sha256}`);
+    expect(said).toContain(
+      `$LATEST was restored to the code of version 2 (sha256 ${first.sha256})`,
+    );
+    expect(await codeOf(fn)).toBe(first.sha256);
+    expect(await publishedVersions(fn)).toEqual(['1', '2']);
+    expect(await aliasVersion(fn)).toBe('2');
+    expect(run.outputs).toEqual({});
+  });
+
+  it('rolls back by pointing the alias at a published version whose code has the expected sha256', async () => {
+    const fn = await makeFunction(true);
+    const initial = await codeOf(fn);
+    const pkg = makeZip('release');
+    const up = await upload(pkg.file, `mint/${fn}.zip`);
+    await deployLive(fn, up.key ?? '', up['version-id'] ?? '', pkg.sha256);
+    expect(await aliasVersion(fn)).toBe('2');
+
+    const wrong = await deploy({
+      'function-name': fn,
+      version: '1',
+      alias: 'live',
+      'expected-sha256': pkg.sha256,
+    });
+    expect(wrong.exitCode).not.toBe(0);
+    expect(wrong.errors.join('\n')).toContain('Nothing was changed');
+    expect(await aliasVersion(fn)).toBe('2');
+
+    const run = await deploy({
+      'function-name': fn,
+      version: '1',
+      alias: 'live',
+      'expected-sha256': initial,
+    });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs).toMatchObject({ version: '1', 'previous-version': '2' });
+    expect(await aliasVersion(fn)).toBe('1');
+    expect(await codeOf(fn)).toBe(pkg.sha256); // $LATEST untouched
+    expect(run.summary).toContain('live: 2 → 1');
   });
 
   it('fails clearly for a function that does not exist', async () => {

@@ -18,6 +18,7 @@ describe('outputsOf', () => {
       approval: 'false',
       'artifact-key': '',
       'function-name': '',
+      'function-alias': '',
       bucket: '',
       'image-repositories': '["pipelines/blog"]',
     });
@@ -28,6 +29,7 @@ describe('outputsOf', () => {
       environment: 'mint',
       'artifact-key': 'mint/katana-lambda.zip',
       'function-name': 'mint-KatanaLambda',
+      'function-alias': 'live',
       bucket: 'pipelines-artifacts-lower',
     });
   });

@@ -14,6 +14,7 @@ export function outputsOf(
     approval: String(resolution.approval),
     'artifact-key': resolution.artifactKey,
     'function-name': resolution.functionName,
+    'function-alias': resolution.functionAlias,
     bucket: resolution.bucket,
     // Always the file's list (a workflow matrix over an empty array fails to expand).
     'image-repositories': JSON.stringify(config.names.imageRepositories),
@@ -31,6 +32,7 @@ export function summaryRows(ref: string, resolution: Resolution): Row[] {
     ['approval', yesNo(resolution.approval)],
     ['artifact key', resolution.artifactKey],
     ['function name', resolution.functionName],
+    ['function alias', resolution.functionAlias],
     ['bucket', resolution.bucket],
     ['decided by', resolution.matchedBy],
   ];

@@ -33,6 +33,7 @@ describe('resolve-environment (dist bundle)', () => {
       approval: 'true',
       'artifact-key': 'prod/katana-lambda.zip',
       'function-name': 'prod-KatanaLambda',
+      'function-alias': 'live',
       bucket: 'pipelines-artifacts-upper',
       'image-repositories': '["pipelines/blog"]',
     });
@@ -48,6 +49,7 @@ describe('resolve-environment (dist bundle)', () => {
       tier: 'lower',
       approval: 'false',
       'function-name': 'int-foo-KatanaLambda',
+      'function-alias': 'live',
       bucket: 'pipelines-artifacts-lower',
     });
   });
@@ -61,6 +63,7 @@ describe('resolve-environment (dist bundle)', () => {
       deploy: 'false',
       approval: 'false',
       'function-name': '',
+      'function-alias': '',
     });
     expect(result.summary).toContain('| environment | `none` |');
   });

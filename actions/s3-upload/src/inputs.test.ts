@@ -9,14 +9,14 @@ const base = {
 };
 
 describe('getInputs', () => {
-  it('reads the inputs with their defaults', () => {
+  it('reads the inputs, leaving part size and concurrency to the file size when unset', () => {
     expect(getInputs(base)).toEqual({
       file: 'dist/katana-lambda.zip',
       bucket: 'artifacts-lower',
       key: 'mint/katana-lambda.zip',
       region: 'us-east-1',
-      partSizeMb: 8,
-      concurrency: 4,
+      partSizeMb: undefined,
+      concurrency: undefined,
       tags: [],
     });
   });

@@ -16,8 +16,9 @@ export interface Inputs {
   bucket: string;
   key: string;
   region: string;
-  partSizeMb: number;
-  concurrency: number;
+  /** Unset: chosen from the file's size (see layout.ts). */
+  partSizeMb?: number;
+  concurrency?: number;
   tags: readonly Tag[];
 }
 
@@ -39,10 +40,13 @@ const specs = {
   key: input(objectKey, 'Set key to the object key, e.g. mint/katana-lambda.zip.'),
   'aws-region': input(regionString.optional(), 'Use a region name such as us-east-1.'),
   'part-size-mb': input(
-    integerString(5, 5120).default(8),
-    'Use a part size from 5 to 5120 MiB (S3 multipart limits); files up to one part go in one PUT.',
+    integerString(5, 5120).optional(),
+    'Use a part size from 5 to 5120 MiB (S3 multipart limits), or leave it unset to choose by file size.',
   ),
-  concurrency: input(integerString(1, 16).default(4), 'Use 1 to 16 parts in flight.'),
+  concurrency: input(
+    integerString(1, 16).optional(),
+    'Use 1 to 16 parts in flight, or leave it unset to choose by file size.',
+  ),
   tags: input(
     extraTags.optional(),
     'Give extra tags as key=value, one per line or comma-separated (S3 allows 10 tags in all).',

@@ -32,13 +32,19 @@ export async function run(): Promise<void> {
     [
       ['object', `s3://${inputs.bucket}/${inputs.key}`],
       ['version id', result.versionId],
-      ['sha256', result.sha256],
+      ['sha256', `${result.sha256} (verified: ${proofText(result.proof)})`],
       ['size', `${result.size} bytes`],
       ['uploaded', result.uploaded ? (result.multipart ? 'yes (multipart)' : 'yes') : 'no'],
       ['tags', result.tags.map((t) => `${t.Key}=${t.Value}`).join(', ')],
     ],
     result.uploaded
       ? undefined
-      : 'The newest version already had this sha256, so nothing was uploaded; the step is a no-op on re-run.',
+      : "S3's own checksum of the newest version proves it already holds these bytes, so nothing was uploaded; the step is a no-op on re-run.",
   );
+}
+
+function proofText(proof: 'full-object' | 'composite'): string {
+  return proof === 'full-object'
+    ? "S3's full-object SHA-256 of the stored version"
+    : "S3's composite SHA-256 of the stored parts, recomputed from the file";
 }

@@ -1,8 +1,16 @@
-import { sha256HexToBase64 } from '@pipelines/shared';
-import { planUpload, storedProblems, storedSha256, versioningProblem } from './plan';
+import { compositeSha256, PartedSha256 } from '@pipelines/shared';
+import { newestOf, planUpload, storedProblems, versioningProblem } from './plan';
 
-const SHA = 'd813198709b0e40f4a9056b7dcf2fb25227560593393eab17d4002149e9a00f0';
-const OTHER = '65832b8bdbf9c8b1f1bc89a532c7cf16b825d05f3f4b253a6c3955f3004593d8';
+const digestsOf = (text: string, partSize: number) => {
+  const hash = new PartedSha256(partSize);
+  hash.update(Buffer.from(text));
+  return hash.digest();
+};
+// The package, as a single PUT (one part) and as a multipart upload of 4-byte parts.
+const PACKAGE = digestsOf('the approved package', 4);
+const PLANTED = digestsOf('planted attacker bytes', 4);
+const FULL = Buffer.from(PACKAGE.sha256, 'hex').toString('base64');
+const COMPOSITE = compositeSha256(PACKAGE.partDigests);
 
 describe('versioningProblem', () => {
   it('accepts only a bucket whose versioning is Enabled', () => {
@@ -21,81 +29,97 @@ describe('versioningProblem', () => {
   });
 });
 
-describe('storedSha256', () => {
-  it.each([
-    ['our metadata', { metadata: { sha256: SHA } }, SHA],
-    ['metadata in upper case', { metadata: { sha256: SHA.toUpperCase() } }, SHA],
-    [
-      'a whole-object checksum when there is no metadata',
-      { checksumSha256: sha256HexToBase64(SHA) },
-      SHA,
-    ],
-    [
-      'nothing for a composite multipart checksum',
-      { checksumSha256: `${sha256HexToBase64(SHA)}-3` },
-      undefined,
-    ],
-    ['nothing for garbage metadata', { metadata: { sha256: 'nope' } }, undefined],
-    ['nothing for an object with neither', {}, undefined],
-  ])('reads %s', (_label, version, expected) => {
-    expect(storedSha256(version)).toBe(expected);
+describe('newestOf', () => {
+  const key = 'prod/katana-lambda.zip';
+  const version = (k: string, versionId: string, isLatest: boolean, size = 10) => ({
+    key: k,
+    versionId,
+    isLatest,
+    size,
+    deleteMarker: false,
+  });
+
+  it('finds the latest version of exactly the key among longer keys sharing its prefix', () => {
+    expect(
+      newestOf(
+        [
+          version(key, 'v2', true, 42),
+          version(key, 'v1', false),
+          version(`${key}.bak`, 'b1', true),
+        ],
+        key,
+      ),
+    ).toEqual({ versionId: 'v2', size: 42 });
+  });
+
+  it("finds nothing for a key with no version (an environment's first upload)", () => {
+    expect(newestOf([version(`${key}.bak`, 'b1', true)], key)).toBeUndefined();
+    expect(newestOf([], key)).toBeUndefined();
+  });
+
+  it('finds nothing when the newest entry is a delete marker', () => {
+    expect(
+      newestOf(
+        [version(key, 'v1', false), { key, versionId: 'd1', isLatest: true, deleteMarker: true }],
+        key,
+      ),
+    ).toBeUndefined();
   });
 });
 
 describe('planUpload', () => {
   it('uploads when the key has no version yet', () => {
-    expect(planUpload(undefined, SHA)).toEqual({ upload: true });
+    expect(planUpload(undefined, PACKAGE)).toEqual({ upload: true });
   });
 
-  it('skips and returns the newest version when it already holds these bytes', () => {
-    expect(planUpload({ versionId: 'v9', metadata: { sha256: SHA } }, SHA)).toEqual({
+  it.each([
+    ["S3's full-object SHA-256 (a single PUT)", FULL, 'full-object'],
+    ["S3's composite SHA-256 of the same parts", COMPOSITE, 'composite'],
+  ])('skips when %s proves the newest version holds these bytes', (_label, checksum, proof) => {
+    expect(planUpload({ versionId: 'v9', checksumSha256: checksum }, PACKAGE)).toEqual({
       upload: false,
       versionId: 'v9',
+      proof,
     });
   });
 
   it('uploads when the newest version holds other bytes', () => {
-    expect(planUpload({ versionId: 'v9', metadata: { sha256: OTHER } }, SHA)).toEqual({
+    const other = Buffer.from(PLANTED.sha256, 'hex').toString('base64');
+    expect(planUpload({ versionId: 'v9', checksumSha256: other }, PACKAGE)).toEqual({
       upload: true,
     });
   });
 
+  it('uploads when the newest version only claims the sha256 (S3 has no checksum of its own)', () => {
+    expect(planUpload({ versionId: 'v9' }, PACKAGE)).toEqual({ upload: true });
+  });
+
   it('uploads when the newest version has no version id (written before versioning)', () => {
-    expect(planUpload({ metadata: { sha256: SHA } }, SHA)).toEqual({ upload: true });
+    expect(planUpload({ checksumSha256: FULL }, PACKAGE)).toEqual({ upload: true });
   });
 });
 
 describe('storedProblems', () => {
-  const good = {
-    versionId: 'v1',
-    metadata: { sha256: SHA },
-    checksumSha256: sha256HexToBase64(SHA),
-  };
+  const sent = { ...PACKAGE, size: 20 };
+  const good = { versionId: 'v1', size: 20, checksumSha256: FULL };
 
-  it('finds nothing wrong when version, metadata and checksum all match', () => {
-    expect(storedProblems(good, SHA, false)).toEqual([]);
-  });
-
-  it('accepts a composite checksum for a multipart upload', () => {
-    expect(
-      storedProblems(
-        { ...good, checksumSha256: 'ZLWIhzeSK+DWs8MB/+ius7J2o7Vh5Gv22aqJj8hzfWs=-3' },
-        SHA,
-        true,
-      ),
-    ).toEqual([]);
+  it.each([
+    ['a single PUT', FULL],
+    ['a multipart upload', COMPOSITE],
+  ])("finds nothing wrong when S3's checksum proves the bytes of %s", (_label, checksum) => {
+    expect(storedProblems({ ...good, checksumSha256: checksum }, sent)).toEqual([]);
   });
 
   it.each([
     ['a missing version id', { ...good, versionId: undefined }, 'no VersionId'],
-    ['other metadata', { ...good, metadata: { sha256: OTHER } }, 'metadata sha256'],
+    ['another size', { ...good, size: 21 }, 'S3 stored 21 bytes'],
     ['no checksum', { ...good, checksumSha256: undefined }, 'no SHA-256 checksum'],
     [
       'a checksum of other bytes',
-      { ...good, checksumSha256: sha256HexToBase64(OTHER) },
-      'ChecksumSHA256',
+      { ...good, checksumSha256: compositeSha256(PLANTED.partDigests) },
+      'is not the checksum of the file',
     ],
   ])('reports %s', (_label, stored, said) => {
-    expect(storedProblems(stored, SHA, false).join('\n')).toContain(said);
+    expect(storedProblems(stored, sent).join('\n')).toContain(said);
   });
 });

@@ -1,11 +1,10 @@
 /**
  * The decisions of an upload, as pure functions of what S3 reported: may we write to this bucket,
- * is the newest version already these bytes, and does what the server stored match what we sent.
+ * which version of the key is the newest, is it already these bytes, and does what the server
+ * stored match what we sent. "These bytes" is only ever decided from a checksum S3 computed over
+ * the stored bytes, never from metadata: whoever may write the key sets metadata freely.
  */
-import { sha256Base64ToHex } from '@pipelines/shared/src/checksum';
-
-/** Metadata key holding the hex sha256 of the whole object (x-amz-meta-sha256). */
-export const SHA256_METADATA = 'sha256';
+import { checksumProves, type FileDigests } from '@pipelines/shared/src/checksum';
 
 /** Why a bucket with this versioning status must not receive packages, or undefined if it may. */
 export function versioningProblem(
@@ -22,53 +21,68 @@ export function versioningProblem(
   };
 }
 
-/** What HeadObject told us about one version of the key. */
-export interface StoredVersion {
+/** One entry of ListObjectVersions: a version or a delete marker. */
+export interface ListedVersion {
+  key?: string;
   versionId?: string;
-  /** User metadata (the SDK lowercases keys). */
-  metadata?: Record<string, string>;
-  /** The server's checksum: base64 of the object's SHA-256, or "<base64>-<parts>" (composite). */
-  checksumSha256?: string;
-}
-
-/** The hex sha256 S3 holds for the whole object: our metadata, else a non-composite checksum. */
-export function storedSha256(version: StoredVersion): string | undefined {
-  const fromMetadata = version.metadata?.[SHA256_METADATA]?.toLowerCase();
-  if (fromMetadata && /^[0-9a-f]{64}$/.test(fromMetadata)) return fromMetadata;
-  return version.checksumSha256 ? sha256Base64ToHex(version.checksumSha256) : undefined;
-}
-
-export type Plan = { upload: true } | { upload: false; versionId: string };
-
-/** Skip the upload when the newest version already holds exactly these bytes. */
-export function planUpload(newest: StoredVersion | undefined, sha256: string): Plan {
-  if (newest?.versionId && storedSha256(newest) === sha256) {
-    return { upload: false, versionId: newest.versionId };
-  }
-  return { upload: true };
+  isLatest?: boolean;
+  size?: number;
+  deleteMarker: boolean;
 }
 
 /**
- * Problems with what the server stored after our upload: the version must exist, carry our
- * sha256, and have a server-side SHA-256 checksum (whole-object for one PUT; composite, one per
- * part, for multipart, which S3 verified part by part).
+ * The newest version of exactly `key` in a listing by prefix (which also lists longer keys), or
+ * undefined when the key has none or its newest entry is a delete marker.
+ */
+export function newestOf(
+  listed: readonly ListedVersion[],
+  key: string,
+): { versionId: string; size: number } | undefined {
+  const latest = listed.find((v) => v.key === key && v.isLatest);
+  if (!latest || latest.deleteMarker || !latest.versionId) return undefined;
+  return { versionId: latest.versionId, size: latest.size ?? -1 };
+}
+
+/** What HeadObject (with a VersionId and ChecksumMode) told us about one version of the key. */
+export interface StoredVersion {
+  versionId?: string;
+  size?: number;
+  /** S3's checksum: base64 of the object's SHA-256, or "<base64>-<parts>" (composite). */
+  checksumSha256?: string;
+}
+
+/** How S3 proved the stored bytes are the file's: its full-object or its composite checksum. */
+export type Proof = 'full-object' | 'composite';
+
+export type Plan = { upload: true } | { upload: false; versionId: string; proof: Proof };
+
+/** Skip the upload only when S3's own checksum of the newest version proves it holds these bytes. */
+export function planUpload(newest: StoredVersion | undefined, file: FileDigests): Plan {
+  if (!newest?.versionId) return { upload: true };
+  const proof = checksumProves(newest.checksumSha256, file);
+  return proof ? { upload: false, versionId: newest.versionId, proof } : { upload: true };
+}
+
+/**
+ * Problems with what the server stored after our upload: the version must exist and S3's checksum
+ * of it (whole-object for one PUT; composite, one digest per part, for multipart) must be the one
+ * of the bytes we sent.
  */
 export function storedProblems(
   stored: StoredVersion,
-  sha256: string,
-  multipart: boolean,
+  file: FileDigests & { size: number },
 ): string[] {
   const problems: string[] = [];
   if (!stored.versionId) problems.push('S3 returned no VersionId (is versioning still Enabled?)');
-  const metadata = stored.metadata?.[SHA256_METADATA];
-  if (metadata !== sha256) {
-    problems.push(`metadata sha256 is ${JSON.stringify(metadata ?? null)}, expected ${sha256}`);
+  if (stored.size !== undefined && stored.size !== file.size) {
+    problems.push(`S3 stored ${stored.size} bytes, the file has ${file.size}`);
   }
-  const checksum = stored.checksumSha256;
-  if (!checksum) {
+  if (!stored.checksumSha256) {
     problems.push('S3 stored no SHA-256 checksum for the object');
-  } else if (!multipart && sha256Base64ToHex(checksum) !== sha256) {
-    problems.push(`S3's ChecksumSHA256 ${checksum} is not the sha256 of the file (${sha256})`);
+  } else if (!checksumProves(stored.checksumSha256, file)) {
+    problems.push(
+      `S3's ChecksumSHA256 ${stored.checksumSha256} is not the checksum of the file (sha256 ${file.sha256}, ${file.partDigests.length} part(s))`,
+    );
   }
   return problems;
 }

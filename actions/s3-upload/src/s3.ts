@@ -4,17 +4,14 @@ import {
   GetBucketVersioningCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { createReadStream } from 'node:fs';
-import {
-  ActionError,
-  awsErrorName,
-  errorMessage,
-  httpStatusOf,
-} from '@pipelines/shared/src/errors';
-import { SHA256_METADATA, type StoredVersion } from './plan';
+import { ActionError, awsErrorName, errorMessage } from '@pipelines/shared/src/errors';
+import type { Layout } from './layout';
+import { newestOf, type ListedVersion, type StoredVersion } from './plan';
+import { sendMultipart, sendSingle, type ObjectParams, type Sent } from './send';
 import {
   sweepReport,
   uploadsToAbort,
@@ -24,7 +21,7 @@ import {
 } from './sweep';
 
 const PERMISSIONS =
-  'Check the bucket name and that the role may s3:GetBucketVersioning, s3:ListBucket, ' +
+  'Check the bucket name and that the role may s3:GetBucketVersioning, s3:ListBucket, s3:ListBucketVersions, ' +
   's3:GetObject, s3:GetObjectVersion, s3:PutObject, s3:PutObjectTagging, ' +
   's3:ListBucketMultipartUploads and s3:AbortMultipartUpload on it.';
 
@@ -37,16 +34,78 @@ export async function bucketVersioning(s3: S3Client, bucket: string): Promise<st
 }
 
 /**
- * One version of the key (the newest when versionId is undefined), or undefined when there is
- * none (or the newest is a delete marker). HeadObject with ChecksumMode, not GetObjectAttributes:
- * it returns the stored ChecksumSHA256 and works against moto too.
+ * The size of the key's current object, or undefined when there is none (no version, or a delete
+ * marker on top): a listing by prefix, which a role whose s3:ListBucket is conditioned on
+ * s3:prefix may make (a HeadObject on a missing key answers such a role 403, not 404). The key
+ * sorts before every longer key sharing its prefix, so one entry is enough. Only a current object
+ * of the file's size can be the file; only then are versions listed (ListObjectVersions costs more:
+ * moto copies every version of the bucket to answer it).
+ */
+export async function currentSize(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<number | undefined> {
+  try {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }),
+    );
+    const current = page.Contents?.find((o) => o.Key === key);
+    return current ? (current.Size ?? -1) : undefined;
+  } catch (error) {
+    throw new ActionError(`list s3://${bucket}/${key}`, error, PERMISSIONS);
+  }
+}
+
+/**
+ * The newest version of the key, from ListObjectVersions with the key as prefix, or undefined when
+ * there is none (or the newest is a delete marker). Never HeadObject on the bare key: where the
+ * role's s3:ListBucket is conditioned on s3:prefix (ours are), S3 answers a missing key with 403,
+ * not 404, so an environment's first upload could not tell "absent" from "denied". A listing by
+ * prefix is what such a role is allowed. The key sorts before every longer key sharing its prefix,
+ * so its newest entry is on the first page.
+ */
+export async function newestVersion(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ versionId: string; size: number } | undefined> {
+  try {
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));
+    const listed: ListedVersion[] = [
+      ...(page.Versions ?? []).map((v) => ({
+        key: v.Key,
+        versionId: v.VersionId,
+        isLatest: v.IsLatest,
+        size: v.Size,
+        deleteMarker: false,
+      })),
+      ...(page.DeleteMarkers ?? []).map((m) => ({
+        key: m.Key,
+        versionId: m.VersionId,
+        isLatest: m.IsLatest,
+        deleteMarker: true,
+      })),
+    ];
+    return newestOf(listed, key);
+  } catch (error) {
+    throw new ActionError(`list the versions of s3://${bucket}/${key}`, error, PERMISSIONS);
+  }
+}
+
+/**
+ * One exact version of the key, with the checksum S3 computed when it was stored. HeadObject with
+ * ChecksumMode, not GetObjectAttributes: it returns ChecksumSHA256 and works against moto too.
+ * moto stores and returns the checksum a request claimed without checking the bytes against it
+ * (real S3 refuses a mismatch with BadDigest), and returns a composite one without its "-<parts>";
+ * the local tests cannot show S3's verification, only that the value returned is the one checked.
  */
 export async function headVersion(
   s3: S3Client,
   bucket: string,
   key: string,
-  versionId?: string,
-): Promise<StoredVersion | undefined> {
+  versionId: string,
+): Promise<StoredVersion> {
   try {
     const head = await s3.send(
       new HeadObjectCommand({
@@ -58,80 +117,66 @@ export async function headVersion(
     );
     return {
       versionId: head.VersionId,
-      metadata: head.Metadata,
+      size: head.ContentLength,
       checksumSha256: head.ChecksumSHA256,
     };
   } catch (error) {
-    if (!versionId && (httpStatusOf(error) === 404 || awsErrorName(error) === 'NotFound')) {
-      return undefined;
-    }
-    throw new ActionError(
-      `read s3://${bucket}/${key}${versionId ? `?versionId=${versionId}` : ''}`,
-      error,
-      PERMISSIONS,
-    );
+    throw new ActionError(`read s3://${bucket}/${key}?versionId=${versionId}`, error, PERMISSIONS);
   }
 }
 
 export interface PutOptions {
   file: string;
-  bucket: string;
-  key: string;
-  sha256: string;
-  tagging: string;
-  partSizeBytes: number;
-  concurrency: number;
-  /** The file is bigger than one part (lib-storage then uploads in parts, else in one PUT). */
-  multipart: boolean;
+  size: number;
+  layout: Layout;
+  params: ObjectParams;
 }
 
 /**
- * Streams the file to S3: one PUT when it fits in one part, otherwise a multipart upload with
- * `concurrency` parts in flight. Every request carries a SHA-256 checksum (S3 verifies it and
- * stores it). After a multipart upload, failed or not, every upload of the key this run started
- * and did not complete is aborted (see sweep.ts); a failure's error says truthfully what is left,
- * and a success warns if anything is.
+ * Sends the file (see send.ts): one PUT when the layout says so, otherwise a multipart upload.
+ * After a multipart upload, failed or not, every upload of the key this run started and did not
+ * complete is aborted (see sweep.ts); a failure's error says truthfully what is left, and a
+ * success warns if anything is.
  */
 export async function putPackage(
   s3: S3Client,
   options: PutOptions,
   warn: (message: string) => void,
-): Promise<string | undefined> {
-  const where = { bucket: options.bucket, key: options.key };
+): Promise<Sent> {
+  const { Bucket: bucket, Key: key } = options.params;
+  const where = { bucket, key };
+  const multipart = options.layout.multipart;
   // Read-only, before anything is written: tells our uploads from older ones after a failure, and
   // checks up front that the role may list them (else the sweep could not).
-  const openBefore = options.multipart ? await openUploadIds(s3, where) : new Set<string>();
-  const upload = new Upload({
-    client: s3,
-    partSize: options.partSizeBytes,
-    queueSize: options.concurrency,
-    leavePartsOnError: false,
-    params: {
-      Bucket: options.bucket,
-      Key: options.key,
-      Body: createReadStream(options.file),
-      ChecksumAlgorithm: 'SHA256',
-      Metadata: { [SHA256_METADATA]: options.sha256 },
-      // As a header on PutObject/CreateMultipartUpload, so the tags land on this very version
-      // (a later PutObjectTagging without a VersionId would tag whatever is newest by then).
-      Tagging: options.tagging,
-      ContentType: 'application/octet-stream',
-    },
-  });
-  let versionId: string | undefined;
+  const openBefore = multipart ? await openUploadIds(s3, where) : new Set<string>();
+  const ours: { uploadId?: string } = {};
+  let sent: Sent;
   try {
-    versionId = (await upload.done()).VersionId;
+    sent = multipart
+      ? await sendMultipart(
+          s3,
+          options.file,
+          options.size,
+          options.layout,
+          options.params,
+          (id) => {
+            ours.uploadId = id;
+          },
+        )
+      : await sendSingle(s3, options.file, options.size, options.params);
   } catch (error) {
-    const left = options.multipart
+    // Our own upload first, by its id (this needs no listing), then whatever lost answers left.
+    if (ours.uploadId) await abortUpload(s3, where, ours.uploadId).catch(() => undefined);
+    const left = multipart
       ? sweepReport(await sweepOpenUploads(s3, where, openBefore), where)
       : 'Nothing partial was left behind: a single PUT stores the whole object or nothing.';
     throw new ActionError(
-      `upload ${options.file} to s3://${options.bucket}/${options.key}`,
+      `upload ${options.file} to s3://${bucket}/${key}`,
       error,
       `${left} ${PERMISSIONS}`,
     );
   }
-  if (options.multipart) {
+  if (multipart) {
     // A success can leave uploads behind too: a CreateMultipartUpload whose answer was lost and
     // was retried started an upload that nobody completes. The object itself is complete and is
     // verified next, so what is left is only a cost: warn, do not fail the deploy.
@@ -140,7 +185,7 @@ export async function putPackage(
       warn(`The upload succeeded, but: ${sweepReport(swept, where)}`);
     }
   }
-  return versionId;
+  return sent;
 }
 
 /** Every open multipart upload whose key starts with `key` (all pages; the SDK has no paginator). */
@@ -170,6 +215,18 @@ async function openUploadIds(s3: S3Client, where: Where): Promise<Set<string>> {
   }
 }
 
+async function abortUpload(s3: S3Client, where: Where, uploadId: string): Promise<void> {
+  try {
+    await s3.send(
+      new AbortMultipartUploadCommand({ Bucket: where.bucket, Key: where.key, UploadId: uploadId }),
+    );
+  } catch (abortError) {
+    // Gone already (aborted just before, or a retried abort whose first answer was lost): the
+    // listing after the sweep is what decides.
+    if (awsErrorName(abortError) !== 'NoSuchUpload') throw abortError;
+  }
+}
+
 /** Aborts the key's uploads this run started, then lists again to see what is still open. */
 async function sweepOpenUploads(
   s3: S3Client,
@@ -178,19 +235,7 @@ async function sweepOpenUploads(
 ): Promise<SweepResult> {
   try {
     for (const open of uploadsToAbort(await listOpenUploads(s3, where), where.key, openBefore)) {
-      try {
-        await s3.send(
-          new AbortMultipartUploadCommand({
-            Bucket: where.bucket,
-            Key: where.key,
-            UploadId: open.uploadId,
-          }),
-        );
-      } catch (abortError) {
-        // Gone already (lib-storage's own abort raced us, or a retried abort whose first answer
-        // was lost): the listing below is what decides.
-        if (awsErrorName(abortError) !== 'NoSuchUpload') throw abortError;
-      }
+      await abortUpload(s3, where, open.uploadId);
     }
     const after = await listOpenUploads(s3, where);
     const ours = uploadsToAbort(after, where.key, openBefore).length;

@@ -5,11 +5,13 @@
 import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
@@ -75,10 +77,18 @@ describe('s3-upload against moto', () => {
   const upload = (inputs: Record<string, string>, endpoint = moto.endpoint) =>
     runAction({ action: ACTION, inputs, env: { ...moto.awsEnv(), AWS_ENDPOINT_URL: endpoint } });
 
+  /** S3's full-object checksum of one version, in hex. */
+  const storedSha256Hex = async (Bucket: string, Key: string, VersionId: string | undefined) => {
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket, Key, VersionId, ChecksumMode: 'ENABLED' }),
+    );
+    return Buffer.from(head.ChecksumSHA256 ?? '', 'base64').toString('hex');
+  };
+
   const versionsOf = async (Bucket: string) =>
     (await s3.send(new ListObjectVersionsCommand({ Bucket }))).Versions ?? [];
 
-  it('uploads a new version with its sha256 in metadata, a server-stored checksum and provenance tags', async () => {
+  it('uploads a new version with a server-stored SHA-256 checksum and provenance tags', async () => {
     const Bucket = await bucket('Enabled');
     const bytes = randomBytes(100_000);
     const run = await upload({
@@ -95,16 +105,9 @@ describe('s3-upload against moto', () => {
       key: 'mint/katana-lambda.zip',
       uploaded: 'true',
     });
-    const head = await s3.send(
-      new HeadObjectCommand({
-        Bucket,
-        Key: 'mint/katana-lambda.zip',
-        VersionId: run.outputs['version-id'],
-        ChecksumMode: 'ENABLED',
-      }),
+    expect(await storedSha256Hex(Bucket, 'mint/katana-lambda.zip', run.outputs['version-id'])).toBe(
+      sha256(bytes),
     );
-    expect(head.Metadata).toEqual({ sha256: sha256(bytes) });
-    expect(Buffer.from(head.ChecksumSHA256 ?? '', 'base64').toString('hex')).toBe(sha256(bytes));
     const tags = await s3.send(
       new GetObjectTaggingCommand({
         Bucket,
@@ -118,7 +121,7 @@ describe('s3-upload against moto', () => {
       { Key: 'run-id', Value: '1' },
     ]);
     expect(run.summary).toContain(run.outputs['version-id']);
-    expect(run.summary).toContain(sha256(bytes));
+    expect(run.summary).toContain(`${sha256(bytes)} (verified: S3's full-object SHA-256`);
   });
 
   it('re-running with the same bytes uploads nothing and returns the existing version id', async () => {
@@ -150,6 +153,45 @@ describe('s3-upload against moto', () => {
     expect(second.outputs.uploaded).toBe('true');
     expect(second.outputs['version-id']).not.toBe(first.outputs['version-id']);
     expect(await versionsOf(Bucket)).toHaveLength(2);
+  });
+
+  it('does not take a planted version whose metadata claims the package sha256 for the package', async () => {
+    const Bucket = await bucket('Enabled');
+    const bytes = randomBytes(5000);
+    // Whoever may write the key plants other bytes of the same size, with metadata claiming the
+    // package's (public, deterministic) sha256.
+    const planted = await s3.send(
+      new PutObjectCommand({
+        Bucket,
+        Key: 'prod/katana-lambda.zip',
+        Body: randomBytes(5000),
+        Metadata: { sha256: sha256(bytes) },
+      }),
+    );
+    const run = await upload({
+      file: packageFile('approved.zip', bytes),
+      bucket: Bucket,
+      key: 'prod/katana-lambda.zip',
+    });
+
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.uploaded).toBe('true');
+    expect(run.outputs['version-id']).not.toBe(planted.VersionId);
+    expect(await storedSha256Hex(Bucket, 'prod/katana-lambda.zip', run.outputs['version-id'])).toBe(
+      sha256(bytes),
+    );
+  });
+
+  it('uploads when the newest entry of the key is a delete marker', async () => {
+    const Bucket = await bucket('Enabled');
+    const file = packageFile('deleted.zip', randomBytes(5000));
+    const first = await upload({ file, bucket: Bucket, key: 'k.zip' });
+    await s3.send(new DeleteObjectCommand({ Bucket, Key: 'k.zip' }));
+    const second = await upload({ file, bucket: Bucket, key: 'k.zip' });
+
+    expect(second.errors).toEqual([]);
+    expect(second.outputs.uploaded).toBe('true');
+    expect(second.outputs['version-id']).not.toBe(first.outputs['version-id']);
   });
 
   it.each([['never'], ['Suspended']] as const)(
@@ -211,7 +253,7 @@ describe('s3-upload against moto', () => {
     const partRequests: string[] = [];
     const big = () => randomBytes(17 * 1024 * 1024 + 123);
 
-    it('uploads a file over 16 MB in parts (5 MiB, 3 in flight) and verifies the whole-file sha256', async () => {
+    it('uploads a file over 16 MB in parts (5 MiB, 3 in flight) and verifies it by the composite checksum', async () => {
       const Bucket = await bucket('Enabled');
       const bytes = big();
       proxy.setPlan((request) => {
@@ -243,8 +285,33 @@ describe('s3-upload against moto', () => {
       );
       expect(head.ContentLength).toBe(bytes.length);
       expect(head.ETag).toMatch(/-4"$/);
-      expect(head.ChecksumSHA256).toBeTruthy();
-      expect(head.Metadata).toEqual({ sha256: sha256(bytes) });
+      // S3's composite: the SHA-256 of the four part digests (moto leaves out real S3's "-4").
+      const MiB5 = 5 * 1024 * 1024;
+      const parts = [0, 1, 2, 3].map((i) =>
+        createHash('sha256')
+          .update(bytes.subarray(i * MiB5, (i + 1) * MiB5))
+          .digest(),
+      );
+      expect(head.ChecksumSHA256?.replace(/-4$/, '')).toBe(
+        createHash('sha256').update(Buffer.concat(parts)).digest('base64'),
+      );
+      expect(run.summary).toContain("S3's composite SHA-256 of the stored parts");
+    });
+
+    it("re-running a multipart upload uploads nothing: S3's composite checksum proves the bytes", async () => {
+      const Bucket = await bucket('Enabled');
+      const file = packageFile('big-rerun.zip', big());
+      const inputs = { file, bucket: Bucket, key: 'big.zip', 'part-size-mb': '5' };
+      const first = await upload(inputs, proxy.endpoint);
+      const again = await upload(inputs, proxy.endpoint);
+
+      expect(again.errors).toEqual([]);
+      expect(again.outputs).toMatchObject({
+        uploaded: 'false',
+        'version-id': first.outputs['version-id'],
+        sha256: first.outputs.sha256,
+      });
+      expect(again.summary).toContain("S3's composite SHA-256 of the stored parts");
     });
 
     it('aborts a multipart upload whose part fails: no orphan parts, no object, a clear error', async () => {

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sha256Base64ToHex, sha256File, sha256HexToBase64 } from './checksum';
+import {
+  checksumProves,
+  compositeSha256,
+  PartedSha256,
+  sha256Base64ToHex,
+  sha256File,
+  sha256FileParts,
+  sha256HexToBase64,
+} from './checksum';
 
 // sha256("") in both spellings, as `sha256sum` and `openssl dgst -binary | base64` print them.
 const EMPTY_HEX = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -46,5 +54,70 @@ describe('sha256File', () => {
 
   it('rejects for a missing file', async () => {
     await expect(sha256File('/nonexistent/package.zip')).rejects.toThrow('ENOENT');
+  });
+});
+
+describe('per-part digests and what S3 computed', () => {
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest();
+  const bytes = Buffer.from('abcdefghij'); // 10 bytes: parts of 4 are abcd efgh ij
+
+  it('cuts the file into parts of the part size however the chunks arrive', () => {
+    const hash = new PartedSha256(4);
+    for (const chunk of [bytes.subarray(0, 3), bytes.subarray(3, 9), bytes.subarray(9)]) {
+      hash.update(chunk);
+    }
+    const digests = hash.digest();
+    expect(digests.sha256).toBe(sha(bytes).toString('hex'));
+    expect(digests.partDigests).toEqual([
+      sha(Buffer.from('abcd')),
+      sha(Buffer.from('efgh')),
+      sha(Buffer.from('ij')),
+    ]);
+  });
+
+  it('computes the composite checksum as S3 does: the digest of the part digests, "-" and the count', () => {
+    const parts = [sha(Buffer.from('abcd')), sha(Buffer.from('efgh'))];
+    expect(compositeSha256(parts)).toBe(`${sha(Buffer.concat(parts)).toString('base64')}-2`);
+  });
+
+  it('reads a file once into the same digests', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'checksum-'));
+    try {
+      const file = path.join(dir, 'p.bin');
+      writeFileSync(file, bytes);
+      const hash = new PartedSha256(4);
+      hash.update(bytes);
+      expect(await sha256FileParts(file, 4)).toEqual(hash.digest());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('checksumProves', () => {
+    const hash = new PartedSha256(4);
+    hash.update(bytes);
+    const file = hash.digest();
+    const composite = compositeSha256(file.partDigests);
+
+    it.each([
+      ["a single PUT's full-object SHA-256", sha(bytes).toString('base64'), 'full-object'],
+      ['the composite of the same parts', composite, 'composite'],
+      [
+        'the composite without its part count (as moto returns it)',
+        composite.split('-')[0],
+        'composite',
+      ],
+    ])('accepts %s', (_label, stored, how) => {
+      expect(checksumProves(stored, file)).toBe(how);
+    });
+
+    it.each([
+      ['no checksum', undefined],
+      ["another file's SHA-256", sha(Buffer.from('planted')).toString('base64')],
+      ['the composite with another part count', `${composite.split('-')[0]}-4`],
+      ['the hex SHA-256 (as user metadata would carry it)', file.sha256],
+    ])('refuses %s', (_label, stored) => {
+      expect(checksumProves(stored, file)).toBeUndefined();
+    });
   });
 });

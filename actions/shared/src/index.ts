@@ -31,7 +31,16 @@ export {
   type EnvironmentProtection,
   type ApiEnvironment,
 } from './githubEnvironment';
-export { sha256Base64ToHex, sha256HexToBase64, sha256File } from './checksum';
+export {
+  checksumProves,
+  compositeSha256,
+  PartedSha256,
+  sha256Base64ToHex,
+  sha256File,
+  sha256FileParts,
+  sha256HexToBase64,
+  type FileDigests,
+} from './checksum';
 // The environments.yml model is imported from '@pipelines/shared/src/environments', not from here:
 // it carries a YAML parser that only resolve-environment and the tools need, and ncc does not
 // tree-shake CommonJS re-exports, so exporting it here would put it into every action's bundle.

@@ -17,14 +17,20 @@ const PLACEHOLDER = `exports.handler = async () => ({
   body: JSON.stringify({ message: 'No package deployed yet: push to this environment to deploy one.' }),
 });`;
 
-/** `<env>-KatanaLambda` for each environment of the tier. */
+/**
+ * `<env>-KatanaLambda` for each environment of the tier, served through its alias (`live`) on
+ * version 1, the placeholder. The pipeline's deploys move the alias to each verified version.
+ */
 export class FunctionsStack extends Stack {
   /** By environment name. */
   readonly functions: ReadonlyMap<string, lambda.Function>;
+  /** The alias that serves each function, by environment name. */
+  readonly aliases: ReadonlyMap<string, lambda.Alias>;
 
   constructor(scope: Construct, id: string, props: FunctionsStackProps) {
     super(scope, id, props);
     const functions = new Map<string, lambda.Function>();
+    const aliases = new Map<string, lambda.Alias>();
     for (const env of props.environments) {
       const logGroup = new logs.LogGroup(this, `Logs-${env.name}`, {
         logGroupName: `/aws/lambda/${env.functionName}`,
@@ -55,7 +61,21 @@ export class FunctionsStack extends Stack {
       });
       fn.node.addDependency(role);
       functions.set(env.name, fn);
+      // Version 1 is the placeholder, published once under a fixed id (not fn.currentVersion,
+      // whose id follows the function's configuration: a later change would make CloudFormation
+      // publish whatever $LATEST then runs and move the alias to it, unverified). CloudFormation
+      // does not correct drift, so a later `cdk deploy` leaves the alias where deploys put it.
+      const placeholder = new lambda.Version(this, `Version1-${env.name}`, { lambda: fn });
+      aliases.set(
+        env.name,
+        new lambda.Alias(this, `Alias-${env.name}`, {
+          aliasName: env.functionAlias,
+          version: placeholder,
+          description: 'Serves traffic; the pipeline moves it to each verified version.',
+        }),
+      );
     }
     this.functions = functions;
+    this.aliases = aliases;
   }
 }

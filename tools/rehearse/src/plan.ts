@@ -18,6 +18,8 @@ export interface FunctionPlan {
   readonly approval: boolean;
   readonly name: string;
   readonly role: string;
+  /** The alias that serves traffic (names.function-alias), created on version 1. */
+  readonly alias: string;
 }
 
 export interface ProvisioningPlan {
@@ -45,6 +47,7 @@ export function provisioningPlan(model: EnvironmentsConfig, target: Resolution):
     approval: env.approval,
     name: env.functionName,
     role: `${project}-katana-lambda-${env.tier}`,
+    alias: env.functionAlias,
   }));
   const tiers = Object.keys(model.tiers) as (keyof typeof model.tiers)[];
   const deployRoles = Object.fromEntries(tiers.map((tier) => [tier, `${project}-deploy-${tier}`]));

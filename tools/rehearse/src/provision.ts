@@ -5,7 +5,12 @@
  */
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  LambdaClient,
+  PublishVersionCommand,
+} from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { roleArn, type ProvisioningPlan } from './plan';
 import { placeholderPackage } from './zip';
@@ -63,6 +68,15 @@ export async function provision(clients: LocalAwsClients, plan: ProvisioningPlan
         Role: roleArn(fn.role),
         Code: { ZipFile: zip },
         Tags: { environment: fn.environment, tier: fn.tier },
+      }),
+    );
+    // As infra/ does: the alias serves version 1 (the placeholder) until a deploy moves it.
+    const v1 = await clients.lambda.send(new PublishVersionCommand({ FunctionName: fn.name }));
+    await clients.lambda.send(
+      new CreateAliasCommand({
+        FunctionName: fn.name,
+        Name: fn.alias,
+        FunctionVersion: v1.Version,
       }),
     );
   }

@@ -436,6 +436,7 @@ async function conclude(input: {
   const claims: Claims = {
     environment: resolution.environment,
     functionName: resolution.functionName,
+    alias: resolution.functionAlias,
     bucket: last('bucket') ?? resolution.bucket,
     key: last('key') ?? resolution.artifactKey,
     versionId: last('version-id'),

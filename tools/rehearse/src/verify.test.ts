@@ -3,6 +3,7 @@ import { judge, type Claims, type Observation } from './verify';
 const claims: Claims = {
   environment: 'mint',
   functionName: 'mint-KatanaLambda',
+  alias: 'live',
   bucket: 'pipelines-artifacts-lower',
   key: 'mint/katana-lambda.zip',
   versionId: 'v1',
@@ -11,6 +12,7 @@ const claims: Claims = {
 };
 const good: Observation = {
   functionSha256: 'aa',
+  alias: { version: '2', sha256: 'aa' },
   objectSha256: 'aa',
   registryServesDigest: true,
 };
@@ -41,17 +43,39 @@ describe('judge (was the deploy real?)', () => {
       /registry does not serve pipelines\/blog@sha256:dd/,
     ],
     ['function missing', {}, { functionSha256: undefined }, /does not exist/],
+    ['alias missing', {}, { alias: undefined }, /alias mint-KatanaLambda:live does not exist/],
+    [
+      'alias points at $LATEST',
+      {},
+      { alias: { version: '$LATEST', sha256: 'aa' } },
+      /points at \$LATEST, not a published version/,
+    ],
+    [
+      'alias serves other code (the version it points at is not the package)',
+      {},
+      { alias: { version: '1', sha256: 'placeholder' } },
+      /serves version 1 running placeholder, not the uploaded package aa/,
+    ],
   ])('fails when the %s', (_, claimed, seen, problem) => {
     const verdict = judge({ ...claims, ...claimed }, { ...good, ...seen });
     expect(verdict.deployed).toBe(false);
     expect(verdict.problems.join('\n')).toMatch(problem);
   });
 
-  it('at the hold: passes while the function still runs the placeholder, fails if it changed', () => {
+  it('at the hold: passes while the function and its alias still run the placeholder, fails if either changed', () => {
+    const held: Observation = {
+      ...good,
+      functionSha256: 'placeholder',
+      alias: { version: '1', sha256: 'placeholder' },
+    };
+    expect(judge(claims, held, { expectUnchanged: 'placeholder' }).problems).toEqual([]);
     expect(
-      judge(claims, { ...good, functionSha256: 'placeholder' }, { expectUnchanged: 'placeholder' })
-        .problems,
-    ).toEqual([]);
+      judge(
+        claims,
+        { ...held, alias: { version: '2', sha256: 'aa' } },
+        { expectUnchanged: 'placeholder' },
+      ).problems.join(),
+    ).toMatch(/alias mint-KatanaLambda:live moved before approval/);
     expect(judge(claims, good, { expectUnchanged: 'placeholder' }).problems.join()).toMatch(
       /changed before approval/,
     );

@@ -1,11 +1,12 @@
 /**
  * Whether the deploy really happened, asked of the local AWS and the registry, never of the logs:
  * the function's CodeSha256 is the sha256 of the S3 object version the pipeline uploaded (hashed
- * here from its bytes), that version exists, and the registry serves the image digest.
+ * here from its bytes), that version exists, the alias that serves traffic points at a published
+ * version running that code, and the registry serves the image digest.
  * `observe` does the I/O; `judge` is the pure decision.
  */
 import { createHash } from 'node:crypto';
-import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { sha256Base64ToHex } from '@pipelines/shared';
 import type { LocalAwsClients } from './provision';
@@ -14,6 +15,8 @@ import type { LocalAwsClients } from './provision';
 export interface Claims {
   environment: string;
   functionName: string;
+  /** The alias that serves traffic (resolve-environment's function-alias). */
+  alias: string;
   bucket: string;
   key: string;
   versionId?: string;
@@ -24,6 +27,8 @@ export interface Claims {
 /** What the local AWS and the registry say. */
 export interface Observation {
   functionSha256?: string;
+  /** Where the alias points, and the hex sha256 of that version's code; undefined if no alias. */
+  alias?: { version: string; sha256?: string };
   /** sha256 of the bytes of the claimed S3 object version; undefined when it does not exist. */
   objectSha256?: string;
   objectError?: string;
@@ -57,13 +62,25 @@ export function judge(
       problems.push(`the registry does not serve ${claims.repository}@${claims.digest}`);
   }
   if (!seen.functionSha256) problems.push(`function ${claims.functionName} does not exist`);
+  const served = `${claims.functionName}:${claims.alias}`;
+  if (!seen.alias) problems.push(`alias ${served} does not exist`);
+  else if (!/^\d+$/.test(seen.alias.version))
+    problems.push(`alias ${served} points at ${seen.alias.version}, not a published version`);
   if (options.expectUnchanged !== undefined) {
     if (seen.functionSha256 !== options.expectUnchanged)
       problems.push(
         `${claims.functionName} changed before approval: CodeSha256 ${seen.functionSha256 ?? 'none'}`,
       );
+    if (seen.alias && seen.alias.sha256 !== options.expectUnchanged)
+      problems.push(
+        `alias ${served} moved before approval: it serves version ${seen.alias.version} (${seen.alias.sha256 ?? 'unknown code'})`,
+      );
     return { deployed: false, problems };
   }
+  if (seen.alias && seen.objectSha256 && seen.alias.sha256 !== seen.objectSha256)
+    problems.push(
+      `alias ${served} serves version ${seen.alias.version} running ${seen.alias.sha256 ?? 'unknown code'}, not the uploaded package ${seen.objectSha256}`,
+    );
   if (seen.functionSha256 && seen.objectSha256 && seen.functionSha256 !== seen.objectSha256)
     problems.push(
       `${claims.functionName} runs ${seen.functionSha256}, not the uploaded package ${seen.objectSha256}`,
@@ -85,6 +102,19 @@ export async function observe(
     seen.functionSha256 = code ? (sha256Base64ToHex(code) ?? code) : undefined;
   } catch {
     // absent: judged below
+  }
+  try {
+    const alias = await clients.lambda.send(
+      new GetAliasCommand({ FunctionName: claims.functionName, Name: claims.alias }),
+    );
+    const version = alias.FunctionVersion ?? '';
+    const code = await clients.lambda.send(
+      new GetFunctionCommand({ FunctionName: claims.functionName, Qualifier: version }),
+    );
+    const sha = code.Configuration?.CodeSha256;
+    seen.alias = { version, sha256: sha ? (sha256Base64ToHex(sha) ?? sha) : undefined };
+  } catch {
+    // no alias (or no such version): judged below
   }
   if (claims.versionId) {
     try {

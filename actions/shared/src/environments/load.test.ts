@@ -75,6 +75,7 @@ describe('parseEnvironments: a valid file', () => {
         bucket: 'pipelines-artifacts-lower',
         artifactKey: 'int-{name}/katana-lambda.zip',
         functionName: 'int-{name}-KatanaLambda',
+        functionAlias: 'live',
         branchPatterns: [],
         tagPatterns: ['^int-(?<name>[A-Za-z0-9_]+)$'],
       },
@@ -92,6 +93,17 @@ describe('parseEnvironments: a valid file', () => {
     const config = parseEnvironments(base, 'environments.yml');
     expect(config.project.oidcSubject).toBe('immutable');
     expect(config.project.githubIds).toBeUndefined();
+  });
+
+  it('names the alias that serves traffic: live unless names.function-alias says otherwise', () => {
+    expect(parseEnvironments(base, 'environments.yml').names.functionAlias).toBe('live');
+    const custom = edit(
+      "  function-name: '{environment}-KatanaLambda'\n",
+      "  function-name: '{environment}-KatanaLambda'\n  function-alias: current\n",
+    );
+    expect(parseEnvironments(custom, 'environments.yml').names.functionAlias).toBe('current');
+    const [mint] = concreteEnvironments(parseEnvironments(custom, 'environments.yml'));
+    expect(mint?.functionAlias).toBe('current');
   });
 
   it('records the line of every rule', () => {
@@ -171,6 +183,14 @@ describe('parseEnvironments: malformed files fail with the file, the line and th
       'a bucket S3 would refuse',
       edit('bucket: pipelines-artifacts-upper', 'bucket: Pipelines_Artifacts'),
       /^environments\.yml:15:13: tiers\.upper\.bucket: not a valid S3 bucket name\. Use an S3 bucket name/,
+    ],
+    [
+      'an alias name Lambda would refuse (all digits reads as a version)',
+      edit(
+        "  function-name: '{environment}-KatanaLambda'\n",
+        "  function-name: '{environment}-KatanaLambda'\n  function-alias: '7'\n",
+      ),
+      /^environments\.yml:10:19: names\.function-alias: not a valid Lambda alias name\. Use a Lambda alias name/,
     ],
     [
       'an ECR repository name ECR would refuse',

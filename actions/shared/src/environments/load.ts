@@ -233,6 +233,7 @@ function build(doc: Document, source: Source, issues: ConfigIssue[]): Environmen
     },
     names: {
       ...templates,
+      functionAlias: doc.names['function-alias'],
       imageRepositories: doc.names['image-repositories'],
     },
     tiers: doc.tiers,

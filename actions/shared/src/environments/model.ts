@@ -55,6 +55,8 @@ export interface EnvironmentsConfig {
     /** Templates over {environment} and {tier}. */
     artifactKey: string;
     functionName: string;
+    /** The alias that serves traffic (not a template: the same name in every function). */
+    functionAlias: string;
     imageRepositories: readonly string[];
   };
   tiers: Readonly<Record<Tier, { bucket: string }>>;
@@ -77,6 +79,8 @@ export interface Resolution {
   approval: boolean;
   artifactKey: string;
   functionName: string;
+  /** The alias deploys move ('' for no environment). */
+  functionAlias: string;
   bucket: string;
   /** The rule that decided, for logs and summaries (`tag pattern ^RELEASE-\d+$ of prod (environments.yml:58)`). */
   matchedBy: string;
@@ -90,6 +94,7 @@ export interface EnvironmentInfo {
   bucket: string;
   artifactKey: string;
   functionName: string;
+  functionAlias: string;
   branches: readonly string[];
   tags: readonly string[];
   branchPatterns: readonly string[];
@@ -107,6 +112,7 @@ export interface EnvironmentFamily {
   bucket: string;
   artifactKey: string;
   functionName: string;
+  functionAlias: string;
   branchPatterns: readonly string[];
   tagPatterns: readonly string[];
 }

@@ -8,6 +8,11 @@
 export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** Lambda's rule for a function name (the name form, not an ARN). */
 export const LAMBDA_FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Lambda's rule for an alias name: 1-128 letters, digits, - and _, not all digits (a version). */
+export function isLambdaAlias(name: string): boolean {
+  return /^[A-Za-z0-9_-]{1,128}$/.test(name) && !/^\d+$/.test(name);
+}
 /** S3's "safe characters" for keys, plus the slash as a folder separator. */
 const S3_KEY_CHARS = /^[A-Za-z0-9!_.*'()/-]+$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

@@ -18,6 +18,7 @@ const deploys = (environment: string, tier: 'lower' | 'upper', approval = false)
   approval,
   artifactKey: `${environment}/katana-lambda.zip`,
   functionName: `${environment}-KatanaLambda`,
+  functionAlias: 'live',
   bucket: `pipelines-artifacts-${tier}`,
 });
 const nowhere = (build: boolean): Expected => ({
@@ -28,6 +29,7 @@ const nowhere = (build: boolean): Expected => ({
   approval: false,
   artifactKey: '',
   functionName: '',
+  functionAlias: '',
   bucket: '',
 });
 

@@ -40,6 +40,7 @@ function nowhere(build: boolean, matchedBy: string): Resolution {
     approval: false,
     artifactKey: '',
     functionName: '',
+    functionAlias: '',
     bucket: '',
     matchedBy,
   };
@@ -128,6 +129,7 @@ export function resolveRef(config: EnvironmentsConfig, ref: string): Resolution 
     approval: info.approval,
     artifactKey: info.artifactKey,
     functionName: info.functionName,
+    functionAlias: info.functionAlias,
     bucket: info.bucket,
     matchedBy: match.describe,
   };
@@ -152,6 +154,7 @@ function describeEnvironment(
     bucket: config.tiers[rule.tier].bucket,
     artifactKey: names.artifactKey,
     functionName: names.functionName,
+    functionAlias: config.names.functionAlias,
     branches: rule.branches.map((b) => b.name),
     tags: rule.tags.map((t) => t.name),
     branchPatterns: rule.branchPatterns.map((p) => p.source),
@@ -188,6 +191,7 @@ export function environmentFamilies(config: EnvironmentsConfig): EnvironmentFami
         environment: rule.key,
         tier: rule.tier,
       }),
+      functionAlias: config.names.functionAlias,
       branchPatterns: rule.branchPatterns.map((p) => p.source),
       tagPatterns: rule.tagPatterns.map((p) => p.source),
     }));

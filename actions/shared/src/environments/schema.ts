@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { regionString } from '../inputs';
-import { isEcrRepository, isS3Bucket } from './names';
+import { isEcrRepository, isLambdaAlias, isS3Bucket } from './names';
 import type { PathSegment } from './source';
 
 const nameList = z.array(z.string().min(1, 'must not be empty')).default([]);
@@ -46,6 +46,11 @@ export const documentSchema = z.strictObject({
   names: z.strictObject({
     'artifact-key': z.string(),
     'function-name': z.string(),
+    // The alias that serves traffic: deploys move it to a verified version, roll-backs move it back.
+    'function-alias': z
+      .string()
+      .refine(isLambdaAlias, 'not a valid Lambda alias name')
+      .default('live'),
     'image-repositories': z
       .array(z.string().refine(isEcrRepository, 'not a valid ECR repository name'))
       .default([]),
@@ -67,7 +72,7 @@ const allowedKeys: Record<string, readonly string[]> = {
   '': Object.keys(documentSchema.shape),
   project: ['name', 'github', 'github-ids', 'oidc-subject', 'domain', 'region'],
   'project.github-ids': ['owner', 'repository'],
-  names: ['artifact-key', 'function-name', 'image-repositories'],
+  names: ['artifact-key', 'function-name', 'function-alias', 'image-repositories'],
   tiers: ['lower', 'upper'],
   'tiers.*': ['bucket'],
   'environments.*': Object.keys(environmentSchema.shape),
@@ -90,6 +95,8 @@ const fixes: Record<string, string> = {
   'project.region': 'Use an AWS region such as us-east-1',
   'names.artifact-key': "Use a template over {environment}, e.g. '{environment}/katana-lambda.zip'",
   'names.function-name': "Use a template over {environment}, e.g. '{environment}-KatanaLambda'",
+  'names.function-alias':
+    'Use a Lambda alias name: 1-128 letters, digits, - and _, not all digits, e.g. live',
   'names.image-repositories':
     'List ECR repository names: lowercase letters, digits, . _ - and /, e.g. [pipelines/blog]',
   tiers: 'Define both tiers, lower and upper, each with a bucket',
