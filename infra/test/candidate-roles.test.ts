@@ -98,6 +98,7 @@ describe('the prod-candidate upload role', () => {
     // What s3-upload and ecr-push need (their READMEs list it).
     for (const needed of [
       's3:PutObject',
+      's3:PutObjectTagging',
       's3:GetObject',
       's3:GetObjectVersion',
       's3:AbortMultipartUpload',

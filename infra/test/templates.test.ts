@@ -369,6 +369,7 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
         const actions = byResource.flatMap((r) => r.actions);
         for (const needed of [
           's3:PutObject',
+          's3:PutObjectTagging',
           's3:GetObjectVersion',
           's3:AbortMultipartUpload',
           'lambda:UpdateFunctionCode',

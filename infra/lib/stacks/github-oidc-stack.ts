@@ -168,9 +168,12 @@ function uploadStatements(
     new iam.PolicyStatement({
       sid: 'PackagesOfThisEnvironment',
       // Multipart parts and aborts: large packages are uploaded in parts, and a failed upload
-      // is aborted rather than left to bill.
+      // is aborted rather than left to bill. PutObjectTagging: s3-upload tags each version with
+      // its provenance in the PutObject/CreateMultipartUpload request itself (x-amz-tagging), and
+      // S3 authorizes that header as s3:PutObjectTagging on top of s3:PutObject.
       actions: [
         's3:PutObject',
+        's3:PutObjectTagging',
         's3:GetObject',
         's3:GetObjectVersion',
         's3:AbortMultipartUpload',

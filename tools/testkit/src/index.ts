@@ -24,6 +24,10 @@ export { verifyUnits, parseUnit, type VerifyResult, type VerifyOptions } from '.
 export {
   rolesFromTemplate,
   startStrictAws,
+  startStrictTier,
+  synthesizeTier,
+  tierRoles,
+  roleEnv,
   requestMeaning,
   OPERATOR_ACCESS_KEY,
   TemplateError,
@@ -36,6 +40,9 @@ export {
   type RolePolicy,
   type StrictAws,
   type StrictAwsOptions,
+  type StrictTier,
+  type SynthOptions,
+  type TierRoles,
   type TemplateRole,
   type TemplateTarget,
 } from './iam';

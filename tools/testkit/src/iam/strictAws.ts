@@ -235,6 +235,7 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
         const verdict = await evaluateIdentity(role, session.principalArn, account, authorization);
         if (verdict.verdict !== 'Allowed') {
           const message =
+            authorization.deniedMessage ??
             notAuthorizedMessage(
               session.principalArn,
               authorization.action,
