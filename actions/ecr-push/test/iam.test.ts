@@ -5,7 +5,6 @@
  * behind the testkit's strict AWS twin; the registry protocol goes to a local OCI registry (moto
  * has none), where the twin does not reach: docs/fidelity.md lists what that leaves unchecked.
  */
-import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,16 +27,9 @@ let registry: Registry;
 let work: string;
 
 beforeAll(async () => {
+  // The tier as `cdk deploy` leaves it: the repository exists (immutable tags).
   [tier, registry] = await Promise.all([startStrictTier({ tier: 'upper' }), startRegistry()]);
   work = mkdtempSync(path.join(os.tmpdir(), 'ecr-push-iam-'));
-  // The operator (the test) provisions what infra/ would have: the tier's repository.
-  const ecr = new ECRClient({
-    region: tier.region,
-    endpoint: tier.moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY }));
-  ecr.destroy();
 }, 120_000);
 afterAll(async () => {
   await Promise.all([tier?.stop(), registry?.stop()]);

@@ -5,21 +5,14 @@
  * Lambda reads the package from S3 with the deploying role's own credentials, so the prod role
  * needs s3:GetObjectVersion on it too (the twin enforces that).
  */
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
-  CreateFunctionCommand,
   GetAliasCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
 } from '@aws-sdk/client-lambda';
-import {
-  CreateBucketCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runAction, startStrictTier, type StrictTier } from '@pipelines/testkit';
@@ -36,52 +29,19 @@ let dir: string;
 let zipN = 0;
 
 beforeAll(async () => {
+  // The tier as `cdk deploy` leaves it (bucket, function with placeholder code), and an earlier
+  // package under the key, as after an earlier pipeline run.
   tier = await startStrictTier({ tier: 'upper' });
   dir = mkdtempSync(path.join(os.tmpdir(), 'lambda-deploy-iam-'));
-  // The operator (the test) provisions what infra/ would have: the versioned bucket with an
-  // earlier package in it, the execution role and the function.
   const config = {
     region: tier.region,
     endpoint: tier.moto.endpoint,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   };
   const s3 = new S3Client({ ...config, forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: tier.bucket }));
-  await s3.send(
-    new PutBucketVersioningCommand({
-      Bucket: tier.bucket,
-      VersioningConfiguration: { Status: 'Enabled' },
-    }),
-  );
   await s3.send(new PutObjectCommand({ Bucket: tier.bucket, Key: KEY, Body: 'earlier' }));
   s3.destroy();
-  const iam = new IAMClient(config);
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: 'katana-lambda',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'lambda.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
-    }),
-  );
-  iam.destroy();
   lambda = new LambdaClient(config);
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: FUNCTION,
-      Runtime: 'nodejs20.x',
-      Role: `arn:aws:iam::${tier.account}:role/katana-lambda`,
-      Handler: 'index.handler',
-      Code: { ZipFile: readFileSync(makeZip('initial')) },
-    }),
-  );
 }, 120_000);
 afterAll(async () => {
   lambda?.destroy();

@@ -12,13 +12,7 @@
  * with ListObjectVersions, Prefix=key, then HeadObject with its VersionId), not to the policy:
  * an unconditional s3:ListBucket would let the role list every environment's packages.
  */
-import {
-  CreateBucketCommand,
-  GetObjectTaggingCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -36,21 +30,14 @@ let dir: string;
 let keyN = 0;
 
 beforeAll(async () => {
+  // The tier as `cdk deploy` leaves it: the versioned bucket exists, empty.
   tier = await startStrictTier({ tier: 'upper' });
-  // The operator (the test) provisions what infra/ would have: the versioned bucket.
   s3 = new S3Client({
     region: tier.region,
     endpoint: tier.moto.endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
-  await s3.send(new CreateBucketCommand({ Bucket: tier.bucket }));
-  await s3.send(
-    new PutBucketVersioningCommand({
-      Bucket: tier.bucket,
-      VersioningConfiguration: { Status: 'Enabled' },
-    }),
-  );
   dir = mkdtempSync(path.join(os.tmpdir(), 's3-upload-iam-'));
 }, 120_000);
 afterAll(async () => {

@@ -27,6 +27,8 @@ export {
   startStrictTier,
   synthesizeTier,
   tierRoles,
+  tierResources,
+  provisionTier,
   roleEnv,
   requestMeaning,
   OPERATOR_ACCESS_KEY,
@@ -43,6 +45,7 @@ export {
   type StrictTier,
   type SynthOptions,
   type TierRoles,
+  type TierResources,
   type TemplateRole,
   type TemplateTarget,
 } from './iam';

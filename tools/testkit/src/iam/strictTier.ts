@@ -1,8 +1,10 @@
 /**
- * One tier of the CDK app, strict: its roles synthesized from infra/, moto behind the twin, and
- * the environment variables that make an action bundle run as one GitHub environment's role.
+ * One tier of the CDK app, strict: its roles synthesized from infra/, its bucket, functions and
+ * repositories created in moto as `cdk deploy` would leave them, moto behind the twin, and the
+ * environment variables that make an action bundle run as one GitHub environment's role.
  */
 import { startMoto, type Moto } from '../moto';
+import { provisionTier, tierResources, type TierResources } from './provision';
 import { startStrictAws, type StrictAws } from './strictAws';
 import { synthesizeTier } from './synth';
 import { rolesFromTemplate, type CloudFormationTemplate, type TemplateRole } from './template';
@@ -61,6 +63,9 @@ export function roleEnv(twin: StrictAws, roleName: string, region: string): Reco
 }
 
 export interface StrictTier extends TierRoles {
+  readonly templates: Readonly<Record<string, CloudFormationTemplate>>;
+  /** What was provisioned in moto. */
+  readonly resources: TierResources;
   readonly moto: Moto;
   readonly twin: StrictAws;
   readonly account: string;
@@ -84,6 +89,8 @@ export async function startStrictTier(options: {
     startMoto(),
   ]);
   const roles = tierRoles(templates, { account, region });
+  const resources = tierResources(templates);
+  await provisionTier(moto.endpoint, resources, account);
   const twin = await startStrictAws({ moto, roles: roles.roles, account });
   const roleOf = (environment: string) => {
     const name = roles.byEnvironment.get(environment);
@@ -96,6 +103,8 @@ export async function startStrictTier(options: {
   };
   return {
     ...roles,
+    templates,
+    resources,
     moto,
     twin,
     account,
