@@ -84,7 +84,7 @@ describe('the prod-candidate upload role', () => {
         const acts = asArray(s.Action);
         if (resource === '*') expect(acts).toEqual(['ecr:GetAuthorizationToken']);
         else if (resource.startsWith(`${BUCKET}/`)) expect(resource).toBe(`${BUCKET}/prod/*`);
-        else if (resource === BUCKET && acts.includes('s3:ListBucket')) {
+        else if (resource === BUCKET && acts.includes('s3:ListBucketVersions')) {
           expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['prod/', 'prod/*'] } });
         } else if (resource === BUCKET) {
           expect(acts).toEqual(['s3:GetBucketVersioning', 's3:ListBucketMultipartUploads']);
@@ -102,7 +102,7 @@ describe('the prod-candidate upload role', () => {
       's3:GetObject',
       's3:GetObjectVersion',
       's3:AbortMultipartUpload',
-      's3:ListBucket',
+      's3:ListBucketVersions',
       's3:GetBucketVersioning',
       's3:ListBucketMultipartUploads',
       'ecr:GetAuthorizationToken',
@@ -121,6 +121,13 @@ describe('the prod-candidate upload role', () => {
       'repo:example/pipelines:environment:prod',
     );
     expect(actions).toContain('lambda:UpdateAlias');
+  });
+
+  it("does not let prod's own role upload: after the hold it only reads the approved package version", () => {
+    const { statements, actions } = roleOf(built, 'prod');
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObjectVersion']);
+    const read = statements.find((s) => asArray(s.Action).includes('s3:GetObjectVersion'));
+    expect(asArray(read?.Resource as unknown[]).map(flatten)).toEqual([`${BUCKET}/prod/*`]);
   });
 });
 

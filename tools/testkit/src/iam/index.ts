@@ -25,4 +25,10 @@ export {
 export type { JsonWebKeySetLike, OidcOptions } from './webIdentity';
 export { synthesizeTier, type SynthOptions } from './synth';
 export { startStrictTier, tierRoles, roleEnv, type StrictTier, type TierRoles } from './strictTier';
-export { provisionTier, tierResources, type TierResources } from './provision';
+export {
+  provisionTier,
+  tierResources,
+  operatorRequest,
+  handlerZip,
+  type TierResources,
+} from './provision';

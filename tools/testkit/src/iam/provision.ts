@@ -52,11 +52,14 @@ export function tierResources(
   };
 }
 
-/** A zip holding one file, the placeholder code of a function until the first deploy. */
-function placeholderZip(fileName: string): Buffer {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'placeholder-'));
+/** A zip holding one handler file that returns `label` (a function's code). */
+export function handlerZip(fileName: string, label: string): Buffer {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'handler-zip-'));
   try {
-    writeFileSync(path.join(dir, fileName), "exports.handler = async () => 'placeholder';\n");
+    writeFileSync(
+      path.join(dir, fileName),
+      `exports.handler = async () => ${JSON.stringify(label)};\n`,
+    );
     execFileSync('zip', ['-q', '-X', 'code.zip', fileName], { cwd: dir });
     return readFileSync(path.join(dir, 'code.zip'));
   } finally {
@@ -64,18 +67,19 @@ function placeholderZip(fileName: string): Buffer {
   }
 }
 
-/** One operator request to moto, failing with the service's answer. */
-async function operator(
+/** One operator request to moto (unchecked by any twin), failing with the service's answer. */
+export async function operatorRequest(
   endpoint: string,
   service: string,
   path: string,
   init: { method: string; headers?: Record<string, string>; body?: string | Buffer },
+  region = 'us-east-1',
 ): Promise<string> {
   const response = await fetch(`${endpoint}${path}`, {
     ...init,
     headers: {
       ...init.headers,
-      authorization: `AWS4-HMAC-SHA256 Credential=${OPERATOR_ACCESS_KEY}/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      authorization: `AWS4-HMAC-SHA256 Credential=${OPERATOR_ACCESS_KEY}/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
     },
   });
   const text = await response.text();
@@ -92,11 +96,14 @@ export async function provisionTier(
   motoEndpoint: string,
   resources: TierResources,
   account: string,
+  region = 'us-east-1',
 ): Promise<void> {
+  const request = (service: string, path: string, init: Parameters<typeof operatorRequest>[3]) =>
+    operatorRequest(motoEndpoint, service, path, init, region);
   for (const bucket of resources.buckets) {
-    await operator(motoEndpoint, 's3', `/${bucket.name}`, { method: 'PUT' });
+    await request('s3', `/${bucket.name}`, { method: 'PUT' });
     if (bucket.versioned) {
-      await operator(motoEndpoint, 's3', `/${bucket.name}?versioning`, {
+      await request('s3', `/${bucket.name}?versioning`, {
         method: 'PUT',
         body: '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>',
       });
@@ -104,7 +111,7 @@ export async function provisionTier(
   }
   for (const fn of resources.functions) {
     const roleName = `${fn.name}-execution`.slice(0, 64);
-    await operator(motoEndpoint, 'iam', '/', {
+    await request('iam', '/', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -124,7 +131,7 @@ export async function provisionTier(
       }).toString(),
     });
     const [file] = fn.handler.split('.');
-    await operator(motoEndpoint, 'lambda', '/2015-03-31/functions', {
+    await request('lambda', '/2015-03-31/functions', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -132,12 +139,12 @@ export async function provisionTier(
         Runtime: fn.runtime,
         Handler: fn.handler,
         Role: `arn:aws:iam::${account}:role/${roleName}`,
-        Code: { ZipFile: placeholderZip(`${file}.js`).toString('base64') },
+        Code: { ZipFile: handlerZip(`${file}.js`, 'placeholder').toString('base64') },
       }),
     });
   }
   for (const repository of resources.repositories) {
-    await operator(motoEndpoint, 'ecr', '/', {
+    await request('ecr', '/', {
       method: 'POST',
       headers: {
         'content-type': 'application/x-amz-json-1.1',

@@ -90,7 +90,7 @@ export async function startStrictTier(options: {
   ]);
   const roles = tierRoles(templates, { account, region });
   const resources = tierResources(templates);
-  await provisionTier(moto.endpoint, resources, account);
+  await provisionTier(moto.endpoint, resources, account, region);
   const twin = await startStrictAws({ moto, roles: roles.roles, account });
   const roleOf = (environment: string) => {
     const name = roles.byEnvironment.get(environment);
