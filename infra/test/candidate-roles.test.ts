@@ -123,11 +123,19 @@ describe('the prod-candidate upload role', () => {
     expect(actions).toContain('lambda:UpdateAlias');
   });
 
-  it("does not let prod's own role upload: after the hold it only reads the approved package version", () => {
+  it("does not let prod's own role upload: after the hold it reads the approved package version and promotes the approved image", () => {
     const { statements, actions } = roleOf(built, 'prod');
     expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObjectVersion']);
     const read = statements.find((s) => asArray(s.Action).includes('s3:GetObjectVersion'));
     expect(asArray(read?.Resource as unknown[]).map(flatten)).toEqual([`${BUCKET}/prod/*`]);
+    // It promotes the approved image by digest (reads, then puts a tag); it uploads no layer.
+    expect(actions.filter((a) => a.startsWith('ecr:')).sort()).toEqual([
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:BatchGetImage',
+      'ecr:DescribeRepositories',
+      'ecr:GetAuthorizationToken',
+      'ecr:PutImage',
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@
  * upper tier's `prod-candidate` role (before the hold), the approved deploy promotes the image by
  * digest as the `prod` role; both roles synthesized from infra/. The ECR API calls go to moto
  * behind the testkit's strict AWS twin; the registry protocol goes to a local OCI registry (moto
- * has none), where the twin does not reach: docs/fidelity.md lists what that leaves unchecked.
+ * has none) behind the twin's registry front, which checks each request as ECR does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -28,7 +28,8 @@ let work: string;
 
 beforeAll(async () => {
   // The tier as `cdk deploy` leaves it: the repository exists (immutable tags).
-  [tier, registry] = await Promise.all([startStrictTier({ tier: 'upper' }), startRegistry()]);
+  registry = await startRegistry();
+  tier = await startStrictTier({ tier: 'upper', registry });
   work = mkdtempSync(path.join(os.tmpdir(), 'ecr-push-iam-'));
 }, 120_000);
 afterAll(async () => {
@@ -40,15 +41,16 @@ beforeEach(() => tier.twin.decisions.splice(0));
 const pushAs = (environment: string, inputs: Record<string, string>) =>
   runAction({
     action: 'actions/ecr-push',
-    inputs: { registry: registry.host, ...inputs },
+    // The registry through the twin's front: ECR's IAM checks on every registry request.
+    inputs: { registry: tier.twin.registryHost ?? '', ...inputs },
     env: tier.envAs(environment),
     timeoutMs: 120_000,
   });
 
 const denied = () => tier.twin.decisions.filter((d) => !d.allowed);
 const image = buildImage('iam', [4096, 1024]);
-const layout = () =>
-  writeLayout(mkdtempSync(path.join(work, 'layout-')), image.manifest, imageBlobs(image));
+const layout = (built = image) =>
+  writeLayout(mkdtempSync(path.join(work, 'layout-')), built.manifest, imageBlobs(built));
 
 describe('ecr-push under the upper tier roles, IAM enforced', () => {
   let pushed: string;
@@ -63,12 +65,19 @@ describe('ecr-push under the upper tier roles, IAM enforced', () => {
     expect(run.errors).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(denied()).toEqual([]);
-    expect(tier.twin.decisions.map((d) => d.operation).sort()).toEqual([
-      'DescribeRepositories',
+    const operations = new Set(tier.twin.decisions.map((d) => d.operation));
+    for (const operation of [
       'GetAuthorizationToken',
-    ]);
+      'DescribeRepositories',
+      'BatchCheckLayerAvailability',
+      'InitiateLayerUpload',
+      'CompleteLayerUpload',
+      'PutImage',
+    ]) {
+      expect(operations).toContain(operation);
+    }
     pushed = run.outputs['image-uri'] ?? '';
-    expect(pushed).toBe(`${registry.host}/${REPOSITORY}@${image.manifest.digest}`);
+    expect(pushed).toBe(`${tier.twin.registryHost}/${REPOSITORY}@${image.manifest.digest}`);
   });
 
   it('promotes the approved image by digest as prod (the deploy after the hold)', async () => {
@@ -81,6 +90,20 @@ describe('ecr-push under the upper tier roles, IAM enforced', () => {
     expect(run.errors).toEqual([]);
     expect(run.outputs.digest).toBe(image.manifest.digest);
     expect(denied()).toEqual([]);
+  });
+
+  it('refuses prod (which only promotes after the hold) a new image, as ECR does: DENIED naming role and action', async () => {
+    const unreviewed = buildImage('iam-unreviewed', [2048]);
+    const run = await pushAs('prod', {
+      image: layout(unreviewed),
+      repository: REPOSITORY,
+      tags: 'unreviewed',
+    });
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.errors.join('\n')).toContain(
+      `assumed-role/${tier.roleOf('prod')}/test is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:${tier.region}:${tier.account}:repository/${REPOSITORY}`,
+    );
   });
 
   it("may not push to a repository outside the tier's list, and says which role and repository", async () => {

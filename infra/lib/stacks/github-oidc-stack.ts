@@ -143,7 +143,7 @@ function deployStatements(
     ...(env.approval
       ? [approvedPackageStatement(stack, env, bucketName)]
       : packageStatements(stack, env, bucketName)),
-    ...imageStatements(stack, repositoryNames),
+    ...imageStatements(stack, repositoryNames, env.approval ? 'promote' : 'push'),
     new iam.PolicyStatement({
       sid: 'DeployThisEnvironmentsFunction',
       // lambda-deploy: read, update the code, publish, then create or move the alias.
@@ -173,7 +173,10 @@ function uploadStatements(
   bucketName: string,
   repositoryNames: readonly string[],
 ): iam.PolicyStatement[] {
-  return [...packageStatements(stack, env, bucketName), ...imageStatements(stack, repositoryNames)];
+  return [
+    ...packageStatements(stack, env, bucketName),
+    ...imageStatements(stack, repositoryNames, 'push'),
+  ];
 }
 
 const bucketArnOf = (stack: Stack, bucketName: string) =>
@@ -241,23 +244,27 @@ function packageStatements(
 
 /**
  * ecr-push: the token (GetAuthorizationToken accepts only "*") and the repository check over the
- * ECR API, then the registry protocol, which ECR authorizes request by request as the layer and
- * image actions (HEAD blob: BatchCheckLayerAvailability; upload: Initiate/UploadLayerPart/
- * CompleteLayerUpload; manifest PUT: PutImage; GETs: BatchGetImage, GetDownloadUrlForLayer).
+ * ECR API, then the registry protocol, which ECR authorizes request by request: HEAD blob is
+ * BatchCheckLayerAvailability, an upload Initiate/UploadLayerPart/CompleteLayerUpload, a manifest
+ * HEAD/GET BatchGetImage and a manifest PUT PutImage. A push uploads; a promotion by digest within
+ * the repository (what an approval environment's role does after the hold) only reads the
+ * approved manifest, finds its blobs present and puts the new tag.
  */
-function imageStatements(stack: Stack, repositoryNames: readonly string[]): iam.PolicyStatement[] {
+function imageStatements(
+  stack: Stack,
+  repositoryNames: readonly string[],
+  use: 'push' | 'promote',
+): iam.PolicyStatement[] {
   if (repositoryNames.length === 0) return [];
+  const upload = ['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'];
   return [
     new iam.PolicyStatement({
-      sid: 'PushImages',
+      sid: use === 'push' ? 'PushImages' : 'PromoteImages',
       actions: [
+        'ecr:DescribeRepositories',
         'ecr:BatchCheckLayerAvailability',
         'ecr:BatchGetImage',
-        'ecr:DescribeRepositories',
-        'ecr:GetDownloadUrlForLayer',
-        'ecr:InitiateLayerUpload',
-        'ecr:UploadLayerPart',
-        'ecr:CompleteLayerUpload',
+        ...(use === 'push' ? upload : []),
         'ecr:PutImage',
       ],
       resources: repositoryNames.map((name) =>

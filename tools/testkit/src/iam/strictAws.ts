@@ -11,12 +11,13 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { evaluateIdentity, evaluateTrust } from './evaluate';
+import { evaluateTrust, firstDenial, type Decision, type Session } from './evaluate';
+
+export type { Decision } from './evaluate';
+import { startRegistryFront, withRegistryPassword } from './registryFront';
 import { requestMeaning, type Authorization } from './requestActions';
 import {
   accessDeniedCode,
-  notAuthorizedMessage,
-  quotesResource,
   serviceError,
   unknownKeyAnswer,
   webIdentityAnswer,
@@ -34,21 +35,6 @@ import {
 /** The key moto.awsEnv() signs with: provisioning and verification by the test itself. */
 export const OPERATOR_ACCESS_KEY = 'testing';
 
-export interface Decision {
-  readonly role: string;
-  readonly service: string;
-  readonly operation: string;
-  /** Every IAM action the request needed. */
-  readonly actions: readonly string[];
-  /** The resource of the denied action, or of the first one when allowed. */
-  readonly resource: string;
-  readonly allowed: boolean;
-  /** The action IAM denied, when denied. */
-  readonly deniedAction?: string;
-  /** The message sent back on denial. */
-  readonly message?: string;
-}
-
 export interface StrictAwsOptions {
   /** moto's endpoint (Moto.endpoint) or any object with one. */
   readonly moto: string | { readonly endpoint: string };
@@ -56,6 +42,13 @@ export interface StrictAwsOptions {
   readonly account?: string;
   readonly partition?: string;
   readonly oidc?: OidcOptions;
+  /**
+   * A local OCI registry (its endpoint, or an object with one) to front as ECR's registry: then
+   * GetAuthorizationToken hands each role a registry password of its own, and every registry
+   * request is evaluated as that role (see registryFront.ts). Without it, the registry protocol
+   * is not checked at all.
+   */
+  readonly registry?: string | { readonly endpoint: string };
 }
 
 export interface RoleCredentials {
@@ -68,14 +61,11 @@ export interface StrictAws {
   readonly url: string;
   /** Every IAM decision the twin made, in order. */
   readonly decisions: Decision[];
+  /** `127.0.0.1:<port>` of the registry front, when `registry` was given (ecr-push's `registry`). */
+  readonly registryHost?: string;
   /** Fresh temporary credentials of the role (as if assumed), for tests that skip the token. */
   credentialsFor(roleName: string): RoleCredentials;
   stop(): Promise<void>;
-}
-
-interface Session {
-  readonly role: TemplateRole;
-  readonly principalArn: string;
 }
 
 /** Access key, region and service of a SigV4 request (Authorization header or presigned query). */
@@ -102,6 +92,15 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
   const roles = new Map(options.roles.map((r) => [r.name, r]));
   const sessions = new Map<string, Session>();
   const decisions: Decision[] = [];
+  const front = options.registry
+    ? await startRegistryFront({
+        upstream:
+          typeof options.registry === 'string' ? options.registry : options.registry.endpoint,
+        account,
+        partition,
+        decisions,
+      })
+    : undefined;
 
   const issue = (role: TemplateRole, sessionName: string): IssuedCredentials => {
     const credentials = {
@@ -179,7 +178,12 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
     request: http.IncomingMessage,
     url: URL,
     body: Buffer,
-  ): Promise<{ answer?: Answer; afterMissingKey?: () => Promise<Answer | undefined> }> {
+  ): Promise<{
+    answer?: Answer;
+    afterMissingKey?: () => Promise<Answer | undefined>;
+    /** Rewrites a successful answer's body before it goes back. */
+    rewrite?: (body: Buffer) => Buffer;
+  }> {
     const method = request.method ?? 'GET';
     if (url.pathname.startsWith('/moto-api/')) return {};
     const form = new URLSearchParams(method === 'POST' ? body.toString('utf8') : url.search);
@@ -230,32 +234,15 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
         answer: serviceError(meaning.service, method, accessDeniedCode(meaning.service), message),
       };
     }
-    const denial = async (authorizations: readonly Authorization[]) => {
-      for (const authorization of authorizations) {
-        const verdict = await evaluateIdentity(role, session.principalArn, account, authorization);
-        if (verdict.verdict !== 'Allowed') {
-          const message =
-            authorization.deniedMessage ??
-            notAuthorizedMessage(
-              session.principalArn,
-              authorization.action,
-              authorization.resource,
-              {
-                quoteResource: quotesResource(meaning.service),
-                explicit: verdict.verdict === 'ExplicitlyDenied',
-              },
-            ) + (verdict.error ? ` (the IAM simulator refused the request: ${verdict.error})` : '');
-          return { authorization, message };
-        }
-      }
-      return undefined;
-    };
+    const denial = (authorizations: readonly Authorization[]) =>
+      firstDenial(session, account, meaning.service, authorizations);
     const actions = meaning.authorizations.map((a) => a.action);
     const denied = await denial(meaning.authorizations);
     decisions.push({
       role: role.name,
       service: meaning.service,
       operation: meaning.operation,
+      method,
       actions,
       resource: (denied?.authorization ?? meaning.authorizations[0])?.resource ?? '',
       allowed: !denied,
@@ -271,6 +258,10 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
         ),
       };
     }
+    if (front && meaning.operation === 'GetAuthorizationToken') {
+      const password = front.login(session, scope.region);
+      return { rewrite: (answer) => withRegistryPassword(answer, password) };
+    }
     const bucketArn = meaning.missingKeyBucketArn;
     if (!bucketArn) return {};
     return {
@@ -283,6 +274,7 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
           role: role.name,
           service: 's3',
           operation: `${meaning.operation} (missing key)`,
+          method,
           actions: ['s3:ListBucket'],
           resource: bucketArn,
           allowed: !listDenied,
@@ -310,7 +302,7 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
       const body = Buffer.concat(chunks);
       const url = new URL(request.url ?? '/', 'http://twin');
       authorize(request, url, body)
-        .then(({ answer, afterMissingKey }) => {
+        .then(({ answer, afterMissingKey, rewrite }) => {
           if (answer) return send(response, answer);
           const upstream = http.request(
             {
@@ -332,6 +324,19 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
                       response.end(Buffer.concat(notFound));
                     })
                     .catch((error: unknown) => failed(response, error));
+                });
+                return;
+              }
+              if (motoResponse.statusCode === 200 && rewrite) {
+                const parts: Buffer[] = [];
+                motoResponse.on('data', (c: Buffer) => parts.push(c));
+                motoResponse.on('end', () => {
+                  const rewritten = rewrite(Buffer.concat(parts));
+                  response.writeHead(200, {
+                    ...motoResponse.headers,
+                    'content-length': String(rewritten.length),
+                  });
+                  response.end(rewritten);
                 });
                 return;
               }
@@ -366,10 +371,13 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
       const { accessKeyId, secretAccessKey, sessionToken } = issue(role, 'test');
       return { accessKeyId, secretAccessKey, sessionToken };
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
+    ...(front ? { registryHost: front.host } : {}),
+    async stop() {
+      await front?.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

@@ -81,6 +81,8 @@ export async function startStrictTier(options: {
   tier: string;
   account?: string;
   region?: string;
+  /** A local OCI registry to front as ECR's registry (twin.registryHost), see StrictAwsOptions. */
+  registry?: string | { readonly endpoint: string };
 }): Promise<StrictTier> {
   const account = options.account ?? '123456789012';
   const region = options.region ?? 'us-east-1';
@@ -91,7 +93,12 @@ export async function startStrictTier(options: {
   const roles = tierRoles(templates, { account, region });
   const resources = tierResources(templates);
   await provisionTier(moto.endpoint, resources, account, region);
-  const twin = await startStrictAws({ moto, roles: roles.roles, account });
+  const twin = await startStrictAws({
+    moto,
+    roles: roles.roles,
+    account,
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
   const roleOf = (environment: string) => {
     const name = roles.byEnvironment.get(environment);
     if (!name) {
