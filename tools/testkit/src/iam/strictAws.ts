@@ -188,10 +188,13 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
     if (url.pathname.startsWith('/moto-api/')) return {};
     const form = new URLSearchParams(method === 'POST' ? body.toString('utf8') : url.search);
     const scope = signingScope(request.headers, url.searchParams);
+    // STS takes web identity requests unsigned, and ignores a signature if there is one.
+    const webIdentity =
+      url.pathname === '/' &&
+      (!scope || scope.service === 'sts') &&
+      form.get('Action') === 'AssumeRoleWithWebIdentity';
+    if (webIdentity) return { answer: assumeWithWebIdentity(form) };
     if (!scope) {
-      if (form.get('Action') === 'AssumeRoleWithWebIdentity') {
-        return { answer: assumeWithWebIdentity(form) };
-      }
       return {
         answer: serviceError(
           's3',
