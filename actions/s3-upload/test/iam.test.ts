@@ -12,7 +12,13 @@
  * with ListObjectVersions, Prefix=key, then HeadObject with its VersionId), not to the policy:
  * an unconditional s3:ListBucket would let the role list every environment's packages.
  */
-import { GetObjectTaggingCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -135,6 +141,39 @@ describe('s3-upload as the prod-candidate role, IAM enforced', () => {
     expect(run.errors).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ sha256: sha256(bytes), uploaded: 'true' });
+  });
+
+  it('allows the lookup that works on an empty folder: ListObjectVersions with Prefix = the key, then HeadObject of that version', async () => {
+    // The requests themselves, as the role, without the action: what the upload needs from the
+    // policy whichever version of s3-upload runs.
+    const key = prodKey();
+    await earlierVersion(key);
+    const asRole = new S3Client({
+      region: tier.region,
+      endpoint: tier.twin.url,
+      forcePathStyle: true,
+      credentials: tier.twin.credentialsFor(tier.roleOf('prod-candidate')),
+    });
+    try {
+      const empty = await asRole.send(
+        new ListObjectVersionsCommand({ Bucket: tier.bucket, Prefix: prodKey() }),
+      );
+      expect(empty.Versions ?? []).toEqual([]);
+      const listed = await asRole.send(
+        new ListObjectVersionsCommand({ Bucket: tier.bucket, Prefix: key }),
+      );
+      const newest = listed.Versions?.find((v) => v.Key === key && v.IsLatest);
+      await asRole.send(
+        new HeadObjectCommand({ Bucket: tier.bucket, Key: key, VersionId: newest?.VersionId }),
+      );
+      expect(deniedDecisions()).toEqual([]);
+      // Listing another environment's folder stays denied.
+      await expect(
+        asRole.send(new ListObjectVersionsCommand({ Bucket: tier.bucket, Prefix: 'staging/' })),
+      ).rejects.toMatchObject({ name: 'AccessDenied' });
+    } finally {
+      asRole.destroy();
+    }
   });
 
   it("may not upload into another environment's folder", async () => {
