@@ -12,8 +12,6 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { evaluateTrust, firstDenial, type Decision, type Session } from './evaluate';
-
-export type { Decision } from './evaluate';
 import { startRegistryFront, withRegistryPassword } from './registryFront';
 import { requestMeaning, type Authorization } from './requestActions';
 import {
@@ -31,6 +29,8 @@ import {
   webIdentityContext,
   type OidcOptions,
 } from './webIdentity';
+
+export type { Decision } from './evaluate';
 
 /** The key moto.awsEnv() signs with: provisioning and verification by the test itself. */
 export const OPERATOR_ACCESS_KEY = 'testing';
@@ -179,10 +179,10 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
     url: URL,
     body: Buffer,
   ): Promise<{
+    /** The answer to send instead of forwarding. */
     answer?: Answer;
-    afterMissingKey?: () => Promise<Answer | undefined>;
-    /** Rewrites a successful answer's body before it goes back. */
-    rewrite?: (body: Buffer) => Buffer;
+    /** Looks at moto's whole answer: a replacement, or undefined to send moto's as it is. */
+    afterAnswer?: (status: number, body: Buffer) => Promise<Answer | undefined>;
   }> {
     const method = request.method ?? 'GET';
     if (url.pathname.startsWith('/moto-api/')) return {};
@@ -263,14 +263,24 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
     }
     if (front && meaning.operation === 'GetAuthorizationToken') {
       const password = front.login(session, scope.region);
-      return { rewrite: (answer) => withRegistryPassword(answer, password) };
+      return {
+        afterAnswer: async (status, answer) =>
+          status === 200
+            ? {
+                status,
+                headers: { 'content-type': 'application/x-amz-json-1.1' },
+                body: withRegistryPassword(answer, password).toString('utf8'),
+              }
+            : undefined,
+      };
     }
     const bucketArn = meaning.missingKeyBucketArn;
     if (!bucketArn) return {};
     return {
       // S3 answers a missing key with 404 only to a caller that may list the bucket (for a
       // request without a prefix); to anyone else it is 403, so keys cannot be probed.
-      afterMissingKey: async () => {
+      afterAnswer: async (status) => {
+        if (status !== 404) return undefined;
         const list = { action: 's3:ListBucket', resource: bucketArn, context: {} };
         const listDenied = await denial([list]);
         decisions.push({
@@ -298,58 +308,55 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
     response.end(answer.body);
   };
 
+  /** Sends the request on to moto; `afterAnswer` sees moto's whole answer first, if given. */
+  const forward = (
+    request: http.IncomingMessage,
+    body: Buffer,
+    response: http.ServerResponse,
+    afterAnswer?: (status: number, body: Buffer) => Promise<Answer | undefined>,
+  ) => {
+    const upstream = http.request(
+      {
+        host: motoUrl.hostname,
+        port: motoUrl.port,
+        method: request.method,
+        path: request.url,
+        headers: { ...request.headers, 'content-length': String(body.length) },
+      },
+      (motoResponse) => {
+        const status = motoResponse.statusCode ?? 502;
+        if (!afterAnswer) {
+          response.writeHead(status, motoResponse.headers);
+          motoResponse.pipe(response);
+          return;
+        }
+        const parts: Buffer[] = [];
+        motoResponse.on('data', (c: Buffer) => parts.push(c));
+        motoResponse.on('end', () => {
+          const answer = Buffer.concat(parts);
+          afterAnswer(status, answer)
+            .then((replacement) => {
+              if (replacement) return send(response, replacement);
+              response.writeHead(status, motoResponse.headers);
+              response.end(answer);
+            })
+            .catch((error: unknown) => failed(response, error));
+        });
+      },
+    );
+    upstream.on('error', (error) => failed(response, error));
+    upstream.end(body);
+  };
+
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
-      const url = new URL(request.url ?? '/', 'http://twin');
-      authorize(request, url, body)
-        .then(({ answer, afterMissingKey, rewrite }) => {
-          if (answer) return send(response, answer);
-          const upstream = http.request(
-            {
-              host: motoUrl.hostname,
-              port: motoUrl.port,
-              method: request.method,
-              path: request.url,
-              headers: { ...request.headers, 'content-length': String(body.length) },
-            },
-            (motoResponse) => {
-              if (motoResponse.statusCode === 404 && afterMissingKey) {
-                const notFound: Buffer[] = [];
-                motoResponse.on('data', (c: Buffer) => notFound.push(c));
-                motoResponse.on('end', () => {
-                  afterMissingKey()
-                    .then((replacement) => {
-                      if (replacement) return send(response, replacement);
-                      response.writeHead(404, motoResponse.headers);
-                      response.end(Buffer.concat(notFound));
-                    })
-                    .catch((error: unknown) => failed(response, error));
-                });
-                return;
-              }
-              if (motoResponse.statusCode === 200 && rewrite) {
-                const parts: Buffer[] = [];
-                motoResponse.on('data', (c: Buffer) => parts.push(c));
-                motoResponse.on('end', () => {
-                  const rewritten = rewrite(Buffer.concat(parts));
-                  response.writeHead(200, {
-                    ...motoResponse.headers,
-                    'content-length': String(rewritten.length),
-                  });
-                  response.end(rewritten);
-                });
-                return;
-              }
-              response.writeHead(motoResponse.statusCode ?? 502, motoResponse.headers);
-              motoResponse.pipe(response);
-            },
-          );
-          upstream.on('error', (error) => failed(response, error));
-          upstream.end(body);
-        })
+      authorize(request, new URL(request.url ?? '/', 'http://twin'), body)
+        .then(({ answer, afterAnswer }) =>
+          answer ? send(response, answer) : forward(request, body, response, afterAnswer),
+        )
         .catch((error: unknown) => failed(response, error));
     });
   });
