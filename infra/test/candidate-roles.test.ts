@@ -102,6 +102,7 @@ describe('the prod-candidate upload role', () => {
       's3:GetObject',
       's3:GetObjectVersion',
       's3:AbortMultipartUpload',
+      's3:ListBucket',
       's3:ListBucketVersions',
       's3:GetBucketVersioning',
       's3:ListBucketMultipartUploads',
@@ -130,7 +131,6 @@ describe('the prod-candidate upload role', () => {
     expect(asArray(read?.Resource as unknown[]).map(flatten)).toEqual([`${BUCKET}/prod/*`]);
     // It promotes the approved image by digest (reads, then puts a tag); it uploads no layer.
     expect(actions.filter((a) => a.startsWith('ecr:')).sort()).toEqual([
-      'ecr:BatchCheckLayerAvailability',
       'ecr:BatchGetImage',
       'ecr:DescribeRepositories',
       'ecr:GetAuthorizationToken',

@@ -101,9 +101,16 @@ describe('ecr-push under the upper tier roles, IAM enforced', () => {
     });
 
     expect(run.exitCode).not.toBe(0);
-    expect(run.errors.join('\n')).toContain(
-      `assumed-role/${tier.roleOf('prod')}/test is not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:${tier.region}:${tier.account}:repository/${REPOSITORY}`,
+    // Its first request, a blob HEAD, is refused; a HEAD answer carries no reason, so the error
+    // names the permission that request needs, and the twin's decision names role and action.
+    expect(run.errors.join('\n')).toMatch(
+      /check blob sha256:\w+ in pipelines\/blog \(ecr:BatchCheckLayerAvailability\): HTTP 403 \(access denied/,
     );
+    expect(tier.twin.decisions.find((d) => !d.allowed)).toMatchObject({
+      role: tier.roleOf('prod'),
+      deniedAction: 'ecr:BatchCheckLayerAvailability',
+      resource: `arn:aws:ecr:${tier.region}:${tier.account}:repository/${REPOSITORY}`,
+    });
   });
 
   it("may not push to a repository outside the tier's list, and says which role and repository", async () => {

@@ -183,9 +183,16 @@ describe('s3-upload as the prod-candidate role, IAM enforced', () => {
     });
 
     expect(run.exitCode).not.toBe(0);
+    // The first request (listing the key's folder) is already refused, and nothing is written.
     expect(deniedDecisions()[0]).toMatchObject({
       role: tier.roleOf('prod-candidate'),
-      resource: `arn:aws:s3:::${tier.bucket}/staging/katana-lambda.zip`,
+      deniedAction: 's3:ListBucket',
+      resource: `arn:aws:s3:::${tier.bucket}`,
     });
+    expect(
+      tier.twin.decisions.filter(
+        (d) => d.allowed && d.resource === `arn:aws:s3:::${tier.bucket}/staging/katana-lambda.zip`,
+      ),
+    ).toEqual([]);
   });
 });

@@ -224,10 +224,12 @@ function packageStatements(
     }),
     new iam.PolicyStatement({
       sid: 'ListOnlyThisEnvironmentsFolder',
-      // ListObjectVersions with Prefix = the key finds the newest version. Only under the
-      // environment's folder: a missing key is then a 403 to HeadObject (S3 hides whether it
-      // exists from a caller that may not list the whole bucket), so s3-upload does not probe.
-      actions: ['s3:ListBucketVersions'],
+      // s3-upload lists with Prefix = the key: ListObjectsV2 (s3:ListBucket) for the current
+      // object's size, then, only when a skip is possible, ListObjectVersions for its VersionId.
+      // Only under the environment's folder: a missing key is then a 403 to HeadObject (S3 hides
+      // whether it exists from a caller that may not list the whole bucket), so s3-upload never
+      // probes the bare key.
+      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
       resources: [bucketArn],
       conditions: { StringLike: { 's3:prefix': [env.artifactPrefix, `${env.artifactPrefix}*`] } },
     }),
@@ -248,7 +250,8 @@ function packageStatements(
  * BatchCheckLayerAvailability, an upload Initiate/UploadLayerPart/CompleteLayerUpload, a manifest
  * HEAD/GET BatchGetImage and a manifest PUT PutImage. A push uploads; a promotion by digest within
  * the repository (what an approval environment's role does after the hold) only reads the
- * approved manifest, finds its blobs present and puts the new tag.
+ * approved manifest and puts the new tag: a registry that serves the manifest has its blobs, so
+ * ecr-push checks none of them (no BatchCheckLayerAvailability).
  */
 function imageStatements(
   stack: Stack,
@@ -262,7 +265,7 @@ function imageStatements(
       sid: use === 'push' ? 'PushImages' : 'PromoteImages',
       actions: [
         'ecr:DescribeRepositories',
-        'ecr:BatchCheckLayerAvailability',
+        ...(use === 'push' ? ['ecr:BatchCheckLayerAvailability'] : []),
         'ecr:BatchGetImage',
         ...(use === 'push' ? upload : []),
         'ecr:PutImage',

@@ -54,6 +54,10 @@ async function errorFrom(response: Response, what: string): Promise<RegistryErro
   } catch {
     // not JSON: the status says enough
   }
+  if (!detail && (response.status === 401 || response.status === 403)) {
+    // A HEAD answer has no body, so ECR's denial reason never reaches us.
+    detail = "access denied without a reason: check the role's ECR permissions for this request";
+  }
   return new RegistryError(
     `${what}: HTTP ${response.status}${detail ? ` (${detail})` : ''}`,
     response.status,
@@ -162,7 +166,7 @@ export class RegistryClient {
   /** The blob's size if the repository has it, else undefined. */
   async headBlob(repository: string, digest: string): Promise<number | undefined> {
     const response = await this.request(
-      `check blob ${digest} in ${repository}`,
+      `check blob ${digest} in ${repository} (ecr:BatchCheckLayerAvailability)`,
       this.url(`/v2/${repository}/blobs/${digest}`),
       { method: 'HEAD', headers: this.headers() },
       [200, 404],
