@@ -21,3 +21,13 @@ export {
   type FaultProxy,
 } from './faultProxy';
 export { verifyUnits, parseUnit, type VerifyResult, type VerifyOptions } from './systemd';
+export {
+  startTestHost,
+  ensureRootFs,
+  linkAddresses,
+  rootFsKey,
+  TEST_HOST_RELEASE,
+  type TestHost,
+  type TestHostOptions,
+  type ExecResult,
+} from './testHost';
