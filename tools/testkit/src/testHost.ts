@@ -128,15 +128,43 @@ function requireTools(): void {
 
 /**
  * The root filesystem for a package list, built on first use (about a minute, from the apt
- * mirror the machine is configured with) and kept in the cache. Builds go to a temporary folder
- * renamed into place, so two test files building at once cannot leave a half-built one.
+ * mirror the machine is configured with) and kept in the cache. One build at a time (a lock
+ * folder holding the builder's pid), into a temporary folder renamed into place when complete.
  */
 export function ensureRootFs(packages: readonly string[] = []): string {
   requireTools();
   const dir = path.join(CACHE_DIR, rootFsKey(packages));
   if (existsSync(path.join(dir, 'etc', 'os-release'))) return dir;
   mkdirSync(CACHE_DIR, { recursive: true });
-  const building = `${dir}.building-${process.pid}`;
+  // One build per root filesystem, also when several test files ask at once.
+  const lock = `${dir}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+      } catch {
+        // being written
+      }
+      if (Number.isInteger(owner) && !pidAlive(owner))
+        rmSync(lock, { recursive: true, force: true });
+      else sleepSync(1000);
+    }
+  }
+  try {
+    if (!existsSync(path.join(dir, 'etc', 'os-release'))) buildRootFs(dir, packages);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+function buildRootFs(dir: string, packages: readonly string[]): void {
+  const building = `${dir}.building`;
   rmSync(building, { recursive: true, force: true });
   const mirror = aptMirror();
   try {
@@ -160,11 +188,21 @@ export function ensureRootFs(packages: readonly string[] = []): string {
       );
     // A host has no console to log in on; the downloaded packages are not needed any more.
     inChroot(building, 'systemctl mask console-getty.service getty@tty1.service && apt-get clean');
-    if (!existsSync(dir)) renameSync(building, dir);
+    renameSync(building, dir);
   } finally {
+    // A build that failed half-way may have left /proc or /sys mounted inside: never delete there.
+    unmountUnder(building);
     rmSync(building, { recursive: true, force: true });
   }
-  return dir;
+}
+
+function unmountUnder(dir: string): void {
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((target) => target === dir || target.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const target of mounts) quietly('/usr/bin/umount', ['--lazy', target]);
 }
 
 /** Runs a shell command in the root filesystem being built (the machine's network, no services started). */
@@ -254,16 +292,10 @@ function release(resources: Resources): void {
     }
     for (let waited = 0; waited < 5_000 && pidAlive(pid); waited += 100) sleepSync(100);
   }
-  if (isMounted(resources.merged)) quietly('/usr/bin/umount', ['--lazy', resources.merged]);
+  unmountUnder(resources.merged);
   rmSync(resources.runDir, { recursive: true, force: true });
   quietly('/usr/sbin/ip', ['netns', 'delete', resources.namespace]);
   quietly('/usr/sbin/ip', ['link', 'delete', resources.machineLink]);
-}
-
-function isMounted(dir: string): boolean {
-  return readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .some((line) => line.split(' ')[1] === dir);
 }
 
 /** The container's init: the child of nspawn that runs in the host's own pid namespace. */
