@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -48,6 +48,28 @@ describe('serviceUserData', () => {
     expect(script).toContain('/opt/pipelines/blog/systemd/*.timer');
     // The whole script is valid shell.
     expect(spawnSync('bash', ['-n', '-c', script]).status).toBe(0);
+  });
+
+  it('installs services and timers, and starts only the units that say when to start', () => {
+    const root = mkdtempSync(join(tmpdir(), 'infra-units-'));
+    const units = join(root, 'opt/pipelines/blog/systemd');
+    const installed = join(root, 'etc/systemd/system');
+    spawnSync('mkdir', ['-p', units, installed]);
+    const write = (name: string, text: string) => writeFileSync(join(units, name), text);
+    write('app.service', '[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n');
+    write('check.service', '[Service]\nType=oneshot\nExecStart=/bin/true\n');
+    write('check.timer', '[Timer]\nOnBootSec=5min\n[Install]\nWantedBy=timers.target\n');
+    // Only the unit lines, pointed at the temp root, with systemctl recording what it was asked.
+    const lines = serviceUserData({ ...base, environment: {} })
+      .filter((l) => l.startsWith('for unit') || l.startsWith('systemctl'))
+      .map((l) => l.replaceAll('/opt/', `${root}/opt/`).replaceAll('/etc/', `${root}/etc/`));
+    const calls = join(root, 'calls');
+    const script = `systemctl() { echo "$*" >> ${calls}; }\n${lines.join('\n')}`;
+    expect(spawnSync('bash', ['-euo', 'pipefail', '-c', script]).status).toBe(0);
+    expect(readdirSync(installed).sort()).toEqual(['app.service', 'check.service', 'check.timer']);
+    expect(readFileSync(calls, 'utf8')).toBe(
+      'daemon-reload\nenable --now check.timer\nenable --now app.service\n',
+    );
   });
 
   it.each([

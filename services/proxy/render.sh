@@ -44,10 +44,10 @@ for host in chat blog pm; do
   check "$(matches "${!var}" "$HOST_PORT_RE")" \
     "upstream $host \"${!var}\" must be host:port, e.g. 10.0.1.20:3000"
 done
-check "$(matches "$HTTP_LISTEN" "$LISTEN_RE")" \
-  "httpListen \"$HTTP_LISTEN\" must be a port or address:port"
-check "$(matches "$HTTPS_LISTEN" "$LISTEN_RE")" \
-  "httpsListen \"$HTTPS_LISTEN\" must be a port or address:port"
+for pair in httpListen:HTTP_LISTEN httpsListen:HTTPS_LISTEN; do
+  var="${pair#*:}"
+  check "$(matches "${!var}" "$LISTEN_RE")" "${pair%%:*} \"${!var}\" must be a port or address:port"
+done
 port_ok=no
 if [[ "$HTTPS_PUBLIC_PORT" =~ ^[0-9]{1,5}$ ]] && ((10#$HTTPS_PUBLIC_PORT > 0 && 10#$HTTPS_PUBLIC_PORT < 65536)); then
   port_ok=ok
