@@ -2,12 +2,17 @@
  * The servers' user data, as `cdk synth` writes it, run unchanged on test hosts: Debian 12 with
  * real systemd, booted on this machine (tools/testkit testHost.ts). The proxy and the blog are
  * installed from their service folders exactly as on EC2, and a request for blog.<domain> to the
- * proxy host reaches the blog host.
+ * proxy host reaches the blog host. Fulcrum's server is installed the same way from its real
+ * folder and units, with a stand-in Docker (below), and pm.<domain> reaches it.
  *
  * Stand-ins, for what no test host has (each is a fidelity gap, see the infra README):
  * - S3: `aws s3 cp s3://<bucket>/<key> <file>` copies the bundle this test zipped the way the CDK
  *   asset zips the folder (the real awscli is installed; a wrapper earlier on PATH answers);
  * - the SSM agent: a no-op `amazon-ssm-agent` command, so the user data skips installing it;
+ * - Docker, on Fulcrum's host: Fulcrum's image cannot be built here and no engine runs here. An
+ *   empty `docker.io` package (so the user data finds it installed), a `docker.service` that does
+ *   nothing, and a `docker` command whose `run` of the fulcrum container serves port 3000 with a
+ *   sign-in page, after checking the env file it was given exists (the database container waits);
  * - CloudFormation: this test fills the template's Ref, Fn::Sub and Fn::GetAtt (region, account,
  *   the servers' private addresses = the test hosts' addresses).
  */
@@ -27,8 +32,8 @@ const ACCOUNT = '111111111111';
 const ADDRESSES = {
   blog: '10.254.21.2',
   proxy: '10.254.22.2',
-  // No host answers there: nginx only needs the addresses to start, and nothing asks them.
   fulcrum: '10.254.23.2',
+  // No host answers there: nginx only needs the address to start, and nothing asks it.
   rocketchat: '10.254.24.2',
 } as const;
 type Server = keyof typeof ADDRESSES;
@@ -132,6 +137,48 @@ async function provision(host: TestHost, script: string, zip: string): Promise<v
   }
 }
 
+/** The stand-in Docker on a test host (see the top of this file). */
+async function standInDocker(host: TestHost): Promise<void> {
+  const write = (file: string, text: string, mode = 0o644) => {
+    mkdirSync(dirname(join(host.root, file)), { recursive: true });
+    writeFileSync(join(host.root, file), text, { mode });
+  };
+  write(
+    'var/lib/test-docker/docker.io/DEBIAN/control',
+    'Package: docker.io\nVersion: 0-standin\nArchitecture: all\nMaintainer: tests\nDescription: stand-in\n',
+  );
+  await host.run(
+    'dpkg-deb --build /var/lib/test-docker/docker.io /var/lib/test-docker/docker.io.deb >/dev/null && dpkg -i /var/lib/test-docker/docker.io.deb >/dev/null',
+  );
+  write(
+    'etc/systemd/system/docker.service',
+    '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n',
+  );
+  write(
+    'usr/bin/docker',
+    [
+      '#!/bin/bash',
+      '[ "$1" = run ] || exit 0',
+      'shift; name=""; envfile=""',
+      'while [[ "$1" == --* ]]; do',
+      '  case "$1" in',
+      '    --rm) shift ;;',
+      '    --name) name="$2"; shift 2 ;;',
+      '    --env-file) envfile="$2"; shift 2 ;;',
+      '    *) shift 2 ;;',
+      '  esac',
+      'done',
+      '[ -r "$envfile" ] || { echo "stand-in docker: no env file $envfile" >&2; exit 125; }',
+      '[ "$name" = fulcrum ] || exec sleep infinity',
+      'site=$(mktemp -d) && mkdir -p "$site/users" && echo "Fulcrum stand-in: $1" > "$site/users/sign_in"',
+      'cd "$site" && exec python3 -m http.server --bind 0.0.0.0 3000',
+      '',
+    ].join('\n'),
+    0o755,
+  );
+  await host.run('systemctl daemon-reload');
+}
+
 /** An HTTPS request from this machine to the proxy host, by name (its certificate is self-signed). */
 function curl(args: string[]): { status: number; headers: string; body: string } {
   const result = spawnSync('curl', ['-sk', '--max-time', '10', '-D', '-', ...args], {
@@ -153,8 +200,12 @@ describe('the proxy and blog servers, installed by their user data on Debian 12 
     hosts.push(blog);
     const proxy = await startTestHost({ name: 'proxy', address: ADDRESSES.proxy, packages });
     hosts.push(proxy);
+    const fulcrum = await startTestHost({ name: 'fulcrum', address: ADDRESSES.fulcrum, packages });
+    hosts.push(fulcrum);
     await provision(blog, userData.blog, bundle('blog', builtSite()));
     await provision(proxy, userData.proxy, bundle('proxy'));
+    await standInDocker(fulcrum);
+    await provision(fulcrum, userData.fulcrum, bundle('fulcrum'));
   });
   afterAll(async () => {
     for (const host of hosts) await host.stop();
@@ -195,5 +246,44 @@ describe('the proxy and blog servers, installed by their user data on Debian 12 
       `BLOG_UPSTREAM=${ADDRESSES.blog}:3000`,
     );
     expect(await blog?.run('grep ^PORT= /etc/pipelines/blog.env')).toBe('PORT=3000\n');
+  });
+
+  it("installs Fulcrum's units, which wait for a deployed image, then serve pm.<domain> through the proxy", async () => {
+    const fulcrum = hosts[2];
+    if (!fulcrum) throw new Error('no fulcrum host');
+    await fulcrum.waitForUnit('fulcrum-postgres.service');
+    await fulcrum.waitForUnit('fulcrum-health.timer');
+    // No image deployed yet: fulcrum.service did not start.
+    expect((await fulcrum.exec('systemctl is-active fulcrum.service')).stdout.trim()).toBe(
+      'inactive',
+    );
+    expect(
+      await fulcrum.run(
+        'grep -c -E "^(SECRET_KEY_BASE|DATABASE_URL)=" /etc/pipelines/fulcrum-app.env',
+      ),
+    ).toBe('2\n');
+
+    // What a deploy does: write the image by digest, start the service.
+    await fulcrum.run(
+      `echo FULCRUM_IMAGE=registry.example/pipelines/fulcrum@sha256:${'0'.repeat(64)} > /etc/pipelines/fulcrum-image.env && systemctl start fulcrum.service`,
+    );
+    await fulcrum.waitForUnit('fulcrum.service');
+    // The health check (Fulcrum's real unit) passes against it.
+    await fulcrum.run('systemctl start fulcrum-health.service');
+
+    const host = `pm.${domain}`;
+    const response = curl([
+      '--retry',
+      '10',
+      '--retry-connrefused',
+      '--retry-all-errors',
+      '--retry-delay',
+      '1',
+      '--resolve',
+      `${host}:443:${ADDRESSES.proxy}`,
+      `https://${host}/users/sign_in`,
+    ]);
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('Fulcrum stand-in: registry.example/pipelines/fulcrum@sha256:');
   });
 });
