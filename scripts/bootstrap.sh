@@ -21,9 +21,9 @@ MOTO_VERSION=5.2.1
 ZIZMOR_VERSION=1.32.0
 ACT_VERSION=v0.2.89
 ACTIONLINT_VERSION=v1.7.12
-APT_PACKAGES=(docker-registry skopeo umoci shellcheck nginx chromium awscli zstd zip unzip jq)
+APT_PACKAGES=(docker-registry skopeo umoci shellcheck nginx chromium awscli zstd zip unzip jq debootstrap systemd-container)
 # The command each Debian package provides, to tell a machine without dpkg what it must have.
-APT_COMMANDS=(docker-registry skopeo umoci shellcheck nginx chromium aws zstd zip unzip jq)
+APT_COMMANDS=(docker-registry skopeo umoci shellcheck nginx chromium aws zstd zip unzip jq debootstrap systemd-nspawn)
 
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
 fail() {

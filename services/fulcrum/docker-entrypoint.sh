@@ -4,7 +4,7 @@ set -eu
 for name in DATABASE_URL SECRET_TOKEN SECRET_KEY_BASE APP_HOST; do
   eval "value=\${$name:-}"
   if [ -z "$value" ]; then
-    echo "fulcrum: $name is not set. Set it in /etc/fulcrum/fulcrum.env (see fulcrum.env.example)." >&2
+    echo "fulcrum: $name is not set. Set it in /etc/pipelines/fulcrum-app.env (see fulcrum.env.example)." >&2
     exit 64
   fi
 done

@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { serviceUserData } from './user-data';
+import { serverImage, serverUserData, serviceUserData } from './user-data';
 
 export interface ServiceServerProps {
   readonly vpc: ec2.IVpc;
@@ -13,7 +13,7 @@ export interface ServiceServerProps {
   readonly service: string;
   /** `app`, or `db` for a database server of the service. */
   readonly role: 'app' | 'db';
-  /** Base packages the service runs on (dnf names on Amazon Linux 2023). */
+  /** Base packages the service runs on (Debian 12 names). */
   readonly packages: readonly string[];
   /** Written to /etc/pipelines/<service>.env for the service's install hook and units. */
   readonly environment: Readonly<Record<string, string>>;
@@ -45,12 +45,12 @@ export class ServiceServer extends Construct {
       path: props.serviceDir,
       exclude: ASSET_EXCLUDES,
     });
-    const userData = ec2.UserData.forLinux();
+    const userData = serverUserData();
     this.instance = new ec2.Instance(this, 'Instance', {
       vpc: props.vpc,
       vpcSubnets: { subnetType: props.subnetType },
       instanceType: props.instanceType,
-      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      machineImage: serverImage(),
       securityGroup: props.securityGroup,
       ssmSessionPermissions: true,
       requireImdsv2: true,

@@ -1,19 +1,81 @@
+import { Aws } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+
 /**
- * The shell commands that install a service on its server (Amazon Linux 2023). The contract
- * with services/<name> is kept small on purpose, so the services can change without the infra:
+ * What every server runs on, and the shell commands that install a service on it.
+ *
+ * The servers run Debian 12 (bookworm), the release the test hosts boot (tools/testkit
+ * testHost.ts), so the user data that a test runs is the user data a server runs
+ * (docs/decisions/0006-debian-servers.md).
+ *
+ * The contract with services/<name> is kept small on purpose, so the services can change without
+ * the infra:
  *
  * 1. the folder is unpacked to /opt/pipelines/<service>;
  * 2. /etc/pipelines/<service>.env holds the settings the infra knows (role, domain, upstream and
- *    database addresses), as KEY=value lines;
+ *    database addresses), as KEY=value lines (units read it with EnvironmentFile=);
  * 3. `install.sh` at the folder's top, if present, runs as root with that file's values exported
  *    (it builds images, renders configs, creates users);
- * 4. every `systemd/*.service` unit is installed, enabled and started.
+ * 4. every `systemd/*.service` and `systemd/*.timer` unit is installed; those with an [Install]
+ *    section are enabled and started (a oneshot that only a timer starts has none).
  */
+
+/** Debian's own public SSM parameter for its newest Debian 12 AMI (x86-64). */
+export const SERVER_AMI_PARAMETER = '/aws/service/debian/release/12/latest/amd64';
+
+/** What the base commands need before a service is unpacked: the S3 download, unzip, templates. */
+export const SERVER_BASE_PACKAGES = ['awscli', 'unzip', 'curl', 'gettext-base', 'openssl'];
+
+/** The servers' machine image: the newest Debian 12 AMI, looked up when the stack deploys. */
+export function serverImage(): ec2.IMachineImage {
+  return ec2.MachineImage.fromSsmParameter(SERVER_AMI_PARAMETER, {
+    os: ec2.OperatingSystemType.LINUX,
+  });
+}
+
+/**
+ * Installs the packages that are not installed yet, fetching the package lists first only then:
+ * the same line runs on a fresh AMI and, without any network, on a test host that has them.
+ */
+export function aptInstall(packages: readonly string[]): string {
+  for (const name of packages) {
+    if (!/^[a-z0-9][a-z0-9.+-]+$/.test(name)) throw new Error(`Bad Debian package name "${name}"`);
+  }
+  return [
+    'missing=""',
+    `for p in ${packages.join(' ')}; do dpkg-query -W -f='\${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done`,
+    'if [ -n "$missing" ]; then apt-get update -q && apt-get install -y -q --no-install-recommends $missing; fi',
+  ].join('; ');
+}
+
+/**
+ * The commands every server runs first: strict shell, the base packages, and the SSM agent
+ * (Session Manager is the only way in; Debian's AMIs do not ship the agent, AWS publishes it per
+ * region).
+ */
+export function serverBaseCommands(): string[] {
+  const agent = `https://s3.${Aws.REGION}.amazonaws.com/amazon-ssm-${Aws.REGION}/latest/debian_amd64/amazon-ssm-agent.deb`;
+  return [
+    'set -euxo pipefail',
+    'export DEBIAN_FRONTEND=noninteractive',
+    aptInstall(SERVER_BASE_PACKAGES),
+    `if ! command -v amazon-ssm-agent >/dev/null; then curl -fsSL --retry 5 -o /tmp/amazon-ssm-agent.deb '${agent}' && dpkg -i /tmp/amazon-ssm-agent.deb && systemctl enable --now amazon-ssm-agent; fi`,
+  ];
+}
+
+/** User data that starts with the base commands; the service's download and install follow. */
+export function serverUserData(): ec2.UserData {
+  const userData = ec2.UserData.forLinux();
+  userData.addCommands(...serverBaseCommands());
+  return userData;
+}
+
 export interface ServiceUserDataProps {
   readonly service: string;
   readonly role: 'app' | 'db';
   /** Where the service's zipped folder was downloaded. */
   readonly bundlePath: string;
+  /** Debian packages the service runs on. */
   readonly packages: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -39,16 +101,17 @@ export function serviceUserData(props: ServiceUserDataProps): string[] {
     if (!ENV_KEY.test(key)) throw new Error(`Bad environment variable name "${key}"`);
     return `echo ${shellQuote(`${key}=${value}`)} >> ${envFile}`;
   });
+  const units = `${dir}/systemd/*.service ${dir}/systemd/*.timer`;
   return [
     'set -euxo pipefail',
-    ...(props.packages.length > 0 ? [`dnf install -y ${props.packages.join(' ')}`] : []),
+    ...(props.packages.length > 0 ? [aptInstall(props.packages)] : []),
     `rm -rf ${dir} && mkdir -p ${dir} /etc/pipelines`,
     `unzip -q -o ${props.bundlePath} -d ${dir}`,
     `: > ${envFile} && chmod 600 ${envFile}`,
     ...envLines,
     `if [ -f ${dir}/install.sh ]; then (set -a; . ${envFile}; set +a; cd ${dir} && bash ./install.sh); fi`,
-    `for unit in ${dir}/systemd/*.service; do [ -e "$unit" ] || continue; install -m 644 "$unit" /etc/systemd/system/; done`,
+    `for unit in ${units}; do [ -e "$unit" ] || continue; install -m 644 "$unit" /etc/systemd/system/; done`,
     'systemctl daemon-reload',
-    `for unit in ${dir}/systemd/*.service; do [ -e "$unit" ] || continue; systemctl enable --now "$(basename "$unit")"; done`,
+    `for unit in ${dir}/systemd/*.timer ${dir}/systemd/*.service; do [ -e "$unit" ] && grep -q '^\\[Install\\]' "$unit" || continue; systemctl enable --now "$(basename "$unit")"; done`,
   ];
 }

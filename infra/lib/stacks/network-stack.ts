@@ -25,14 +25,14 @@ export const APP_SERVICES = [
   {
     service: 'fulcrum',
     host: 'pm',
-    packages: ['docker'],
-    database: { port: 5432, packages: ['docker'] },
+    packages: ['docker.io'],
+    database: { port: 5432, packages: ['docker.io'] },
   },
   {
     service: 'rocketchat',
     host: 'chat',
-    packages: ['docker'],
-    database: { port: 27017, packages: ['docker'] },
+    packages: ['docker.io'],
+    database: { port: 27017, packages: ['docker.io'] },
   },
 ] as const;
 

@@ -33,10 +33,10 @@ test.each(['fulcrum.service', 'fulcrum-postgres.service'])(
 
 test('fulcrum.service runs the deployed image by reference with the env file', () => {
   const service = unit('fulcrum.service').get('Service');
-  expect(service?.get('EnvironmentFile')).toEqual(['/etc/fulcrum/image.env']);
+  expect(service?.get('EnvironmentFile')).toEqual(['/etc/pipelines/fulcrum-image.env']);
   const run = service?.get('ExecStart')?.[0] ?? '';
   expect(run).toMatch(/^\/usr\/bin\/docker run /);
-  expect(run).toContain('--env-file /etc/fulcrum/fulcrum.env');
+  expect(run).toContain('--env-file /etc/pipelines/fulcrum-app.env');
   expect(run).toMatch(/\$\{FULCRUM_IMAGE\}$/);
   expect(readFileSync(path.join(__dirname, '..', 'image.env.example'), 'utf8')).toMatch(
     /^FULCRUM_IMAGE=\S+@sha256:[0-9a-f]{64}$/m,

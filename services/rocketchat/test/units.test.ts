@@ -15,16 +15,16 @@ test('systemd-analyze verify accepts every unit without a warning', async () => 
   expect(files.length).toBe(4);
   expect(
     await verifyUnits(files, {
-      absentPrograms: ['/usr/bin/docker'],
+      absentPrograms: ['/usr/bin/docker', '/opt/pipelines/rocketchat/compose.sh'],
       absentUnits: ['docker.service'],
     }),
   ).toEqual({ status: 0, output: '' });
 });
 
-test('rocketchat.service runs docker compose up, restarts always and starts on boot', () => {
+test('rocketchat.service runs Compose up, restarts always and starts on boot', () => {
   const service = unit('rocketchat.service');
   expect(service.get('Service')?.get('ExecStart')?.[0]).toMatch(
-    /^\/usr\/bin\/docker compose .* up\b/,
+    /^\/opt\/pipelines\/rocketchat\/compose\.sh .* up\b/,
   );
   expect(service.get('Service')?.get('Restart')).toEqual(['always']);
   expect(service.get('Unit')?.get('Requires')).toEqual(['docker.service']);

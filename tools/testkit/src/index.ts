@@ -71,3 +71,13 @@ export {
   type TemplateRole,
   type TemplateTarget,
 } from './iam';
+export {
+  startTestHost,
+  ensureRootFs,
+  linkAddresses,
+  rootFsKey,
+  TEST_HOST_RELEASE,
+  type TestHost,
+  type TestHostOptions,
+  type ExecResult,
+} from './testHost';

@@ -89,7 +89,10 @@ ${steps}
 
   test.each([
     ['npx webpack', '      - run: npx webpack'],
-    ['node running a script', '      - run: |\n          echo building\n          node scripts/register-ts.js'],
+    [
+      'node running a script',
+      '      - run: |\n          echo building\n          node scripts/register-ts.js',
+    ],
     [
       'an unlisted action',
       '      - uses: actions/setup-node@2028fbc5c25fe9cf00d9f06a71cc4710d4507903 # v6.0.0',

@@ -1,0 +1,289 @@
+/**
+ * The servers' user data, as `cdk synth` writes it, run unchanged on test hosts: Debian 12 with
+ * real systemd, booted on this machine (tools/testkit testHost.ts). The proxy and the blog are
+ * installed from their service folders exactly as on EC2, and a request for blog.<domain> to the
+ * proxy host reaches the blog host. Fulcrum's server is installed the same way from its real
+ * folder and units, with a stand-in Docker (below), and pm.<domain> reaches it.
+ *
+ * Stand-ins, for what no test host has (each is a fidelity gap, see the infra README):
+ * - S3: `aws s3 cp s3://<bucket>/<key> <file>` copies the bundle this test zipped the way the CDK
+ *   asset zips the folder (the real awscli is installed; a wrapper earlier on PATH answers);
+ * - the SSM agent: a no-op `amazon-ssm-agent` command, so the user data skips installing it;
+ * - Docker, on Fulcrum's host: Fulcrum's image cannot be built here and no engine runs here. An
+ *   empty `docker.io` package (so the user data finds it installed), a `docker.service` that does
+ *   nothing, and a `docker` command whose `run` of the fulcrum container serves port 3000 with a
+ *   sign-in page, after checking the env file it was given exists (the database container waits);
+ * - CloudFormation: this test fills the template's Ref, Fn::Sub and Fn::GetAtt (region, account,
+ *   the servers' private addresses = the test hosts' addresses).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { startTestHost, type TestHost } from '../../tools/testkit/src/testHost';
+import { SERVER_BASE_PACKAGES } from '../lib/constructs/user-data';
+import { synthTier } from './helpers';
+
+jest.setTimeout(900_000);
+
+const SERVICES = resolve(__dirname, '..', '..', 'services');
+const REGION = 'eu-west-1';
+const ACCOUNT = '111111111111';
+const ADDRESSES = {
+  blog: '10.254.21.2',
+  proxy: '10.254.22.2',
+  fulcrum: '10.254.23.2',
+  // No host answers there: nginx only needs the address to start, and nothing asks it.
+  rocketchat: '10.254.24.2',
+} as const;
+type Server = keyof typeof ADDRESSES;
+
+/** A CloudFormation value with its intrinsic functions filled in; fails on one it does not know. */
+function resolveValue(value: unknown, privateIps: Record<string, string>): string {
+  if (typeof value === 'string') return value;
+  const record = value as Record<string, unknown>;
+  const pseudo: Record<string, string> = { 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT };
+  if ('Fn::Join' in record) {
+    const [separator, parts] = record['Fn::Join'] as [string, unknown[]];
+    return parts.map((part) => resolveValue(part, privateIps)).join(separator);
+  }
+  if ('Ref' in record && pseudo[record.Ref as string]) return pseudo[record.Ref as string] ?? '';
+  if ('Fn::Sub' in record && typeof record['Fn::Sub'] === 'string') {
+    return record['Fn::Sub'].replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
+      const found = pseudo[name];
+      if (found === undefined) throw new Error(`Fn::Sub of unknown \${${name}}`);
+      return found;
+    });
+  }
+  if ('Fn::GetAtt' in record) {
+    const [resource, attribute] = record['Fn::GetAtt'] as [string, string];
+    const ip = attribute === 'PrivateIp' ? privateIps[resource] : undefined;
+    if (ip === undefined) throw new Error(`Fn::GetAtt ${resource}.${attribute} has no value here`);
+    return ip;
+  }
+  throw new Error(`Cannot resolve ${JSON.stringify(value)}`);
+}
+
+/** Each server's user data, as the instance would receive it. */
+function userDataOfServers(): Record<Server, string> {
+  const { templates } = synthTier({ tier: 'lower' });
+  const resources = templates.network.toJSON().Resources as Record<
+    string,
+    { Type: string; Properties: { UserData?: { 'Fn::Base64': unknown } } }
+  >;
+  const instances = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::Instance');
+  const serverOf = (id: string) => /^(proxy|blog|fulcrum|rocketchat)Server/.exec(id)?.[1] as Server;
+  const privateIps = Object.fromEntries(instances.map(([id]) => [id, ADDRESSES[serverOf(id)]]));
+  return Object.fromEntries(
+    instances.map(([id, r]) => [
+      serverOf(id),
+      resolveValue(r.Properties.UserData?.['Fn::Base64'], privateIps),
+    ]),
+  ) as Record<Server, string>;
+}
+
+// What the CDK asset leaves out of a service's folder (service-server.ts ASSET_EXCLUDES).
+const ASSET_EXCLUDES = ['node_modules/*', '.cache/*', 'public/*', 'dist/*', 'coverage/*', 'test/*'];
+
+/**
+ * The service's folder zipped as the asset is; `extra` is a folder whose files are added on top
+ * (the built site the pipeline ships with the blog).
+ */
+function bundle(service: string, extra?: string): string {
+  const zip = join(mkdtempSync(join(tmpdir(), 'servers-bundle-')), `${service}.zip`);
+  execFileSync('zip', ['-qr', zip, '.', '-x', ...ASSET_EXCLUDES, '*.test.ts'], {
+    cwd: join(SERVICES, service),
+  });
+  if (extra) execFileSync('zip', ['-qr', zip, '.'], { cwd: extra });
+  return zip;
+}
+
+/** The built blog if there is one, else a small site of the same shape. */
+function builtSite(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'servers-site-'));
+  const built = join(SERVICES, 'blog', 'public');
+  if (existsSync(join(built, 'index.html'))) {
+    cpSync(built, join(dir, 'public'), { recursive: true });
+  } else {
+    mkdirSync(join(dir, 'public'));
+    writeFileSync(join(dir, 'public', 'index.html'), '<h1>Pipelines blog</h1>\n');
+    writeFileSync(join(dir, 'public', '404.html'), '<h1>Not found</h1>\n');
+  }
+  return dir;
+}
+
+/** Puts the stand-ins and the bundle in place, runs the user data, and returns its log. */
+async function provision(host: TestHost, script: string, zip: string): Promise<void> {
+  const download = /aws s3 cp 's3:\/\/([^/]+)\/([^']+)'/.exec(script);
+  if (!download) throw new Error('The user data downloads no bundle from S3');
+  const stored = join(host.root, 'var/lib/test-s3', download[1] ?? '', download[2] ?? '');
+  mkdirSync(dirname(stored), { recursive: true });
+  cpSync(zip, stored);
+  const standIn = (name: string, body: string) => {
+    const file = join(host.root, 'usr/local/bin', name);
+    writeFileSync(file, `#!/bin/bash\n${body}\n`);
+    chmodSync(file, 0o755);
+  };
+  standIn(
+    'aws',
+    '[ "$1 $2" = "s3 cp" ] && [[ "$3" == s3://* ]] || { echo "stand-in aws: only s3 cp" >&2; exit 2; }\ncp "/var/lib/test-s3/${3#s3://}" "$4"',
+  );
+  standIn('amazon-ssm-agent', 'exit 0');
+  writeFileSync(join(host.root, 'root/user-data.sh'), script, { mode: 0o700 });
+  const result = await host.exec('/root/user-data.sh > /var/log/user-data.log 2>&1');
+  if (result.code !== 0) {
+    const log = await host.exec('tail -40 /var/log/user-data.log');
+    throw new Error(`The user data failed on ${host.name} (exit ${result.code}):\n${log.stdout}`);
+  }
+}
+
+/** The stand-in Docker on a test host (see the top of this file). */
+async function standInDocker(host: TestHost): Promise<void> {
+  const write = (file: string, text: string, mode = 0o644) => {
+    mkdirSync(dirname(join(host.root, file)), { recursive: true });
+    writeFileSync(join(host.root, file), text, { mode });
+  };
+  write(
+    'var/lib/test-docker/docker.io/DEBIAN/control',
+    'Package: docker.io\nVersion: 0-standin\nArchitecture: all\nMaintainer: tests\nDescription: stand-in\n',
+  );
+  await host.run(
+    'dpkg-deb --build /var/lib/test-docker/docker.io /var/lib/test-docker/docker.io.deb >/dev/null && dpkg -i /var/lib/test-docker/docker.io.deb >/dev/null',
+  );
+  write(
+    'etc/systemd/system/docker.service',
+    '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n',
+  );
+  write(
+    'usr/bin/docker',
+    [
+      '#!/bin/bash',
+      '[ "$1" = run ] || exit 0',
+      'shift; name=""; envfile=""',
+      'while [[ "$1" == --* ]]; do',
+      '  case "$1" in',
+      '    --rm) shift ;;',
+      '    --name) name="$2"; shift 2 ;;',
+      '    --env-file) envfile="$2"; shift 2 ;;',
+      '    *) shift 2 ;;',
+      '  esac',
+      'done',
+      '[ -r "$envfile" ] || { echo "stand-in docker: no env file $envfile" >&2; exit 125; }',
+      '[ "$name" = fulcrum ] || exec sleep infinity',
+      'site=$(mktemp -d) && mkdir -p "$site/users" && echo "Fulcrum stand-in: $1" > "$site/users/sign_in"',
+      'cd "$site" && exec python3 -m http.server --bind 0.0.0.0 3000',
+      '',
+    ].join('\n'),
+    0o755,
+  );
+  await host.run('systemctl daemon-reload');
+}
+
+/** An HTTPS request from this machine to the proxy host, by name (its certificate is self-signed). */
+function curl(args: string[]): { status: number; headers: string; body: string } {
+  const result = spawnSync('curl', ['-sk', '--max-time', '10', '-D', '-', ...args], {
+    encoding: 'utf8',
+  });
+  const [headers = '', body = ''] = result.stdout.split('\r\n\r\n');
+  return { status: Number(/^HTTP\/\S+ (\d+)/.exec(headers)?.[1] ?? 0), headers, body };
+}
+
+describe('the proxy and blog servers, installed by their user data on Debian 12 test hosts', () => {
+  const hosts: TestHost[] = [];
+  let domain = '';
+  const packages = [...SERVER_BASE_PACKAGES, 'nginx'];
+
+  beforeAll(async () => {
+    const userData = userDataOfServers();
+    domain = /DOMAIN=([a-z0-9.-]+)/.exec(userData.proxy)?.[1] ?? '';
+    const blog = await startTestHost({ name: 'blog', address: ADDRESSES.blog, packages });
+    hosts.push(blog);
+    const proxy = await startTestHost({ name: 'proxy', address: ADDRESSES.proxy, packages });
+    hosts.push(proxy);
+    const fulcrum = await startTestHost({ name: 'fulcrum', address: ADDRESSES.fulcrum, packages });
+    hosts.push(fulcrum);
+    await provision(blog, userData.blog, bundle('blog', builtSite()));
+    await provision(proxy, userData.proxy, bundle('proxy'));
+    await standInDocker(fulcrum);
+    await provision(fulcrum, userData.fulcrum, bundle('fulcrum'));
+  });
+  afterAll(async () => {
+    for (const host of hosts) await host.stop();
+  });
+
+  it('serves the built site from the blog host on port 3000', async () => {
+    const [blog] = hosts;
+    await blog?.waitForUnit('nginx.service');
+    const page = await fetch(`http://${ADDRESSES.blog}:3000/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Pipelines blog');
+  });
+
+  it('answers for blog.<domain> on the proxy host, over HTTPS, with what the blog host serves', async () => {
+    await hosts[1]?.waitForUnit('nginx.service');
+    const host = `blog.${domain}`;
+    const response = curl(['--resolve', `${host}:443:${ADDRESSES.proxy}`, `https://${host}/`]);
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('Pipelines blog');
+    // The proxy's own headers, and the blog's caching policy passed through.
+    expect(response.headers).toMatch(/strict-transport-security: max-age=31536000/i);
+    expect(response.headers).toMatch(/cache-control: public, max-age=0, must-revalidate/i);
+  });
+
+  it('redirects plain HTTP to HTTPS and refuses unknown hosts', () => {
+    const redirect = curl(['-H', `Host: blog.${domain}`, `http://${ADDRESSES.proxy}/posts/?a=1`]);
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers).toMatch(
+      new RegExp(`location: https://blog\\.${domain}/posts/\\?a=1`, 'i'),
+    );
+    expect(curl(['-H', 'Host: other.example.com', `http://${ADDRESSES.proxy}/`]).status).toBe(0);
+  });
+
+  it('wrote each server its settings file, readable by root only', async () => {
+    const [blog, proxy] = hosts;
+    expect(await proxy?.run('stat -c %a /etc/pipelines/proxy.env')).toBe('600\n');
+    expect(await proxy?.run('cat /etc/pipelines/proxy.env')).toContain(
+      `BLOG_UPSTREAM=${ADDRESSES.blog}:3000`,
+    );
+    expect(await blog?.run('grep ^PORT= /etc/pipelines/blog.env')).toBe('PORT=3000\n');
+  });
+
+  it("installs Fulcrum's units, which wait for a deployed image, then serve pm.<domain> through the proxy", async () => {
+    const fulcrum = hosts[2];
+    if (!fulcrum) throw new Error('no fulcrum host');
+    await fulcrum.waitForUnit('fulcrum-postgres.service');
+    await fulcrum.waitForUnit('fulcrum-health.timer');
+    // No image deployed yet: fulcrum.service did not start.
+    expect((await fulcrum.exec('systemctl is-active fulcrum.service')).stdout.trim()).toBe(
+      'inactive',
+    );
+    expect(
+      await fulcrum.run(
+        'grep -c -E "^(SECRET_KEY_BASE|DATABASE_URL)=" /etc/pipelines/fulcrum-app.env',
+      ),
+    ).toBe('2\n');
+
+    // What a deploy does: write the image by digest, start the service.
+    await fulcrum.run(
+      `echo FULCRUM_IMAGE=registry.example/pipelines/fulcrum@sha256:${'0'.repeat(64)} > /etc/pipelines/fulcrum-image.env && systemctl start fulcrum.service`,
+    );
+    await fulcrum.waitForUnit('fulcrum.service');
+    // The health check (Fulcrum's real unit) passes against it.
+    await fulcrum.run('systemctl start fulcrum-health.service');
+
+    const host = `pm.${domain}`;
+    const response = curl([
+      '--retry',
+      '10',
+      '--retry-connrefused',
+      '--retry-all-errors',
+      '--retry-delay',
+      '1',
+      '--resolve',
+      `${host}:443:${ADDRESSES.proxy}`,
+      `https://${host}/users/sign_in`,
+    ]);
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('Fulcrum stand-in: registry.example/pipelines/fulcrum@sha256:');
+  });
+});
