@@ -123,7 +123,8 @@ export async function ecrSuite({ layerSizes, runs }: EcrOptions): Promise<Sectio
   // is in /var/lib/containers) and would mount blobs it pushed before instead of uploading them.
   const started: Array<{ stop(): Promise<void> }> = [moto];
   const freshRegistry = async () => {
-    const registry = await startRegistry({ ecr: true });
+    // Mutable tags: each run pushes the same tag again (ECR's default for a new repository).
+    const registry = await startRegistry({ ecr: { repositories: async () => 'MUTABLE' } });
     const recorder = await startRecorder(registry.endpoint);
     started.push(registry, recorder);
     return { recorder, host: new URL(recorder.endpoint).host };
