@@ -21,3 +21,21 @@ export {
   type FaultProxy,
 } from './faultProxy';
 export { verifyUnits, parseUnit, type VerifyResult, type VerifyOptions } from './systemd';
+export {
+  rolesFromTemplate,
+  startStrictAws,
+  requestMeaning,
+  OPERATOR_ACCESS_KEY,
+  TemplateError,
+  type CloudFormationTemplate,
+  type Decision,
+  type JsonWebKeySetLike,
+  type OidcOptions,
+  type PolicyDocument,
+  type RoleCredentials,
+  type RolePolicy,
+  type StrictAws,
+  type StrictAwsOptions,
+  type TemplateRole,
+  type TemplateTarget,
+} from './iam';

@@ -1,0 +1,363 @@
+/**
+ * What an AWS API request asks IAM for: the operation, and for each IAM action it needs, the
+ * resource ARN and the condition keys the service would send to IAM. Pure: a request in, a
+ * meaning out. A request this module does not know is `known: false`, and the twin denies it:
+ * a new kind of request must be taught here (with a row in requestActions.test.ts) before a test
+ * can pass through it.
+ *
+ * Sources: the Service Authorization Reference pages of S3, Lambda, ECR and STS ("Actions,
+ * resources, and condition keys"), S3's "Required permissions for Amazon S3 API operations", and
+ * Lambda's "Fine-tuning the Resources and Conditions sections of policies".
+ */
+
+export interface RequestFacts {
+  readonly method: string;
+  /** The request path as sent (URI-encoded), without the query string. */
+  readonly path: string;
+  /** Query parameters, decoded. A parameter without a value (`?uploads`) maps to ''. */
+  readonly query: Readonly<Record<string, string>>;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body as text (JSON and form services; S3 bodies are not read). */
+  readonly body: string;
+  /** The signing service of the credential scope (`s3`, `lambda`, `ecr`, `sts`). */
+  readonly service: string;
+}
+
+export interface Scope {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+export type ContextValues = Record<string, string | string[]>;
+
+export interface Authorization {
+  readonly action: string;
+  readonly resource: string;
+  readonly context: ContextValues;
+}
+
+export type RequestMeaning =
+  | {
+      readonly known: true;
+      readonly service: string;
+      readonly operation: string;
+      readonly authorizations: readonly Authorization[];
+      /**
+       * Set on S3 GetObject/HeadObject: S3 answers a missing key with 403, not 404, unless the
+       * caller may s3:ListBucket on this bucket (for a request without a prefix).
+       */
+      readonly missingKeyBucketArn?: string;
+    }
+  | { readonly known: false; readonly service: string; readonly reason: string };
+
+const unknown = (service: string, reason: string): RequestMeaning => ({
+  known: false,
+  service,
+  reason,
+});
+
+export function requestMeaning(request: RequestFacts, scope: Scope): RequestMeaning {
+  switch (request.service) {
+    case 's3':
+      return s3Meaning(request, scope);
+    case 'lambda':
+      return lambdaMeaning(request, scope);
+    case 'ecr':
+      return ecrMeaning(request, scope);
+    case 'sts':
+      return stsMeaning(request);
+    default:
+      return unknown(request.service, `the service "${request.service}"`);
+  }
+}
+
+// --- S3 (path-style addressing: the actions use it whenever the endpoint is overridden) ---
+
+function s3Meaning(request: RequestFacts, scope: Scope): RequestMeaning {
+  const { method, query, headers } = request;
+  const segments = request.path.replace(/^\//, '').split('/');
+  const bucket = decodeURIComponent(segments[0] ?? '');
+  const key = segments.slice(1).map(decodeURIComponent).join('/');
+  const has = (name: string) => name in query;
+  const bucketArn = `arn:${scope.partition}:s3:::${bucket}`;
+  const objectArn = `${bucketArn}/${key}`;
+  const known = (
+    operation: string,
+    actions: readonly (string | false | undefined)[],
+    resource: string,
+    context: ContextValues = {},
+    missingKeyBucketArn?: string,
+  ): RequestMeaning => ({
+    known: true,
+    service: 's3',
+    operation,
+    authorizations: actions
+      .filter((a): a is string => typeof a === 'string')
+      .map((action) => ({ action, resource, context })),
+    ...(missingKeyBucketArn ? { missingKeyBucketArn } : {}),
+  });
+  const versioned = (plain: string, version: string) => (has('versionId') ? version : plain);
+  // Headers that make a write need more than s3:PutObject.
+  const writeExtras = [
+    headers['x-amz-tagging'] !== undefined && 's3:PutObjectTagging',
+    headers['x-amz-acl'] !== undefined && 's3:PutObjectAcl',
+  ];
+  const listContext = (): ContextValues => ({
+    ...(has('prefix') ? { 's3:prefix': query.prefix ?? '' } : {}),
+    ...(has('delimiter') ? { 's3:delimiter': query.delimiter ?? '' } : {}),
+  });
+
+  if (bucket === '') {
+    return method === 'GET'
+      ? known('ListBuckets', ['s3:ListAllMyBuckets'], '*')
+      : unknown('s3', `${method} /`);
+  }
+  if (headers['x-amz-copy-source'] !== undefined) {
+    return unknown('s3', `a copy (x-amz-copy-source) to s3://${bucket}/${key}`);
+  }
+  if (key === '') {
+    switch (method) {
+      case 'GET':
+        if (has('versioning'))
+          return known('GetBucketVersioning', ['s3:GetBucketVersioning'], bucketArn);
+        if (has('versions'))
+          return known('ListObjectVersions', ['s3:ListBucketVersions'], bucketArn, listContext());
+        if (has('uploads'))
+          return known('ListMultipartUploads', ['s3:ListBucketMultipartUploads'], bucketArn);
+        if (has('location')) return known('GetBucketLocation', ['s3:GetBucketLocation'], bucketArn);
+        if (Object.keys(query).every((q) => LIST_OBJECTS_PARAMETERS.has(q))) {
+          return known(
+            has('list-type') ? 'ListObjectsV2' : 'ListObjects',
+            ['s3:ListBucket'],
+            bucketArn,
+            listContext(),
+          );
+        }
+        break;
+      case 'HEAD':
+        return known('HeadBucket', ['s3:ListBucket'], bucketArn);
+    }
+    return unknown('s3', `${method} on bucket ${bucket} with ${describeQuery(query)}`);
+  }
+  switch (method) {
+    case 'PUT':
+      if (has('uploadId') && has('partNumber'))
+        return known('UploadPart', ['s3:PutObject'], objectArn);
+      if (has('tagging'))
+        return known(
+          versioned('PutObjectTagging', 'PutObjectVersionTagging'),
+          [versioned('s3:PutObjectTagging', 's3:PutObjectVersionTagging')],
+          objectArn,
+        );
+      if (onlyParameters(query, []))
+        return known('PutObject', ['s3:PutObject', ...writeExtras], objectArn);
+      break;
+    case 'POST':
+      if (has('uploads'))
+        return known('CreateMultipartUpload', ['s3:PutObject', ...writeExtras], objectArn);
+      if (has('uploadId')) return known('CompleteMultipartUpload', ['s3:PutObject'], objectArn);
+      break;
+    case 'DELETE':
+      if (has('uploadId'))
+        return known('AbortMultipartUpload', ['s3:AbortMultipartUpload'], objectArn);
+      if (onlyParameters(query, ['versionId']))
+        return known(
+          'DeleteObject',
+          [versioned('s3:DeleteObject', 's3:DeleteObjectVersion')],
+          objectArn,
+        );
+      break;
+    case 'GET':
+    case 'HEAD': {
+      const operation = method === 'GET' ? 'GetObject' : 'HeadObject';
+      if (has('uploadId')) return known('ListParts', ['s3:ListMultipartUploadParts'], objectArn);
+      if (has('tagging'))
+        return known(
+          versioned('GetObjectTagging', 'GetObjectVersionTagging'),
+          [versioned('s3:GetObjectTagging', 's3:GetObjectVersionTagging')],
+          objectArn,
+        );
+      if (onlyParameters(query, OBJECT_READ_PARAMETERS)) {
+        return known(
+          operation,
+          [versioned('s3:GetObject', 's3:GetObjectVersion')],
+          objectArn,
+          {},
+          bucketArn,
+        );
+      }
+      break;
+    }
+  }
+  return unknown('s3', `${method} on s3://${bucket}/${key} with ${describeQuery(query)}`);
+}
+
+const LIST_OBJECTS_PARAMETERS = new Set([
+  'list-type',
+  'prefix',
+  'delimiter',
+  'marker',
+  'max-keys',
+  'continuation-token',
+  'start-after',
+  'encoding-type',
+  'fetch-owner',
+  'x-id',
+]);
+const OBJECT_READ_PARAMETERS = [
+  'versionId',
+  'partNumber',
+  'x-id',
+  'response-content-type',
+  'response-content-disposition',
+  'response-cache-control',
+  'response-content-encoding',
+  'response-content-language',
+  'response-expires',
+];
+
+const onlyParameters = (query: Readonly<Record<string, string>>, allowed: readonly string[]) =>
+  Object.keys(query).every((q) => q === 'x-id' || allowed.includes(q));
+
+const describeQuery = (query: Readonly<Record<string, string>>) =>
+  Object.keys(query).length === 0 ? 'no query' : `query ${Object.keys(query).sort().join('&')}`;
+
+// --- Lambda (REST JSON, API version 2015-03-31) ---
+
+interface FunctionRef {
+  readonly arn: string;
+  readonly qualifier: string | undefined;
+}
+
+/** A FunctionName as the API accepts it: name, name:qualifier, partial ARN or full ARN. */
+export function functionRef(nameOrArn: string, scope: Scope): FunctionRef {
+  const full = /^arn:([^:]+):lambda:([^:]+):(\d{12}):function:([^:]+)(?::(.+))?$/.exec(nameOrArn);
+  const partial = /^(?:(\d{12}):function:)?([^:]+)(?::(.+))?$/.exec(nameOrArn);
+  const [partition, region, account, name, qualifier] = full
+    ? [full[1], full[2], full[3], full[4], full[5]]
+    : [
+        scope.partition,
+        scope.region,
+        partial?.[1] ?? scope.account,
+        partial?.[2] ?? nameOrArn,
+        partial?.[3],
+      ];
+  return { arn: `arn:${partition}:lambda:${region}:${account}:function:${name}`, qualifier };
+}
+
+function lambdaMeaning(request: RequestFacts, scope: Scope): RequestMeaning {
+  const { method, query } = request;
+  const match = /^\/2015-03-31\/functions\/?([^/]*)(\/.*)?$/.exec(request.path);
+  if (!match) return unknown('lambda', `${method} ${request.path}`);
+  const fn = decodeURIComponent(match[1] ?? '');
+  const rest = match[2] ?? '';
+  const known = (operation: string, action: string, resource: string): RequestMeaning => ({
+    known: true,
+    service: 'lambda',
+    operation,
+    authorizations: [{ action: `lambda:${action}`, resource, context: {} }],
+  });
+  if (fn === '') {
+    if (method === 'GET') return known('ListFunctions', 'ListFunctions', '*');
+    if (method === 'POST') {
+      const name = jsonField(request.body, 'FunctionName');
+      if (name) return known('CreateFunction', 'CreateFunction', functionRef(name, scope).arn);
+    }
+    return unknown('lambda', `${method} ${request.path}`);
+  }
+  const ref = functionRef(fn, scope);
+  const qualifier = ref.qualifier ?? query.Qualifier;
+  // Actions that act on a version or alias are authorized on the qualified ARN.
+  const qualified = qualifier ? `${ref.arn}:${qualifier}` : ref.arn;
+  const route = LAMBDA_ROUTES[`${method} ${rest.replace(/^\/aliases\/[^/]+$/, '/aliases/{name}')}`];
+  if (!route) return unknown('lambda', `${method} ${request.path}`);
+  const [operation, action, on] = route;
+  return known(operation, action ?? operation, on === 'qualified' ? qualified : ref.arn);
+}
+
+/**
+ * `<method> <path after the function name>` -> operation, IAM action (when it differs), and
+ * whether IAM sees the qualified ARN (`<function arn>:<version or alias>`) for a Qualifier.
+ */
+const LAMBDA_ROUTES: Readonly<
+  Record<string, readonly [string, string | undefined, 'qualified' | 'function']>
+> = {
+  'GET ': ['GetFunction', undefined, 'qualified'],
+  'GET /': ['GetFunction', undefined, 'qualified'],
+  'DELETE ': ['DeleteFunction', undefined, 'qualified'],
+  'GET /configuration': ['GetFunctionConfiguration', undefined, 'qualified'],
+  'PUT /configuration': ['UpdateFunctionConfiguration', undefined, 'function'],
+  'PUT /code': ['UpdateFunctionCode', undefined, 'function'],
+  'POST /versions': ['PublishVersion', undefined, 'function'],
+  'GET /versions': ['ListVersionsByFunction', undefined, 'function'],
+  'POST /aliases': ['CreateAlias', undefined, 'function'],
+  'GET /aliases': ['ListAliases', undefined, 'function'],
+  'GET /aliases/{name}': ['GetAlias', undefined, 'function'],
+  'PUT /aliases/{name}': ['UpdateAlias', undefined, 'function'],
+  'DELETE /aliases/{name}': ['DeleteAlias', undefined, 'function'],
+  'POST /invocations': ['Invoke', 'InvokeFunction', 'qualified'],
+  'GET /policy': ['GetPolicy', undefined, 'qualified'],
+};
+
+// --- ECR API (JSON 1.1, the operation in X-Amz-Target) ---
+
+/** ECR operations that act on the registry, not a repository: IAM accepts only "*". */
+const ECR_ACCOUNT_OPERATIONS = new Set(['GetAuthorizationToken', 'DescribeRegistry']);
+
+function ecrMeaning(request: RequestFacts, scope: Scope): RequestMeaning {
+  const target = request.headers['x-amz-target'] ?? '';
+  const operation = /^AmazonEC2ContainerRegistry_V20150921\.(\w+)$/.exec(target)?.[1];
+  if (!operation) return unknown('ecr', `X-Amz-Target "${target}"`);
+  const action = `ecr:${operation}`;
+  const known = (resources: readonly string[]): RequestMeaning => ({
+    known: true,
+    service: 'ecr',
+    operation,
+    authorizations: resources.map((resource) => ({ action, resource, context: {} })),
+  });
+  if (ECR_ACCOUNT_OPERATIONS.has(operation)) return known(['*']);
+  const body = parseJson(request.body);
+  const account = typeof body.registryId === 'string' ? body.registryId : scope.account;
+  const arn = (name: string) =>
+    `arn:${scope.partition}:ecr:${scope.region}:${account}:repository/${name}`;
+  if (typeof body.repositoryName === 'string') return known([arn(body.repositoryName)]);
+  if (operation === 'DescribeRepositories') {
+    const names = Array.isArray(body.repositoryNames) ? body.repositoryNames.map(String) : [];
+    // Without names the call lists every repository the caller may describe.
+    return known(names.length > 0 ? names.map(arn) : [arn('*')]);
+  }
+  return unknown('ecr', `${operation} without a repositoryName`);
+}
+
+// --- STS (query protocol; AssumeRoleWithWebIdentity is unsigned and handled by the twin) ---
+
+function stsMeaning(request: RequestFacts): RequestMeaning {
+  const form = new URLSearchParams(request.method === 'POST' ? request.body : '');
+  const operation = form.get('Action') ?? request.query.Action ?? '';
+  const known = (resource: string): RequestMeaning => ({
+    known: true,
+    service: 'sts',
+    operation,
+    authorizations: [{ action: `sts:${operation}`, resource, context: {} }],
+  });
+  if (operation === 'GetCallerIdentity') return known('*');
+  const roleArn = form.get('RoleArn');
+  if (operation === 'AssumeRole' && roleArn) return known(roleArn);
+  return unknown('sts', `Action=${operation}`);
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || '{}');
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function jsonField(text: string, field: string): string | undefined {
+  const value = parseJson(text)[field];
+  return typeof value === 'string' ? value : undefined;
+}
