@@ -21,7 +21,9 @@ import {
 export interface SigningKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
-  /** PEM (SPKI), what a verifier needs. */
+  /** What a verifier needs (the strict AWS twin's OIDC provider). */
+  readonly publicKey: KeyObject;
+  /** The same, as PEM (SPKI). */
   readonly publicKeyPem: string;
 }
 
@@ -30,6 +32,7 @@ export function generateSigningKey(): SigningKey {
   return {
     kid: randomBytes(8).toString('hex'),
     privateKey,
+    publicKey,
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
 }

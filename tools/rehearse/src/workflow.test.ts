@@ -57,7 +57,42 @@ describe('the workflow as the rehearsal reads it', () => {
     expect(Object.keys(forAct.jobs)).toEqual(['resolve', 'upload', 'deploy']);
     expect(forAct.jobs.upload.environment).toEqual({ name: 'mint' });
     expect(forAct.jobs.upload.steps[1]).toEqual({ uses: './actions/s3-upload' });
+    expect(forAct.jobs.upload.steps[0].env).toEqual({ REHEARSAL_JOB_ENVIRONMENT: 'mint' });
   });
+
+  it.each<[string, string, string | undefined]>([
+    ['environment as a string', 'environment: mint', 'mint'],
+    [
+      'environment as an object',
+      'environment: { name: prod-candidate, deployment: false }',
+      'prod-candidate',
+    ],
+    [
+      'environment as an expression (kept as is: act evaluates it)',
+      "environment: { name: \"${{ needs.resolve.outputs.approval == 'true' && 'prod-candidate' || 'mint' }}\" }",
+      "${{ needs.resolve.outputs.approval == 'true' && 'prod-candidate' || 'mint' }}",
+    ],
+    ['no environment', '', undefined],
+  ])(
+    'gives each configure-aws-credentials step the job environment (%s), and no other step',
+    (_name, declaration, expected) => {
+      const text = `
+on: push
+jobs:
+  upload:
+    runs-on: ubuntu-latest
+    ${declaration}
+    steps:
+      - uses: aws-actions/configure-aws-credentials@a03048d87541d1d9fcf2ecf528a4a65ba9bd7838
+        with: { aws-region: us-east-1 }
+      - uses: ./actions/s3-upload
+`;
+      const steps = parse(workflowForAct(text, [])).jobs.upload.steps;
+      expect(steps[0].env?.REHEARSAL_JOB_ENVIRONMENT).toBe(expected);
+      expect(steps[0].with).toEqual({ 'aws-region': 'us-east-1' });
+      expect(steps[1]).toEqual({ uses: './actions/s3-upload' });
+    },
+  );
 
   it('finds every third-party action with its pinned ref (what --local-repository maps)', () => {
     expect(remoteUses(workflow).map((u) => `${u.repository}@${u.ref}`)).toEqual([

@@ -55,21 +55,33 @@ export function heldJobs(jobs: readonly WorkflowJob[], approvalEnvironments: rea
   return jobs.filter((job) => held.has(job.id)).map((job) => job.id);
 }
 
+/** The configure-aws-credentials steps get the job's environment from the rehearsal. */
+const CREDENTIALS_ACTION = /^aws-actions\/configure-aws-credentials@/;
+
 /**
  * The workflow as act runs it: the same file with the held jobs removed (act has no required
  * reviewers and ignores `environment:`, so leaving them out is how the rehearsal waits), and
  * without `environment.deployment`, a GitHub property (2025) that act 0.2.89's schema rejects.
+ * Since act ignores `environment:`, each configure-aws-credentials step gets the job's
+ * environment name (the same expression) as REHEARSAL_JOB_ENVIRONMENT: its OIDC token carries it,
+ * as GitHub's does.
  */
 export function workflowForAct(yamlText: string, remove: readonly string[]): string {
   const doc = parseDocument(yamlText);
   for (const id of remove) doc.deleteIn(['jobs', id]);
   const jobs = record(doc.toJS()).jobs;
+  const environments = new Map(workflowJobs(doc.toString()).map((j) => [j.id, j.environment]));
   for (const [id, job] of Object.entries(record(jobs))) {
     if (doc.hasIn(['jobs', id, 'environment', 'deployment'])) {
       doc.deleteIn(['jobs', id, 'environment', 'deployment']);
     }
     const steps = record(job).steps;
+    const environment = environments.get(id);
     (Array.isArray(steps) ? steps : []).forEach((step, index) => {
+      const uses = record(step).uses;
+      if (environment !== undefined && typeof uses === 'string' && CREDENTIALS_ACTION.test(uses)) {
+        doc.setIn(['jobs', id, 'steps', index, 'env', 'REHEARSAL_JOB_ENVIRONMENT'], environment);
+      }
       const run = record(step).run;
       const service = typeof run === 'string' ? needsInternet(run) : undefined;
       if (typeof run === 'string' && service) {
