@@ -2,6 +2,7 @@ import { parse } from 'yaml';
 import {
   heldJobs,
   remoteUses,
+  mayRequestIdToken,
   workflowForAct,
   workflowForResume,
   workflowJobs,
@@ -57,7 +58,10 @@ describe('the workflow as the rehearsal reads it', () => {
     expect(Object.keys(forAct.jobs)).toEqual(['resolve', 'upload', 'deploy']);
     expect(forAct.jobs.upload.environment).toEqual({ name: 'mint' });
     expect(forAct.jobs.upload.steps[1]).toEqual({ uses: './actions/s3-upload' });
-    expect(forAct.jobs.upload.steps[0].env).toEqual({ REHEARSAL_JOB_ENVIRONMENT: 'mint' });
+    expect(forAct.jobs.upload.steps[0].env).toEqual({
+      REHEARSAL_JOB_ENVIRONMENT: 'mint',
+      REHEARSAL_ID_TOKEN: 'none',
+    });
   });
 
   it.each<[string, string, string | undefined]>([
@@ -89,10 +93,28 @@ jobs:
 `;
       const steps = parse(workflowForAct(text, [])).jobs.upload.steps;
       expect(steps[0].env?.REHEARSAL_JOB_ENVIRONMENT).toBe(expected);
+      expect(steps[0].env?.REHEARSAL_ID_TOKEN).toBe('none');
       expect(steps[0].with).toEqual({ 'aws-region': 'us-east-1' });
       expect(steps[1]).toEqual({ uses: './actions/s3-upload' });
     },
   );
+
+  it.each<[string, unknown, unknown, boolean]>([
+    ['no permissions anywhere (id-token is none by default)', undefined, undefined, false],
+    ['the job grants id-token: write', {}, { 'id-token': 'write', contents: 'read' }, true],
+    ['only the workflow grants it', { 'id-token': 'write' }, undefined, true],
+    [
+      "the job's permissions replace the workflow's",
+      { 'id-token': 'write' },
+      { contents: 'read' },
+      false,
+    ],
+    ['write-all', undefined, 'write-all', true],
+    ['read-all', 'read-all', undefined, false],
+    ['id-token: read is not enough', {}, { 'id-token': 'read' }, false],
+  ])('may request an OIDC token: %s', (_name, workflowPermissions, jobPermissions, expected) => {
+    expect(mayRequestIdToken(workflowPermissions, jobPermissions)).toBe(expected);
+  });
 
   it('finds every third-party action with its pinned ref (what --local-repository maps)', () => {
     expect(remoteUses(workflow).map((u) => `${u.repository}@${u.ref}`)).toEqual([

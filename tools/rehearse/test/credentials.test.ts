@@ -78,6 +78,7 @@ async function configureCredentials(job: {
   ref: string;
   environment?: string;
   role?: string;
+  idToken?: 'write' | 'none';
   tokens?: TokenService;
 }): Promise<Step> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'credentials-step-'));
@@ -102,7 +103,7 @@ async function configureCredentials(job: {
 }
 
 function stepEnvironment(
-  job: { ref: string; environment?: string; role?: string },
+  job: { ref: string; environment?: string; role?: string; idToken?: 'write' | 'none' },
   tokens: TokenService,
   files: { env: string; output: string },
 ): NodeJS.ProcessEnv {
@@ -112,6 +113,7 @@ function stepEnvironment(
     ROLE: job.role ?? ENVIRONMENT_ROLE_MARKER,
     REGION: region,
     REHEARSAL_JOB_ENVIRONMENT: job.environment ?? '',
+    REHEARSAL_ID_TOKEN: job.idToken ?? 'write',
     GITHUB_REF: job.ref,
     GITHUB_SHA: 'c'.repeat(40),
     GITHUB_WORKFLOW: 'pipeline',
@@ -218,6 +220,18 @@ describe('configure-aws-credentials in the rehearsal (token service + stand-in +
     expect(step.status).toBe(1);
     expect(step.stdout).toContain('Not authorized to perform sts:AssumeRoleWithWebIdentity');
     expect(lastAssume()).toMatchObject({ role: 'pipelines-deploy-prod', allowed: false });
+  });
+
+  it('gives a job without id-token: write no token, as GitHub gives it no token URL', async () => {
+    const before = aws.tokens.issuer.issued.length;
+    const step = await configureCredentials({
+      ref: 'refs/heads/master',
+      environment: 'prod-candidate',
+      idToken: 'none',
+    });
+    expect(step.status).toBe(1);
+    expect(step.stdout).toContain('the job lacks the permission id-token: write');
+    expect(aws.tokens.issuer.issued.length).toBe(before);
   });
 
   it("fails a job that declares no environment: AWS_ROLE_ARN is each environment's variable", async () => {

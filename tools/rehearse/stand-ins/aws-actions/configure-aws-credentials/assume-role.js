@@ -89,6 +89,12 @@ async function assumeRole(role, webIdentityToken, duration) {
 }
 
 async function main() {
+  if (env.REHEARSAL_ID_TOKEN !== 'write') {
+    // What the real action says when GitHub gives the job no ACTIONS_ID_TOKEN_REQUEST_URL.
+    fail(
+      'Could not get an OIDC token: the job lacks the permission id-token: write. Add `permissions: { id-token: write }` to the job.',
+    );
+  }
   const region = (env.REGION || '').trim();
   const role = roleToAssume();
   if (!role) fail('role-to-assume is empty: set the AWS_ROLE_ARN variable of the environment.');
