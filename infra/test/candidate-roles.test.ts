@@ -85,7 +85,7 @@ describe('the prod-candidate upload role', () => {
         const acts = asArray(s.Action);
         if (resource === '*') expect(acts).toEqual(['ecr:GetAuthorizationToken']);
         else if (resource.startsWith(`${BUCKET}/`)) expect(resource).toBe(`${BUCKET}/prod/*`);
-        else if (resource === BUCKET && acts.includes('s3:ListBucket')) {
+        else if (resource === BUCKET && acts.includes('s3:ListBucketVersions')) {
           expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['prod/', 'prod/*'] } });
         } else if (resource === BUCKET) {
           expect(acts).toEqual(['s3:GetBucketVersioning', 's3:ListBucketMultipartUploads']);
@@ -99,10 +99,11 @@ describe('the prod-candidate upload role', () => {
     // What s3-upload and ecr-push need (their READMEs list it).
     for (const needed of [
       's3:PutObject',
+      's3:PutObjectTagging',
       's3:GetObject',
       's3:GetObjectVersion',
       's3:AbortMultipartUpload',
-      's3:ListBucket',
+      's3:ListBucketVersions',
       's3:GetBucketVersioning',
       's3:ListBucketMultipartUploads',
       'ecr:GetAuthorizationToken',
@@ -121,6 +122,21 @@ describe('the prod-candidate upload role', () => {
       'repo:example@1000001/pipelines@2000002:environment:prod',
     );
     expect(actions).toContain('lambda:UpdateAlias');
+  });
+
+  it("does not let prod's own role upload: after the hold it reads the approved package version and promotes the approved image", () => {
+    const { statements, actions } = roleOf(built, 'prod');
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObjectVersion']);
+    const read = statements.find((s) => asArray(s.Action).includes('s3:GetObjectVersion'));
+    expect(asArray(read?.Resource as unknown[]).map(flatten)).toEqual([`${BUCKET}/prod/*`]);
+    // It promotes the approved image by digest (reads, then puts a tag); it uploads no layer.
+    expect(actions.filter((a) => a.startsWith('ecr:')).sort()).toEqual([
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:BatchGetImage',
+      'ecr:DescribeRepositories',
+      'ecr:GetAuthorizationToken',
+      'ecr:PutImage',
+    ]);
   });
 });
 

@@ -343,7 +343,7 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
           } else if (resource.startsWith(`${bucket}/`)) {
             expect(resource).toBe(`${bucket}/${env.name}/*`);
           } else if (resource === bucket) {
-            if (actions.includes('s3:ListBucket')) {
+            if (actions.includes('s3:ListBucketVersions')) {
               expect(s.Condition).toEqual({
                 StringLike: { 's3:prefix': [`${env.name}/`, `${env.name}/*`] },
               });
@@ -367,21 +367,32 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
           }
         }
         const actions = byResource.flatMap((r) => r.actions);
-        for (const needed of [
+        // What the actions send (their IAM-strict tests prove each grant is needed). An approval
+        // environment's uploads run as its candidate role: its own role only reads the approved
+        // package version, which Lambda fetches with the deploying role's credentials.
+        const upload = [
           's3:PutObject',
+          's3:PutObjectTagging',
           's3:GetObjectVersion',
           's3:AbortMultipartUpload',
-          'lambda:UpdateFunctionCode',
-          'lambda:GetFunctionConfiguration',
-          'ecr:DescribeRepositories',
-          'lambda:PublishVersion',
-          'lambda:UpdateAlias',
-          'ecr:PutImage',
-          'ecr:GetAuthorizationToken',
           's3:GetBucketVersioning',
           's3:ListBucketMultipartUploads',
-        ]) {
+        ];
+        const deploy = [
+          's3:GetObjectVersion',
+          'lambda:UpdateFunctionCode',
+          'lambda:GetFunctionConfiguration',
+          'lambda:PublishVersion',
+          'lambda:UpdateAlias',
+          'ecr:DescribeRepositories',
+          'ecr:PutImage',
+          'ecr:GetAuthorizationToken',
+        ];
+        for (const needed of env.approval ? deploy : [...upload, ...deploy]) {
           expect(actions).toContain(needed);
+        }
+        if (env.approval) {
+          expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObjectVersion']);
         }
       }
     });

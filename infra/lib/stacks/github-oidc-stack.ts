@@ -129,7 +129,13 @@ export class GithubOidcStack extends Stack {
   }
 }
 
-/** What one environment's jobs do: upload and read its package, deploy its function, push images. */
+/**
+ * What one environment's jobs do: upload its package (unless an approval environment's candidate
+ * role does that, before the hold), deploy its function, push or promote images. Every grant here
+ * is exercised by the actions' IAM-strict tests; tools/testkit/src/iam/mutation.test.ts removes
+ * each one in turn and fails if nothing notices, and lists the few kept for paths a normal run
+ * does not take.
+ */
 function deployStatements(
   stack: Stack,
   env: EnvironmentConfig,
@@ -143,11 +149,15 @@ function deployStatements(
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
   return [
-    ...uploadStatements(stack, env, bucketName, repositoryNames),
+    ...(env.approval
+      ? [approvedPackageStatement(stack, env, bucketName)]
+      : packageStatements(stack, env, bucketName)),
+    ...imageStatements(stack, repositoryNames, env.approval ? 'promote' : 'push'),
     new iam.PolicyStatement({
       sid: 'DeployThisEnvironmentsFunction',
+      // lambda-deploy: read, update the code, publish, then create or move the alias.
+      // DeleteAlias: its rollback when a deploy that created the alias fails after moving it.
       actions: [
-        'lambda:GetFunction',
         'lambda:GetFunctionConfiguration',
         'lambda:UpdateFunctionCode',
         'lambda:PublishVersion',
@@ -172,24 +182,61 @@ function uploadStatements(
   bucketName: string,
   repositoryNames: readonly string[],
 ): iam.PolicyStatement[] {
-  const bucketArn = `arn:${stack.partition}:s3:::${bucketName}`;
-  const statements = [
+  return [
+    ...packageStatements(stack, env, bucketName),
+    ...imageStatements(stack, repositoryNames, 'push'),
+  ];
+}
+
+const bucketArnOf = (stack: Stack, bucketName: string) =>
+  `arn:${stack.partition}:s3:::${bucketName}`;
+
+/**
+ * After the hold, an approval environment's role only deploys the approved package version:
+ * Lambda reads the object with the caller's own credentials (UpdateFunctionCode with
+ * S3ObjectVersion needs s3:GetObjectVersion on it). Its uploads ran as the candidate role.
+ */
+function approvedPackageStatement(
+  stack: Stack,
+  env: EnvironmentConfig,
+  bucketName: string,
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DeployThisEnvironmentsPackage',
+    actions: ['s3:GetObjectVersion'],
+    resources: [`${bucketArnOf(stack, bucketName)}/${env.artifactPrefix}*`],
+  });
+}
+
+/** s3-upload's requests for the environment's package (and Lambda's read of it at deploy). */
+function packageStatements(
+  stack: Stack,
+  env: EnvironmentConfig,
+  bucketName: string,
+): iam.PolicyStatement[] {
+  const bucketArn = bucketArnOf(stack, bucketName);
+  return [
     new iam.PolicyStatement({
       sid: 'PackagesOfThisEnvironment',
       // Multipart parts and aborts: large packages are uploaded in parts, and a failed upload
-      // is aborted rather than left to bill.
+      // is aborted rather than left to bill. PutObjectTagging: s3-upload tags each version with
+      // its provenance in the PutObject/CreateMultipartUpload request itself (x-amz-tagging), and
+      // S3 authorizes that header as s3:PutObjectTagging on top of s3:PutObject.
       actions: [
         's3:PutObject',
+        's3:PutObjectTagging',
         's3:GetObject',
         's3:GetObjectVersion',
         's3:AbortMultipartUpload',
-        's3:ListMultipartUploadParts',
       ],
       resources: [`${bucketArn}/${env.artifactPrefix}*`],
     }),
     new iam.PolicyStatement({
       sid: 'ListOnlyThisEnvironmentsFolder',
-      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+      // ListObjectVersions with Prefix = the key finds the newest version. Only under the
+      // environment's folder: a missing key is then a 403 to HeadObject (S3 hides whether it
+      // exists from a caller that may not list the whole bucket), so s3-upload does not probe.
+      actions: ['s3:ListBucketVersions'],
       resources: [bucketArn],
       conditions: { StringLike: { 's3:prefix': [env.artifactPrefix, `${env.artifactPrefix}*`] } },
     }),
@@ -202,32 +249,41 @@ function uploadStatements(
       resources: [bucketArn],
     }),
   ];
-  if (repositoryNames.length > 0) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'PushImages',
-        actions: [
-          'ecr:BatchCheckLayerAvailability',
-          'ecr:BatchGetImage',
-          'ecr:DescribeImages',
-          'ecr:DescribeRepositories',
-          'ecr:GetDownloadUrlForLayer',
-          'ecr:InitiateLayerUpload',
-          'ecr:UploadLayerPart',
-          'ecr:CompleteLayerUpload',
-          'ecr:PutImage',
-        ],
-        resources: repositoryNames.map((name) =>
-          stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: name }),
-        ),
-      }),
-      new iam.PolicyStatement({
-        sid: 'RegistryLogin',
-        // GetAuthorizationToken has no resource-level permissions: "*" is the only form AWS accepts.
-        actions: ['ecr:GetAuthorizationToken'],
-        resources: ['*'],
-      }),
-    );
-  }
-  return statements;
+}
+
+/**
+ * ecr-push: the token (GetAuthorizationToken accepts only "*") and the repository check over the
+ * ECR API, then the registry protocol, which ECR authorizes request by request: HEAD blob is
+ * BatchCheckLayerAvailability, an upload Initiate/UploadLayerPart/CompleteLayerUpload, a manifest
+ * HEAD/GET BatchGetImage and a manifest PUT PutImage. A push uploads; a promotion by digest within
+ * the repository (what an approval environment's role does after the hold) only reads the
+ * approved manifest, finds its blobs present and puts the new tag.
+ */
+function imageStatements(
+  stack: Stack,
+  repositoryNames: readonly string[],
+  use: 'push' | 'promote',
+): iam.PolicyStatement[] {
+  if (repositoryNames.length === 0) return [];
+  const upload = ['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'];
+  return [
+    new iam.PolicyStatement({
+      sid: use === 'push' ? 'PushImages' : 'PromoteImages',
+      actions: [
+        'ecr:DescribeRepositories',
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:BatchGetImage',
+        ...(use === 'push' ? upload : []),
+        'ecr:PutImage',
+      ],
+      resources: repositoryNames.map((name) =>
+        stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: name }),
+      ),
+    }),
+    new iam.PolicyStatement({
+      sid: 'RegistryLogin',
+      actions: ['ecr:GetAuthorizationToken'],
+      resources: ['*'],
+    }),
+  ];
 }

@@ -24,6 +24,12 @@ export { verifyUnits, parseUnit, type VerifyResult, type VerifyOptions } from '.
 export {
   rolesFromTemplate,
   startStrictAws,
+  startStrictTier,
+  synthesizeTier,
+  tierRoles,
+  tierResources,
+  provisionTier,
+  roleEnv,
   requestMeaning,
   OPERATOR_ACCESS_KEY,
   TemplateError,
@@ -36,6 +42,10 @@ export {
   type RolePolicy,
   type StrictAws,
   type StrictAwsOptions,
+  type StrictTier,
+  type SynthOptions,
+  type TierRoles,
+  type TierResources,
   type TemplateRole,
   type TemplateTarget,
 } from './iam';

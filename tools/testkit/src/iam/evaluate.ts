@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { Authorization } from './requestActions';
+import { notAuthorizedMessage, quotesResource } from './responses';
 import type { PolicyDocument, TemplateRole } from './template';
 
 export type Verdict = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -42,6 +43,62 @@ export async function evaluateIdentity(
     return { verdict: 'ImplicitlyDenied', error: JSON.stringify(result.errors) };
   }
   return { verdict: result.overallResult as Verdict };
+}
+
+/** One IAM decision of the twin, as tests read it. */
+export interface Decision {
+  readonly role: string;
+  readonly service: string;
+  readonly operation: string;
+  /** The HTTP method (a HEAD answer carries no message body). */
+  readonly method?: string;
+  /** Every IAM action the request needed. */
+  readonly actions: readonly string[];
+  /** The resource of the denied action, or of the first one when allowed. */
+  readonly resource: string;
+  readonly allowed: boolean;
+  /** The action IAM denied, when denied. */
+  readonly deniedAction?: string;
+  /** The message sent back on denial. */
+  readonly message?: string;
+}
+
+/** A principal of the twin: the role it acts as, and its session ARN. */
+export interface Session {
+  readonly role: TemplateRole;
+  readonly principalArn: string;
+}
+
+export interface Denial {
+  readonly authorization: Authorization;
+  /** The message the service sends (naming principal, action and resource). */
+  readonly message: string;
+}
+
+/** The first of a request's authorizations the session's role is not allowed, if any. */
+export async function firstDenial(
+  session: Session,
+  account: string,
+  service: string,
+  authorizations: readonly Authorization[],
+): Promise<Denial | undefined> {
+  for (const authorization of authorizations) {
+    const verdict = await evaluateIdentity(
+      session.role,
+      session.principalArn,
+      account,
+      authorization,
+    );
+    if (verdict.verdict === 'Allowed') continue;
+    const message =
+      authorization.deniedMessage ??
+      notAuthorizedMessage(session.principalArn, authorization.action, authorization.resource, {
+        quoteResource: quotesResource(service),
+        explicit: verdict.verdict === 'ExplicitlyDenied',
+      }) + (verdict.error ? ` (the IAM simulator refused the request: ${verdict.error})` : '');
+    return { authorization, message };
+  }
+  return undefined;
 }
 
 /*

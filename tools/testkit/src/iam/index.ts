@@ -23,3 +23,12 @@ export {
   type RequestMeaning,
 } from './requestActions';
 export type { JsonWebKeySetLike, OidcOptions } from './webIdentity';
+export { synthesizeTier, type SynthOptions } from './synth';
+export { startStrictTier, tierRoles, roleEnv, type StrictTier, type TierRoles } from './strictTier';
+export {
+  provisionTier,
+  tierResources,
+  operatorRequest,
+  handlerZip,
+  type TierResources,
+} from './provision';

@@ -178,6 +178,21 @@ const rows: Row[] = [
     [['lambda:UpdateFunctionCode', FN]],
   ],
   [
+    'Lambda UpdateFunctionCode from an S3 object version also reads it as the caller',
+    request('lambda', 'PUT', '/2015-03-31/functions/prod-KatanaLambda/code', {
+      body: JSON.stringify({
+        S3Bucket: 'artifacts',
+        S3Key: 'prod/katana-lambda.zip',
+        S3ObjectVersion: 'v1',
+      }),
+    }),
+    'UpdateFunctionCode',
+    [
+      ['lambda:UpdateFunctionCode', FN],
+      ['s3:GetObjectVersion', OBJECT],
+    ],
+  ],
+  [
     'Lambda PublishVersion',
     request('lambda', 'POST', '/2015-03-31/functions/prod-KatanaLambda/versions'),
     'PublishVersion',

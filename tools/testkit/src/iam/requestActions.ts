@@ -36,6 +36,8 @@ export interface Authorization {
   readonly action: string;
   readonly resource: string;
   readonly context: ContextValues;
+  /** What the service says when this one is denied, if not IAM's usual sentence. */
+  readonly deniedMessage?: string;
 }
 
 export type RequestMeaning =
@@ -274,7 +276,32 @@ function lambdaMeaning(request: RequestFacts, scope: Scope): RequestMeaning {
   const route = LAMBDA_ROUTES[`${method} ${rest.replace(/^\/aliases\/[^/]+$/, '/aliases/{name}')}`];
   if (!route) return unknown('lambda', `${method} ${request.path}`);
   const [operation, action, on] = route;
-  return known(operation, action ?? operation, on === 'qualified' ? qualified : ref.arn);
+  const meaning = known(operation, action ?? operation, on === 'qualified' ? qualified : ref.arn);
+  return meaning.known && operation === 'UpdateFunctionCode'
+    ? {
+        ...meaning,
+        authorizations: [...meaning.authorizations, ...codeFromS3(request.body, scope)],
+      }
+    : meaning;
+}
+
+/**
+ * Lambda reads a package given by S3Bucket/S3Key with the caller's own credentials, so the
+ * caller needs s3:GetObject (s3:GetObjectVersion with S3ObjectVersion) on it, and a denial
+ * comes back from Lambda in its own words.
+ */
+function codeFromS3(body: string, scope: Scope): Authorization[] {
+  const code = parseJson(body);
+  if (typeof code.S3Bucket !== 'string' || typeof code.S3Key !== 'string') return [];
+  const versioned = typeof code.S3ObjectVersion === 'string';
+  return [
+    {
+      action: versioned ? 's3:GetObjectVersion' : 's3:GetObject',
+      resource: `arn:${scope.partition}:s3:::${code.S3Bucket}/${code.S3Key}`,
+      context: {},
+      deniedMessage: `Your access has been denied by S3, please make sure your request credentials have permission to GetObject for ${code.S3Bucket}/${code.S3Key}. S3 Error Code: AccessDenied. S3 Error Message: Access Denied`,
+    },
+  ];
 }
 
 /**

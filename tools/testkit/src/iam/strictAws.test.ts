@@ -10,6 +10,8 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { startMoto, type Moto } from '../moto';
 import { startStrictAws, type RoleCredentials, type StrictAws } from './strictAws';
@@ -235,6 +237,48 @@ describe('the strict AWS twin', () => {
       });
       await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: 'prod/d.zip', Body: 'd' }));
       expect(twin.decisions.at(-1)).toMatchObject({ role: ROLE, allowed: true });
+    });
+
+    it('answers in the shape a real AWS client reads (the AWS CLI), whose credentials then work', async () => {
+      const env = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_DEFAULT_REGION: 'us-east-1',
+      };
+      // Asynchronously: the twin answers from this very process.
+      const cli = async (args: string[], extra: Record<string, string> = {}) => {
+        const { stdout } = await promisify(execFile)(
+          'aws',
+          [...args, '--endpoint-url', twin.url, '--output', 'json'],
+          { env: { ...env, ...extra } },
+        );
+        return JSON.parse(stdout) as Record<string, Record<string, string>>;
+      };
+      const assumed = await cli([
+        'sts',
+        'assume-role-with-web-identity',
+        '--role-arn',
+        ROLE_ARN,
+        '--role-session-name',
+        'cli',
+        '--web-identity-token',
+        token({ sub: 'repo:example/pipelines:environment:prod' }),
+      ]);
+      expect(assumed.AssumedRoleUser?.Arn).toBe(
+        `arn:aws:sts::123456789012:assumed-role/${ROLE}/cli`,
+      );
+      const credentials = assumed.Credentials ?? {};
+      await cli(['sts', 'get-caller-identity'], {
+        AWS_ACCESS_KEY_ID: credentials.AccessKeyId ?? '',
+        AWS_SECRET_ACCESS_KEY: credentials.SecretAccessKey ?? '',
+        AWS_SESSION_TOKEN: credentials.SessionToken ?? '',
+      });
+      expect(twin.decisions.at(-1)).toMatchObject({
+        role: ROLE,
+        operation: 'GetCallerIdentity',
+        allowed: true,
+      });
     });
 
     it("answers AccessDenied to another environment's subject", async () => {

@@ -11,12 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { evaluateIdentity, evaluateTrust } from './evaluate';
+import { evaluateTrust, firstDenial, type Decision, type Session } from './evaluate';
+import { startRegistryFront, withRegistryPassword } from './registryFront';
 import { requestMeaning, type Authorization } from './requestActions';
 import {
   accessDeniedCode,
-  notAuthorizedMessage,
-  quotesResource,
   serviceError,
   unknownKeyAnswer,
   webIdentityAnswer,
@@ -31,23 +30,10 @@ import {
   type OidcOptions,
 } from './webIdentity';
 
+export type { Decision } from './evaluate';
+
 /** The key moto.awsEnv() signs with: provisioning and verification by the test itself. */
 export const OPERATOR_ACCESS_KEY = 'testing';
-
-export interface Decision {
-  readonly role: string;
-  readonly service: string;
-  readonly operation: string;
-  /** Every IAM action the request needed. */
-  readonly actions: readonly string[];
-  /** The resource of the denied action, or of the first one when allowed. */
-  readonly resource: string;
-  readonly allowed: boolean;
-  /** The action IAM denied, when denied. */
-  readonly deniedAction?: string;
-  /** The message sent back on denial. */
-  readonly message?: string;
-}
 
 export interface StrictAwsOptions {
   /** moto's endpoint (Moto.endpoint) or any object with one. */
@@ -56,6 +42,13 @@ export interface StrictAwsOptions {
   readonly account?: string;
   readonly partition?: string;
   readonly oidc?: OidcOptions;
+  /**
+   * A local OCI registry (its endpoint, or an object with one) to front as ECR's registry: then
+   * GetAuthorizationToken hands each role a registry password of its own, and every registry
+   * request is evaluated as that role (see registryFront.ts). Without it, the registry protocol
+   * is not checked at all.
+   */
+  readonly registry?: string | { readonly endpoint: string };
 }
 
 export interface RoleCredentials {
@@ -68,14 +61,11 @@ export interface StrictAws {
   readonly url: string;
   /** Every IAM decision the twin made, in order. */
   readonly decisions: Decision[];
+  /** `127.0.0.1:<port>` of the registry front, when `registry` was given (ecr-push's `registry`). */
+  readonly registryHost?: string;
   /** Fresh temporary credentials of the role (as if assumed), for tests that skip the token. */
   credentialsFor(roleName: string): RoleCredentials;
   stop(): Promise<void>;
-}
-
-interface Session {
-  readonly role: TemplateRole;
-  readonly principalArn: string;
 }
 
 /** Access key, region and service of a SigV4 request (Authorization header or presigned query). */
@@ -102,6 +92,15 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
   const roles = new Map(options.roles.map((r) => [r.name, r]));
   const sessions = new Map<string, Session>();
   const decisions: Decision[] = [];
+  const front = options.registry
+    ? await startRegistryFront({
+        upstream:
+          typeof options.registry === 'string' ? options.registry : options.registry.endpoint,
+        account,
+        partition,
+        decisions,
+      })
+    : undefined;
 
   const issue = (role: TemplateRole, sessionName: string): IssuedCredentials => {
     const credentials = {
@@ -179,15 +178,23 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
     request: http.IncomingMessage,
     url: URL,
     body: Buffer,
-  ): Promise<{ answer?: Answer; afterMissingKey?: () => Promise<Answer | undefined> }> {
+  ): Promise<{
+    /** The answer to send instead of forwarding. */
+    answer?: Answer;
+    /** Looks at moto's whole answer: a replacement, or undefined to send moto's as it is. */
+    afterAnswer?: (status: number, body: Buffer) => Promise<Answer | undefined>;
+  }> {
     const method = request.method ?? 'GET';
     if (url.pathname.startsWith('/moto-api/')) return {};
     const form = new URLSearchParams(method === 'POST' ? body.toString('utf8') : url.search);
     const scope = signingScope(request.headers, url.searchParams);
+    // STS takes web identity requests unsigned, and ignores a signature if there is one.
+    const webIdentity =
+      url.pathname === '/' &&
+      (!scope || scope.service === 'sts') &&
+      form.get('Action') === 'AssumeRoleWithWebIdentity';
+    if (webIdentity) return { answer: assumeWithWebIdentity(form) };
     if (!scope) {
-      if (form.get('Action') === 'AssumeRoleWithWebIdentity') {
-        return { answer: assumeWithWebIdentity(form) };
-      }
       return {
         answer: serviceError(
           's3',
@@ -230,31 +237,15 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
         answer: serviceError(meaning.service, method, accessDeniedCode(meaning.service), message),
       };
     }
-    const denial = async (authorizations: readonly Authorization[]) => {
-      for (const authorization of authorizations) {
-        const verdict = await evaluateIdentity(role, session.principalArn, account, authorization);
-        if (verdict.verdict !== 'Allowed') {
-          const message =
-            notAuthorizedMessage(
-              session.principalArn,
-              authorization.action,
-              authorization.resource,
-              {
-                quoteResource: quotesResource(meaning.service),
-                explicit: verdict.verdict === 'ExplicitlyDenied',
-              },
-            ) + (verdict.error ? ` (the IAM simulator refused the request: ${verdict.error})` : '');
-          return { authorization, message };
-        }
-      }
-      return undefined;
-    };
+    const denial = (authorizations: readonly Authorization[]) =>
+      firstDenial(session, account, meaning.service, authorizations);
     const actions = meaning.authorizations.map((a) => a.action);
     const denied = await denial(meaning.authorizations);
     decisions.push({
       role: role.name,
       service: meaning.service,
       operation: meaning.operation,
+      method,
       actions,
       resource: (denied?.authorization ?? meaning.authorizations[0])?.resource ?? '',
       allowed: !denied,
@@ -270,18 +261,33 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
         ),
       };
     }
+    if (front && meaning.operation === 'GetAuthorizationToken') {
+      const password = front.login(session, scope.region);
+      return {
+        afterAnswer: async (status, answer) =>
+          status === 200
+            ? {
+                status,
+                headers: { 'content-type': 'application/x-amz-json-1.1' },
+                body: withRegistryPassword(answer, password).toString('utf8'),
+              }
+            : undefined,
+      };
+    }
     const bucketArn = meaning.missingKeyBucketArn;
     if (!bucketArn) return {};
     return {
       // S3 answers a missing key with 404 only to a caller that may list the bucket (for a
       // request without a prefix); to anyone else it is 403, so keys cannot be probed.
-      afterMissingKey: async () => {
+      afterAnswer: async (status) => {
+        if (status !== 404) return undefined;
         const list = { action: 's3:ListBucket', resource: bucketArn, context: {} };
         const listDenied = await denial([list]);
         decisions.push({
           role: role.name,
           service: 's3',
           operation: `${meaning.operation} (missing key)`,
+          method,
           actions: ['s3:ListBucket'],
           resource: bucketArn,
           allowed: !listDenied,
@@ -302,45 +308,55 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
     response.end(answer.body);
   };
 
+  /** Sends the request on to moto; `afterAnswer` sees moto's whole answer first, if given. */
+  const forward = (
+    request: http.IncomingMessage,
+    body: Buffer,
+    response: http.ServerResponse,
+    afterAnswer?: (status: number, body: Buffer) => Promise<Answer | undefined>,
+  ) => {
+    const upstream = http.request(
+      {
+        host: motoUrl.hostname,
+        port: motoUrl.port,
+        method: request.method,
+        path: request.url,
+        headers: { ...request.headers, 'content-length': String(body.length) },
+      },
+      (motoResponse) => {
+        const status = motoResponse.statusCode ?? 502;
+        if (!afterAnswer) {
+          response.writeHead(status, motoResponse.headers);
+          motoResponse.pipe(response);
+          return;
+        }
+        const parts: Buffer[] = [];
+        motoResponse.on('data', (c: Buffer) => parts.push(c));
+        motoResponse.on('end', () => {
+          const answer = Buffer.concat(parts);
+          afterAnswer(status, answer)
+            .then((replacement) => {
+              if (replacement) return send(response, replacement);
+              response.writeHead(status, motoResponse.headers);
+              response.end(answer);
+            })
+            .catch((error: unknown) => failed(response, error));
+        });
+      },
+    );
+    upstream.on('error', (error) => failed(response, error));
+    upstream.end(body);
+  };
+
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
       const body = Buffer.concat(chunks);
-      const url = new URL(request.url ?? '/', 'http://twin');
-      authorize(request, url, body)
-        .then(({ answer, afterMissingKey }) => {
-          if (answer) return send(response, answer);
-          const upstream = http.request(
-            {
-              host: motoUrl.hostname,
-              port: motoUrl.port,
-              method: request.method,
-              path: request.url,
-              headers: { ...request.headers, 'content-length': String(body.length) },
-            },
-            (motoResponse) => {
-              if (motoResponse.statusCode === 404 && afterMissingKey) {
-                const notFound: Buffer[] = [];
-                motoResponse.on('data', (c: Buffer) => notFound.push(c));
-                motoResponse.on('end', () => {
-                  afterMissingKey()
-                    .then((replacement) => {
-                      if (replacement) return send(response, replacement);
-                      response.writeHead(404, motoResponse.headers);
-                      response.end(Buffer.concat(notFound));
-                    })
-                    .catch((error: unknown) => failed(response, error));
-                });
-                return;
-              }
-              response.writeHead(motoResponse.statusCode ?? 502, motoResponse.headers);
-              motoResponse.pipe(response);
-            },
-          );
-          upstream.on('error', (error) => failed(response, error));
-          upstream.end(body);
-        })
+      authorize(request, new URL(request.url ?? '/', 'http://twin'), body)
+        .then(({ answer, afterAnswer }) =>
+          answer ? send(response, answer) : forward(request, body, response, afterAnswer),
+        )
         .catch((error: unknown) => failed(response, error));
     });
   });
@@ -365,10 +381,13 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
       const { accessKeyId, secretAccessKey, sessionToken } = issue(role, 'test');
       return { accessKeyId, secretAccessKey, sessionToken };
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
+    ...(front ? { registryHost: front.host } : {}),
+    async stop() {
+      await front?.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
