@@ -34,7 +34,7 @@ export interface TierConfig {
   readonly region: string;
   /** Given, never looked up, so that synth needs no AWS access. */
   readonly availabilityZones: readonly string[];
-  readonly github: { readonly owner: string; readonly repo: string };
+  readonly github: GithubRepository;
   readonly bucketName: string;
   readonly imageRepositories: readonly string[];
   readonly environments: readonly EnvironmentConfig[];
@@ -53,6 +53,22 @@ export interface TierConfig {
   readonly githubOidcProviderArn: string | undefined;
 }
 
+/**
+ * Which form of OIDC subject GitHub issues for the repository. Repositories created or renamed on
+ * or after 2026-07-15 (every new fork), and those that opted in, get the immutable form
+ * `repo:<owner>@<owner-id>/<repo>@<repo-id>:...`; older ones keep `repo:<owner>/<repo>:...`.
+ */
+export type OidcSubjectForm =
+  | { readonly form: 'immutable'; readonly ownerId: number; readonly repositoryId: number }
+  | { readonly form: 'legacy' };
+
+/** The fork on GitHub, as its OIDC tokens name it. */
+export interface GithubRepository {
+  readonly owner: string;
+  readonly repo: string;
+  readonly oidc: OidcSubjectForm;
+}
+
 /** Raw strings from `-c key=value` (or the environment, for the account). */
 export interface TierOptions {
   readonly tier: string | undefined;
@@ -69,7 +85,13 @@ export interface TierOptions {
   readonly githubOidcProviderArn?: string | undefined;
 }
 
-/** A bad setting: names the context key and says how to fix it. */
+/** Keys that are set in environments.yml, not with `-c`. */
+const FILE_KEYS = /^(project|names|tiers|environments)(\.|$)/;
+
+/**
+ * A bad setting: names the setting (a `-c` context key, or a key of environments.yml such as
+ * `project.github`) and says how to fix it.
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(
@@ -77,7 +99,8 @@ export class ConfigError extends Error {
     problem: string,
     fix: string,
   ) {
-    super(`Context "${key}" ${problem}. ${fix}`);
+    const where = FILE_KEYS.test(key) ? 'environments.yml' : 'Context';
+    super(`${where} "${key}" ${problem}. ${fix}`);
   }
 }
 
@@ -125,6 +148,19 @@ function environmentConfig(info: EnvironmentInfo): EnvironmentConfig {
   };
 }
 
+function oidcSubjectForm(model: EnvironmentsConfig): OidcSubjectForm {
+  if (model.project.oidcSubject === 'legacy') return { form: 'legacy' };
+  const ids = model.project.githubIds;
+  if (ids === undefined) {
+    throw new ConfigError(
+      'project.github-ids',
+      'is missing, and project.oidc-subject is immutable (GitHub names the owner and repository ids in the OIDC subject of every repository created or renamed on or after 2026-07-15)',
+      'Run `pnpm bootstrap-github --dry-run`, which prints both ids, and set them in environments.yml as `github-ids: { owner: <id>, repository: <id> }`; or set `oidc-subject: legacy` if the repository still issues repo:<owner>/<repo> subjects.',
+    );
+  }
+  return { form: 'immutable', ownerId: ids.owner, repositoryId: ids.repository };
+}
+
 const isTier = (value: string | undefined): value is Tier => TIERS.some((t) => t === value);
 
 export function tierConfig(model: EnvironmentsConfig, options: TierOptions): TierConfig {
@@ -164,6 +200,8 @@ export function tierConfig(model: EnvironmentsConfig, options: TierOptions): Tie
       'Set it in environments.yml to the fork as owner/repo.',
     );
   }
+
+  const github: GithubRepository = { owner, repo, oidc: oidcSubjectForm(model) };
 
   const fixed = concreteEnvironments(model)
     .filter((env) => env.tier === tier)
@@ -219,7 +257,7 @@ export function tierConfig(model: EnvironmentsConfig, options: TierOptions): Tie
     account,
     region,
     availabilityZones,
-    github: { owner, repo },
+    github,
     bucketName: model.tiers[tier].bucket,
     imageRepositories: [...model.names.imageRepositories],
     environments,

@@ -20,11 +20,13 @@ interface Statement {
 }
 type Resource = { Properties: Record<string, unknown> };
 
+const upper = tierConfig(loadEnvironments(ENVIRONMENTS_YML), { tier: 'upper' });
+
 function githubStack(environments: readonly EnvironmentConfig[]) {
   const app = new App();
   const stack = new GithubOidcStack(app, 'Github', {
     env: { account: '123456789012', region: 'us-east-1' },
-    github: { owner: 'example', repo: 'pipelines' },
+    github: upper.github,
     environments,
     bucketName: 'pipelines-artifacts-upper',
     repositoryNames: ['pipelines/blog'],
@@ -49,7 +51,6 @@ function roleOf(built: ReturnType<typeof githubStack>, environment: string) {
   return { trust, statements, actions: statements.flatMap((s) => asArray(s.Action)) };
 }
 
-const upper = tierConfig(loadEnvironments(ENVIRONMENTS_YML), { tier: 'upper' });
 const BUCKET = 'arn:<AWS::Partition>:s3:::pipelines-artifacts-upper';
 
 describe('the prod-candidate upload role', () => {
@@ -69,7 +70,7 @@ describe('the prod-candidate upload role', () => {
       StringEquals: {
         'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
         'token.actions.githubusercontent.com:sub':
-          'repo:example/pipelines:environment:prod-candidate',
+          'repo:example@1000001/pipelines@2000002:environment:prod-candidate',
       },
     });
   });
@@ -119,7 +120,7 @@ describe('the prod-candidate upload role', () => {
   it("leaves prod's own role as it was: trusted only by prod, with the Lambda deploy", () => {
     const { trust, actions } = roleOf(built, 'prod');
     expect(trust[0]?.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub']).toBe(
-      'repo:example/pipelines:environment:prod',
+      'repo:example@1000001/pipelines@2000002:environment:prod',
     );
     expect(actions).toContain('lambda:UpdateAlias');
   });
@@ -158,7 +159,7 @@ describe('candidate roles in general', () => {
     const staging = roleOf(built, 'staging-candidate');
     expect(
       staging.trust[0]?.Condition?.StringEquals?.['token.actions.githubusercontent.com:sub'],
-    ).toBe('repo:example/pipelines:environment:staging-candidate');
+    ).toBe('repo:example@1000001/pipelines@2000002:environment:staging-candidate');
     const resources = staging.statements.flatMap((s) =>
       asArray(s.Resource as unknown[]).map(flatten),
     );

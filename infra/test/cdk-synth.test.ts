@@ -3,7 +3,7 @@
  * credentials, no instance metadata, no lookups), for each tier, into a temporary outdir.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -123,6 +123,19 @@ describe('cdk synth (the CLI, offline)', () => {
     expect(synth.output).toContain(
       'Context "tier" is "middle", which environments.yml does not define. Pass -c tier=lower|upper.',
     );
+    expect(readdirSync(synth.outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
+  }, 240_000);
+
+  it('refuses immutable OIDC subjects without project.github-ids, saying how to get them, and writes no templates', () => {
+    const yml = readFileSync(join(REPO, 'environments.yml'), 'utf8');
+    const withoutIds = yml.replace(/^ {2}github-ids:.*\n/m, '');
+    expect(withoutIds).not.toBe(yml);
+    const file = join(mkdtempSync(join(tmpdir(), 'infra-env-')), 'environments.yml');
+    writeFileSync(file, withoutIds);
+    const synth = cdkSynth(`${SYNTH_UPPER} -c environments=${file}`);
+    expect(synth.status).not.toBe(0);
+    expect(synth.output).toContain('environments.yml "project.github-ids" is missing');
+    expect(synth.output).toContain('pnpm bootstrap-github --dry-run');
     expect(readdirSync(synth.outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
   }, 240_000);
 });

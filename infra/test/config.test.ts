@@ -24,7 +24,11 @@ describe('tierConfig on the repository environments.yml', () => {
       zoneName: 'lower.pipelines.example.com',
       hostedZoneId: undefined,
     });
-    expect(config.github).toEqual({ owner: 'example', repo: 'pipelines' });
+    expect(config.github).toEqual({
+      owner: 'example',
+      repo: 'pipelines',
+      oidc: { form: 'immutable', ownerId: 1000001, repositoryId: 2000002 },
+    });
     expect(config.availabilityZones).toEqual(['us-east-1a', 'us-east-1b']);
     expect(config.account).toBeUndefined();
     expect(config.servers.separateDatabases).toBe(false);
@@ -153,7 +157,30 @@ describe('tierConfig refuses bad settings, naming the setting and the fix', () =
 
   it('a GitHub repository that is not owner/repo', () => {
     const bad = { ...model, project: { ...model.project, github: 'pipelines' } };
-    expect(() => configFor({ tier: 'lower' }, bad)).toThrow(/"project.github" is "pipelines"/);
+    expect(() => configFor({ tier: 'lower' }, bad)).toThrow(
+      /^environments\.yml "project.github" is "pipelines"/,
+    );
+  });
+
+  it('immutable OIDC subjects without the GitHub ids, naming project.github-ids and the command that prints them', () => {
+    const noIds = { ...model, project: { ...model.project, githubIds: undefined } };
+    expect(() => configFor({ tier: 'upper' }, noIds)).toThrow(
+      /^environments\.yml "project\.github-ids" is missing, and project\.oidc-subject is immutable .*Run `pnpm bootstrap-github --dry-run`, which prints both ids, and set them in environments\.yml/,
+    );
+  });
+});
+
+describe('the OIDC subject form', () => {
+  it('is the legacy one, with no ids needed, when environments.yml says oidc-subject: legacy', () => {
+    const legacy = {
+      ...model,
+      project: { ...model.project, oidcSubject: 'legacy' as const, githubIds: undefined },
+    };
+    expect(configFor({ tier: 'upper' }, legacy).github).toEqual({
+      owner: 'example',
+      repo: 'pipelines',
+      oidc: { form: 'legacy' },
+    });
   });
 });
 

@@ -307,7 +307,7 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
       });
       expect(subjects.sort()).toEqual(
         githubEnvironments(config)
-          .map((name) => `repo:example/pipelines:environment:${name}`)
+          .map((name) => `repo:example@1000001/pipelines@2000002:environment:${name}`)
           .sort(),
       );
     });

@@ -1,13 +1,13 @@
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config';
+import type { EnvironmentConfig, GithubRepository } from '../config';
 import { outputIds } from '../outputs';
 
 const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
 
 export interface GithubOidcStackProps extends StackProps {
-  readonly github: { readonly owner: string; readonly repo: string };
+  readonly github: GithubRepository;
   readonly environments: readonly EnvironmentConfig[];
   // By name, not by reference: the policies read as the names in environments.yml, and the
   // stacks that own these resources are not locked by CloudFormation exports.
@@ -17,9 +17,17 @@ export interface GithubOidcStackProps extends StackProps {
   readonly existingProviderArn?: string | undefined;
 }
 
-/** The OIDC subject GitHub presents for a job that declares `environment: <env>`. */
-export function githubSubject(owner: string, repo: string, environment: string): string {
-  return `repo:${owner}/${repo}:environment:${environment}`;
+/**
+ * The OIDC subject GitHub presents for a job that declares `environment: <env>`, in the form the
+ * repository issues: `repo:<owner>@<owner-id>/<repo>@<repo-id>:environment:<env>` (immutable, every
+ * repository created or renamed on or after 2026-07-15) or `repo:<owner>/<repo>:environment:<env>`.
+ */
+export function githubSubject(github: GithubRepository, environment: string): string {
+  const repository =
+    github.oidc.form === 'immutable'
+      ? `${github.owner}@${github.oidc.ownerId}/${github.repo}@${github.oidc.repositoryId}`
+      : `${github.owner}/${github.repo}`;
+  return `repo:${repository}:environment:${environment}`;
 }
 
 /** The GitHub environment an approval environment's uploads run in, before the hold. */
@@ -69,10 +77,11 @@ export class GithubOidcStack extends Stack {
         roleName: `${props.github.repo}-deploy-${name}`.slice(0, 64),
         description: `${what} of environment ${name} in ${props.github.owner}/${props.github.repo}`,
         assumedBy: new iam.WebIdentityPrincipal(this.provider.oidcProviderArn, {
-          // Exact match on purpose: no wildcard subject can reach another environment's role.
+          // Exact match on purpose (StringEquals, never StringLike): no other owner, repository
+          // or environment, and no subject of the other form, can reach this role.
           StringEquals: {
             [`${GITHUB_ISSUER}:aud`]: 'sts.amazonaws.com',
-            [`${GITHUB_ISSUER}:sub`]: githubSubject(props.github.owner, props.github.repo, name),
+            [`${GITHUB_ISSUER}:sub`]: githubSubject(props.github, name),
           },
         }),
       });

@@ -37,14 +37,8 @@ describe('provisioningPlan (from environments.yml)', () => {
     });
   });
 
-  it('creates the image repositories and a role per tier and function tier', () => {
+  it("creates the image repositories and the functions' execution role per tier (the deploy roles come from the CDK app)", () => {
     expect(plan.repositories).toEqual(['pipelines/blog']);
-    expect(plan.deployRoles).toEqual({
-      lower: 'pipelines-deploy-lower',
-      upper: 'pipelines-deploy-upper',
-    });
-    expect(plan.roles).toEqual(
-      expect.arrayContaining(['pipelines-katana-lambda-lower', 'pipelines-deploy-upper']),
-    );
+    expect(plan.roles).toEqual(['pipelines-katana-lambda-lower', 'pipelines-katana-lambda-upper']);
   });
 });

@@ -28,9 +28,11 @@ export interface ProvisioningPlan {
   readonly buckets: readonly { readonly tier: string; readonly name: string }[];
   readonly functions: readonly FunctionPlan[];
   readonly repositories: readonly string[];
-  /** IAM roles: the functions' execution roles and the deploy role per tier (the OIDC roles). */
+  /**
+   * The functions' execution roles. The roles GitHub's jobs assume are the CDK app's (synth.ts),
+   * created from its template (provision.ts provisionTemplateRoles).
+   */
   readonly roles: readonly string[];
-  readonly deployRoles: Readonly<Record<string, string>>;
 }
 
 export const roleArn = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
@@ -50,13 +52,11 @@ export function provisioningPlan(model: EnvironmentsConfig, target: Resolution):
     alias: env.functionAlias,
   }));
   const tiers = Object.keys(model.tiers) as (keyof typeof model.tiers)[];
-  const deployRoles = Object.fromEntries(tiers.map((tier) => [tier, `${project}-deploy-${tier}`]));
   return {
     region: model.project.region,
     buckets: tiers.map((tier) => ({ tier, name: model.tiers[tier].bucket })),
     functions,
     repositories: [...model.names.imageRepositories],
-    roles: [...new Set([...functions.map((f) => f.role), ...Object.values(deployRoles)])],
-    deployRoles,
+    roles: [...new Set(functions.map((f) => f.role))],
   };
 }

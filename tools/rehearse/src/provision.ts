@@ -4,7 +4,7 @@
  * this rehearsal, so tearing down is stopping it.
  */
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
@@ -82,5 +82,39 @@ export async function provision(clients: LocalAwsClients, plan: ProvisioningPlan
   }
   for (const repositoryName of plan.repositories) {
     await clients.ecr.send(new CreateRepositoryCommand({ repositoryName }));
+  }
+}
+
+/** A role as the CDK app's template defines it (the strict AWS twin's TemplateRole has these). */
+export interface RoleFromTemplate {
+  readonly name: string;
+  readonly trustPolicy: unknown;
+  readonly policies: readonly { readonly name: string; readonly document: unknown }[];
+}
+
+/**
+ * Creates the roles GitHub's jobs assume, exactly as the CDK app's template defines them: trust
+ * policy and inline policies (the strict AWS twin enforces them; moto keeps them for listing).
+ */
+export async function provisionTemplateRoles(
+  iam: IAMClient,
+  roles: readonly RoleFromTemplate[],
+): Promise<void> {
+  for (const role of roles) {
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: role.name,
+        AssumeRolePolicyDocument: JSON.stringify(role.trustPolicy),
+      }),
+    );
+    for (const policy of role.policies) {
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: role.name,
+          PolicyName: policy.name,
+          PolicyDocument: JSON.stringify(policy.document),
+        }),
+      );
+    }
   }
 }

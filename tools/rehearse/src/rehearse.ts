@@ -18,6 +18,7 @@ import {
   type FakeGitHub,
   type Moto,
   type Registry,
+  type StrictAws,
 } from '@pipelines/testkit';
 import { actArguments, actEnvironment, pushEventPayload } from './act';
 import { ActLog, progressLine, type ActEvent } from './actLog';
@@ -27,7 +28,9 @@ import {
   resolveRef,
   type Resolution,
 } from '@pipelines/shared/src/environments';
-import { provisioningPlan, roleArn, type ProvisioningPlan } from './plan';
+import { ENVIRONMENT_ROLE_MARKER, standInEnvironment, startOidcAws } from './oidcAws';
+import type { TokenService } from './oidcIssuer';
+import { provisioningPlan, type ProvisioningPlan } from './plan';
 import { localClients, provision, type LocalAwsClients } from './provision';
 import { holdMessage, summaryTable, type SummaryRow } from './summary';
 import { judge, observe, type Claims, type Verdict } from './verify';
@@ -67,7 +70,12 @@ export interface Rehearsal {
   resolution: Resolution;
   plan: ProvisioningPlan;
   moto: Moto;
+  /** The local AWS the jobs reach: IAM enforced from the CDK app's roles, in front of moto. */
+  strictAws: StrictAws;
+  /** The GitHub-like OIDC token service the jobs' configure-aws-credentials asks. */
+  tokens: TokenService;
   registry: Registry;
+  /** Operator clients (moto directly): the rehearsal's own provisioning and verification. */
   clients: LocalAwsClients;
   actLog: ActLog;
   /** Stops every process the rehearsal started and removes its files. Idempotent. */
@@ -108,6 +116,8 @@ interface Started {
   moto?: Moto;
   registry?: Registry;
   github?: FakeGitHub;
+  strictAws?: StrictAws;
+  tokens?: TokenService;
   act?: ChildProcess;
 }
 
@@ -124,6 +134,7 @@ export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
         await gone;
         clearTimeout(timer);
       }
+      await Promise.all([started.strictAws?.stop(), started.tokens?.stop()]);
       await Promise.all([started.moto?.stop(), started.registry?.stop(), started.github?.stop()]);
       started.folder?.remove();
     })());
@@ -192,10 +203,12 @@ async function run(
       environments: Object.fromEntries(
         approvalEnvironments.map((name) => [
           name,
-          // As the GitHub bootstrap configures it: a required reviewer, no self-review.
+          // As the GitHub bootstrap configures it: a required reviewer, no self-review, no
+          // admin bypass (the prod guard refuses an environment that admins may bypass).
           {
             reviewers: [{ type: 'User' as const, id: 101 }],
             preventSelfReview: true,
+            canAdminsBypass: false,
             customPolicies: true,
             policies: [],
             variables: {},
@@ -208,9 +221,24 @@ async function run(
   const plan = provisioningPlan(model, resolution);
   const clients = localClients(moto.endpoint, plan.region);
   await provision(clients, plan);
+
+  // The roles the jobs assume are the CDK app's, for this ref's tier, enforced by the strict
+  // twin in front of moto; each job assumes its environment's role with a GitHub-like token.
+  const oidcAws = await startOidcAws({
+    model,
+    source,
+    tier: resolution.tier,
+    environment: resolution.environment ?? undefined,
+    region: plan.region,
+    moto,
+    clients,
+  });
+  const { strictAws, tokens, roles } = oidcAws;
+  started.strictAws = strictAws;
+  started.tokens = tokens;
   log(
-    `Local AWS at ${moto.endpoint} (registry ${registry.host}): ${plan.buckets.length} buckets, ` +
-      `${plan.functions.length} functions, ${plan.repositories.length} ECR repositories`,
+    `Local AWS at ${strictAws.url} (IAM enforced from the ${resolution.tier} tier's ${roles.length} OIDC roles; moto at ${moto.endpoint}, registry ${registry.host}): ` +
+      `${plan.buckets.length} buckets, ${plan.functions.length} functions, ${plan.repositories.length} ECR repositories`,
   );
 
   // The workflow, up to the hold: an approval run stops there (exit 3); approve() resumes it.
@@ -241,7 +269,6 @@ async function run(
       message: head.message,
     }),
   );
-  const tier = resolution.tier;
   const invocation = {
     directory,
     workflow: derived,
@@ -252,12 +279,9 @@ async function run(
     })),
     vars: {
       AWS_REGION: plan.region,
-      AWS_ROLE_ARN: roleArn(plan.deployRoles[tier] ?? ''),
+      // Each environment's own on GitHub: the stand-in picks the job's (oidcAws.ts).
+      AWS_ROLE_ARN: ENVIRONMENT_ROLE_MARKER,
       ECR_REGISTRY: registry.host,
-      // Every job runs on this machine and shares its pnpm store, already warm: restoring a cached
-      // copy would copy the store onto itself (and saving it would archive it once per job). The
-      // cache action has its own tests; the rehearsal installs from the shared store instead.
-      DEPENDENCY_CACHE: 'none',
     },
     secrets: { GITHUB_TOKEN: github.state.token },
     env: {
@@ -266,7 +290,7 @@ async function run(
       // Every GitHub API call of the workflow goes to the local stand-in.
       GITHUB_API_URL: github.url,
       REHEARSAL_BIN: folder.bin,
-      REHEARSAL_AWS_ENDPOINT_URL: moto.endpoint,
+      ...standInEnvironment(oidcAws, options.workflow),
       REHEARSAL_ARTIFACTS: folder.artifacts,
       REHEARSAL_STAND_INS: standInsRoot,
     },
@@ -320,6 +344,8 @@ async function run(
     resolution,
     plan,
     moto,
+    strictAws,
+    tokens,
     registry,
     clients,
     actLog: before.actLog,
@@ -343,6 +369,12 @@ async function run(
       `approved-${path.basename(options.workflow)}`,
     );
     writeFileSync(resumed, workflowForResume(workflowText, held, ran));
+    // What a reviewer's click leaves in the run's review log, which the prod guard reads: an
+    // approval of each held environment by a reviewer who is not the run's actor (act runs as
+    // run 1, actor nektos/act).
+    github.state.runs = {
+      '1': [{ user: 'alice', environments: approvalEnvironments, state: 'approved' }],
+    };
     log(`\nApproved: resuming the run with ${held.join(', ')}`);
     const after = await runPhase(resumed, held);
     const result = await conclude({

@@ -6,6 +6,7 @@ import {
   heldJobs,
   needsInternet,
   remoteUses,
+  mayRequestIdToken,
   workflowForAct,
   workflowForResume,
   workflowJobs,
@@ -61,6 +62,62 @@ describe('the workflow as the rehearsal reads it', () => {
     expect(Object.keys(forAct.jobs)).toEqual(['resolve', 'upload', 'deploy']);
     expect(forAct.jobs.upload.environment).toEqual({ name: 'mint' });
     expect(forAct.jobs.upload.steps[1]).toEqual({ uses: './actions/s3-upload' });
+    expect(forAct.jobs.upload.steps[0].env).toEqual({
+      REHEARSAL_JOB_ENVIRONMENT: 'mint',
+      REHEARSAL_ID_TOKEN: 'none',
+    });
+  });
+
+  it.each<[string, string, string | undefined]>([
+    ['environment as a string', 'environment: mint', 'mint'],
+    [
+      'environment as an object',
+      'environment: { name: prod-candidate, deployment: false }',
+      'prod-candidate',
+    ],
+    [
+      'environment as an expression (kept as is: act evaluates it)',
+      "environment: { name: \"${{ needs.resolve.outputs.approval == 'true' && 'prod-candidate' || 'mint' }}\" }",
+      "${{ needs.resolve.outputs.approval == 'true' && 'prod-candidate' || 'mint' }}",
+    ],
+    ['no environment', '', undefined],
+  ])(
+    'gives each configure-aws-credentials step the job environment (%s), and no other step',
+    (_name, declaration, expected) => {
+      const text = `
+on: push
+jobs:
+  upload:
+    runs-on: ubuntu-latest
+    ${declaration}
+    steps:
+      - uses: aws-actions/configure-aws-credentials@a03048d87541d1d9fcf2ecf528a4a65ba9bd7838
+        with: { aws-region: us-east-1 }
+      - uses: ./actions/s3-upload
+`;
+      const steps = parse(workflowForAct(text, [])).jobs.upload.steps;
+      expect(steps[0].env?.REHEARSAL_JOB_ENVIRONMENT).toBe(expected);
+      expect(steps[0].env?.REHEARSAL_ID_TOKEN).toBe('none');
+      expect(steps[0].with).toEqual({ 'aws-region': 'us-east-1' });
+      expect(steps[1]).toEqual({ uses: './actions/s3-upload' });
+    },
+  );
+
+  it.each<[string, unknown, unknown, boolean]>([
+    ['no permissions anywhere (id-token is none by default)', undefined, undefined, false],
+    ['the job grants id-token: write', {}, { 'id-token': 'write', contents: 'read' }, true],
+    ['only the workflow grants it', { 'id-token': 'write' }, undefined, true],
+    [
+      "the job's permissions replace the workflow's",
+      { 'id-token': 'write' },
+      { contents: 'read' },
+      false,
+    ],
+    ['write-all', undefined, 'write-all', true],
+    ['read-all', 'read-all', undefined, false],
+    ['id-token: read is not enough', {}, { 'id-token': 'read' }, false],
+  ])('may request an OIDC token: %s', (_name, workflowPermissions, jobPermissions, expected) => {
+    expect(mayRequestIdToken(workflowPermissions, jobPermissions)).toBe(expected);
   });
 
   it('finds every third-party action with its pinned ref (what --local-repository maps)', () => {

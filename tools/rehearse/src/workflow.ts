@@ -58,25 +58,54 @@ export function heldJobs(jobs: readonly WorkflowJob[], approvalEnvironments: rea
 /** The composite setup action; the rehearsal runs it without the dependency cache. */
 const SETUP_ACTION = './.github/actions/setup';
 
+/** The configure-aws-credentials steps get the job's environment from the rehearsal. */
+const CREDENTIALS_ACTION = /^aws-actions\/configure-aws-credentials@/;
+
+/**
+ * Whether a job's GITHUB_TOKEN may request an OIDC token: the job's `permissions` replace the
+ * workflow's; `id-token` is `none` unless granted (`id-token: write` or `write-all`), in both
+ * default permission sets.
+ */
+export function mayRequestIdToken(workflowPermissions: unknown, jobPermissions: unknown): boolean {
+  const permissions = jobPermissions !== undefined ? jobPermissions : workflowPermissions;
+  if (permissions === 'write-all') return true;
+  return record(permissions)['id-token'] === 'write';
+}
+
 /**
  * The workflow as act runs it: the same file with the held jobs removed (act has no required
  * reviewers and ignores `environment:`, so leaving them out is how the rehearsal waits), and
  * without `environment.deployment`, a GitHub property (2025) that act 0.2.89's schema rejects.
  * The setup action gets `cache-backend: none`: every job runs on this machine and shares its warm
  * pnpm store, so restoring a cached copy would only copy the store onto itself.
+ * Since act ignores `environment:` and `permissions:`, each configure-aws-credentials step gets
+ * the job's environment name (the same expression) as REHEARSAL_JOB_ENVIRONMENT, so that its OIDC
+ * token carries it as GitHub's does, and REHEARSAL_ID_TOKEN (`write` or `none`), so that a job
+ * without `id-token: write` gets no token, as on GitHub.
  */
 export function workflowForAct(yamlText: string, remove: readonly string[]): string {
   const doc = parseDocument(yamlText);
   for (const id of remove) doc.deleteIn(['jobs', id]);
-  const jobs = record(doc.toJS()).jobs;
+  const workflow = record(doc.toJS());
+  const jobs = workflow.jobs;
+  const environments = new Map(workflowJobs(doc.toString()).map((j) => [j.id, j.environment]));
   for (const [id, job] of Object.entries(record(jobs))) {
     if (doc.hasIn(['jobs', id, 'environment', 'deployment'])) {
       doc.deleteIn(['jobs', id, 'environment', 'deployment']);
     }
     const steps = record(job).steps;
+    const environment = environments.get(id);
     (Array.isArray(steps) ? steps : []).forEach((step, index) => {
-      if (record(step).uses === SETUP_ACTION) {
+      const uses = record(step).uses;
+      if (uses === SETUP_ACTION) {
         doc.setIn(['jobs', id, 'steps', index, 'with', 'cache-backend'], 'none');
+      }
+      if (typeof uses === 'string' && CREDENTIALS_ACTION.test(uses)) {
+        const env = ['jobs', id, 'steps', index, 'env'];
+        if (environment !== undefined)
+          doc.setIn([...env, 'REHEARSAL_JOB_ENVIRONMENT'], environment);
+        const idToken = mayRequestIdToken(workflow.permissions, record(job).permissions);
+        doc.setIn([...env, 'REHEARSAL_ID_TOKEN'], idToken ? 'write' : 'none');
       }
       const run = record(step).run;
       const service = typeof run === 'string' ? needsInternet(run) : undefined;

@@ -74,6 +74,24 @@ describe('a rehearsal of a push to integration (fixture pipeline)', () => {
     });
   });
 
+  it("gets each job's credentials with an immutable-form OIDC token for its environment, and every AWS request is authorised against mint's role", () => {
+    const subjects = r.tokens.issuer.issued.map((claims) => claims.sub);
+    expect(new Set(subjects)).toEqual(
+      new Set(['repo:example@1000001/pipelines@2000002:environment:mint']),
+    );
+    const decisions = r.strictAws.decisions;
+    expect(decisions.filter((d) => d.operation === 'AssumeRoleWithWebIdentity')).toEqual(
+      [1, 2, 3].map(() =>
+        expect.objectContaining({ role: 'pipelines-deploy-mint', allowed: true }),
+      ),
+    );
+    expect(decisions.filter((d) => !d.allowed)).toEqual([]);
+    expect(new Set(decisions.map((d) => d.role))).toEqual(new Set(['pipelines-deploy-mint']));
+    expect(decisions.map((d) => d.actions).flat()).toEqual(
+      expect.arrayContaining(['s3:PutObject', 'ecr:PutImage', 'lambda:UpdateFunctionCode']),
+    );
+  });
+
   it('leaves the other environments’ functions on the placeholder', async () => {
     expect(await functionSha(r, 'staging-KatanaLambda')).toBe(sha256(placeholderPackage()));
   });
@@ -142,6 +160,24 @@ describe('a rehearsal of a push to master (fixture pipeline)', () => {
       expect(r.actLog.jobs.get('deploy-with-approval')?.state).toBe('success');
       const pkg = await packageSha(r, 'pipelines-artifacts-upper', 'prod/katana-lambda.zip');
       expect(await functionSha(r, 'prod-KatanaLambda')).toBe(pkg.sha256);
+    });
+
+    it('uploads before the hold with the prod-candidate role, and deploys with the prod role only after approval', () => {
+      const assumed = r.strictAws.decisions
+        .filter((d) => d.operation === 'AssumeRoleWithWebIdentity')
+        .map((d) => `${d.role} ${d.allowed ? 'allowed' : 'denied'}`);
+      expect(assumed.sort()).toEqual([
+        'pipelines-deploy-prod allowed',
+        'pipelines-deploy-prod-candidate allowed',
+        'pipelines-deploy-prod-candidate allowed',
+      ]);
+      const byRole = (role: string) =>
+        r.strictAws.decisions.filter((d) => d.role === role).flatMap((d) => d.actions);
+      expect(byRole('pipelines-deploy-prod-candidate')).toContain('s3:PutObject');
+      expect(byRole('pipelines-deploy-prod-candidate').some((a) => a.startsWith('lambda:'))).toBe(
+        false,
+      );
+      expect(byRole('pipelines-deploy-prod')).toContain('lambda:UpdateFunctionCode');
     });
   });
 });

@@ -216,4 +216,24 @@ describe('rehearsal of the pipeline: push to master, held then approved', () => 
     expect(await functionSha(run.r.clients, 'prod-KatanaLambda')).toBe(held.pkg?.sha256);
     expect(await functionSha(run.r.clients, 'staging-KatanaLambda')).toBe(placeholder);
   });
+
+  it("ran every job's AWS requests as the role it would hold on GitHub, assumed with an immutable-form token", () => {
+    const subjects = new Set(run.r.tokens.issuer.issued.map((claims) => claims.sub));
+    expect(subjects).toEqual(
+      new Set([
+        'repo:example@1000001/pipelines@2000002:environment:prod-candidate',
+        'repo:example@1000001/pipelines@2000002:environment:prod',
+      ]),
+    );
+    const decisions = run.r.strictAws.decisions;
+    const assumed = decisions.filter((d) => d.operation === 'AssumeRoleWithWebIdentity');
+    expect(assumed.every((d) => d.allowed)).toBe(true);
+    expect(new Set(assumed.map((d) => d.role))).toEqual(
+      new Set(['pipelines-deploy-prod-candidate', 'pipelines-deploy-prod']),
+    );
+    const actionsOf = (role: string) =>
+      decisions.filter((d) => d.role === role && d.allowed).flatMap((d) => d.actions);
+    expect(actionsOf('pipelines-deploy-prod-candidate')).toContain('s3:PutObject');
+    expect(actionsOf('pipelines-deploy-prod')).toContain('lambda:UpdateFunctionCode');
+  });
 });
