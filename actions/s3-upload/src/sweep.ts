@@ -1,23 +1,8 @@
 /**
- * Which open multipart uploads a failed upload must abort, and what the action may then say about
- * what is left. Pure: the S3 calls are in s3.ts.
- *
- * lib-storage aborts the multipart upload whose id it learned. When the answer to
- * CreateMultipartUpload is lost (the connection drops after S3 acted), the SDK retries and S3
- * starts another upload each time; those have ids nobody learned. So after a failure we list the
- * key's open uploads and abort the ones this run started.
- *
- * "Started by this run" is decided by S3's own listing, not by clocks: the key's open uploads are
- * listed just before the multipart upload begins, and only uploads absent from that listing are
- * ours. A filter on `Initiated` >= run start minus a clock-skew margin was the alternative; we
- * chose the listing because `Initiated` is stamped by S3's clock and the run start by the
- * runner's, so (1) with the runner's clock ahead of S3's by more than the margin, our own orphans
- * would look older than the run and be left behind while we claimed otherwise, and a wide margin
- * would instead reach uploads another run started just before ours; (2) moto stamps every upload
- * with a fixed 2010 date, so a time filter could not be exercised by any test here. The listing
- * has no margin to choose: an upload open before ours began is never ours. What it shares with a
- * time filter: an upload another writer starts on the same key while ours is in flight would be
- * aborted too (that upload then fails with NoSuchUpload and says so; no stored version is touched).
+ * Which open multipart uploads an upload must abort after it ends, and what the action may then
+ * say about what is left. Pure: the S3 calls are in s3.ts. Why the key's uploads are listed (lost
+ * CreateMultipartUpload answers leave uploads with ids nobody learned) and why "ours" is decided
+ * by a listing taken before the upload rather than by clocks: docs/decisions/0007-multipart-sweep.md.
  */
 
 export interface OpenUpload {
