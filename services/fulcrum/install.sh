@@ -40,7 +40,7 @@ if [[ -f "$HERE/systemd/fulcrum.service" ]]; then
   if [[ -n "${DATABASE_HOST:-}" ]]; then
     # The database server generated its own password: until settings come from Parameter Store,
     # copy it into DATABASE_URL here by hand (see README.md).
-    database="postgresql://fulcrum:SET-ME@${DATABASE_HOST}:${DATABASE_PORT:-5432}/fulcrum_production"
+    database="postgresql://fulcrum:CHANGE-ME@${DATABASE_HOST}:${DATABASE_PORT:-5432}/fulcrum_production"
   else
     password="$(sed -n 's/^POSTGRES_PASSWORD=//p' "$DB_SETTINGS")"
     database="postgresql://fulcrum:${password}@127.0.0.1:5432/fulcrum_production"
