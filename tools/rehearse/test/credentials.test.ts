@@ -178,20 +178,16 @@ describe('configure-aws-credentials in the rehearsal (token service + stand-in +
     },
   );
 
-  // The GitHub bootstrap gives staging a branch/tag policy once every environment has one; until
-  // then staging admits any ref, as GitHub does for an environment without a policy.
-  (deploymentPolicies(model).get('staging') ? it : it.skip)(
-    'gives a feature branch job declaring staging no credentials',
-    async () => {
-      const step = await configureCredentials({
-        ref: 'refs/heads/feature-login-12',
-        environment: 'staging',
-      });
-      expect(step.status).toBe(1);
-      expect(step.stdout).toContain('is not allowed to deploy to staging');
-      expect(step.exported).toBe('');
-    },
-  );
+  // The GitHub bootstrap gives every environment a branch/tag policy from environments.yml.
+  it('gives a feature branch job declaring staging no credentials', async () => {
+    const step = await configureCredentials({
+      ref: 'refs/heads/feature-login-12',
+      environment: 'staging',
+    });
+    expect(step.status).toBe(1);
+    expect(step.stdout).toContain('is not allowed to deploy to staging');
+    expect(step.exported).toBe('');
+  });
 
   it('refuses a token in the legacy subject form: the roles trust the immutable form only', async () => {
     const step = await configureCredentials({
