@@ -7,7 +7,7 @@ import path from 'node:path';
 
 /** What a file name looks like in prose and code: a path ending in one of these extensions. */
 const REFERENCE =
-  /(?<![\w@$/.:-])((?:\.{1,2}\/)?(?:[\w.-]+\/)*[\w.-]*[A-Za-z0-9_]\.(?:md|ts|js|cjs|mjs|yml|yaml|json|sh|conf|template|snippet|service|timer))(?![\w/-])/g;
+  /(?<![\w@$%{/.:-])((?:\.{1,2}\/)?(?:[\w.-]+\/)*[\w.-]*[A-Za-z0-9_]\.(?:md|ts|js|cjs|mjs|yml|yaml|json|sh|conf|template|snippet|service|timer))(?![\w/-])/g;
 
 /**
  * Which names are references into this repository: a Markdown file (docs are what gets cited), or
