@@ -3,6 +3,7 @@
  * Pure: no I/O, so every rule (who reviews prod, which refs may deploy where, which variables each
  * environment gets) is tested with tables.
  */
+import { candidateEnvironmentName } from '@pipelines/shared/src/environments';
 
 /** A required reviewer: a user login, or a team as `org/team-slug`. */
 export interface Reviewer {
@@ -82,15 +83,6 @@ export function regexToGlob(pattern: string): string {
 }
 
 /**
- * The environment where an approval environment's upload and image push run, before the hold:
- * a job that entered prod itself would start waiting for review before there was anything to
- * review. It has prod's ref restrictions but no reviewers, and its role can only upload.
- */
-export function candidateOf(environment: string): string {
-  return `${environment}-candidate`;
-}
-
-/**
  * GitHub's deployment policy name patterns are fnmatch globs over the ref name: `*` matches any
  * run of characters except `/`, `**` any run including `/`. Used to prove which refs a policy admits.
  */
@@ -157,7 +149,7 @@ export function desiredEnvironments(
         },
       ];
     }
-    const candidate = candidateOf(rule.name);
+    const candidate = candidateEnvironmentName(rule.name);
     return [
       {
         name: rule.name,

@@ -9,6 +9,7 @@ export {
   environmentByName,
 } from './resolve';
 export { renderRoutingTable } from './render';
+export { candidateEnvironmentName, uploadEnvironmentName } from './candidate';
 export { isGitRefName, ENVIRONMENT_NAME } from './names';
 export {
   TIERS,
