@@ -21,6 +21,7 @@ describe('outputsOf', () => {
       'function-name': '',
       'function-alias': '',
       bucket: '',
+      'image-repository': 'pipelines/blog',
       'image-repositories': '["pipelines/blog"]',
     });
   });

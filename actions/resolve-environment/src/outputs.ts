@@ -24,6 +24,8 @@ export function outputsOf(
     'function-name': resolution.functionName,
     'function-alias': resolution.functionAlias,
     bucket: resolution.bucket,
+    // The one repository the pipeline pushes to (load refuses more than one).
+    'image-repository': config.names.imageRepositories[0] ?? '',
     // Always the file's list (a workflow matrix over an empty array fails to expand).
     'image-repositories': JSON.stringify(config.names.imageRepositories),
   };
