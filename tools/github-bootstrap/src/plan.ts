@@ -3,7 +3,7 @@
  * Pure: no I/O, so every rule (who reviews prod, which refs may deploy where, which variables each
  * environment gets) is tested with tables.
  */
-import { candidateEnvironmentName } from '@pipelines/shared/src/environments';
+import { candidateEnvironmentName, regexToGlob } from '@pipelines/shared/src/environments';
 
 /** A required reviewer: a user login, or a team as `org/team-slug`. */
 export interface Reviewer {
@@ -65,22 +65,8 @@ export interface EnvironmentRule {
   tagPatterns: readonly string[];
 }
 
-/**
- * GitHub's deployment policies are fnmatch globs; environments.yml has anchored regexes. A regex
- * made of literal text and simple repeats (\d+, \w+, .*, [..]+) becomes a glob with `*`, which
- * admits at least what the regex admits (the workflow still routes by the exact regex).
- */
-export function regexToGlob(pattern: string): string {
-  let body = pattern.replace(/^\^/, '').replace(/\$$/, '');
-  body = body.replace(/\(\?<\w+>([^)]*)\)/g, '$1').replace(/\(([^)]*)\)/g, '$1');
-  body = body.replace(/(\\d|\\w|\.|\[[^\]]*\])[+*]/g, '*').replace(/\\-/g, '-');
-  if (/[\\^$()[\]{}|+?.]/.test(body)) {
-    throw new Error(
-      `The pattern ${JSON.stringify(pattern)} cannot be expressed as a GitHub deployment policy. Use literal text with \\d+, \\w+, [...]+ or .* repeats.`,
-    );
-  }
-  return body.replace(/\*+/g, '*');
-}
+// One conversion for the deployment policies here and the pipeline's push trigger.
+export { regexToGlob };
 
 /**
  * GitHub's deployment policy name patterns are fnmatch globs over the ref name: `*` matches any
