@@ -11,6 +11,7 @@ describe('patternGlob', () => {
     ['^snyk-fix-.*$', '*', 'snyk-fix-*'],
     ['^snyk-fix-.*$', '**', 'snyk-fix-**'],
     ['^v\\d+-.+$', '**', 'v*-**'],
+    ['^RC-\\d+\\.\\d+$', '*', 'RC-*.*'],
   ])('turns %s into a glob (any path as %s): %s', (regex, anyPath, glob) => {
     expect(patternGlob(regex, anyPath)).toEqual({ ok: true, glob });
   });

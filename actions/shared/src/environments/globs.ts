@@ -19,11 +19,10 @@ const ANY_PATH = '\uE001';
 export function patternGlob(pattern: string, anyPath = '*'): GlobResult {
   let body = pattern.replace(/^\^/, '').replace(/\$$/, '');
   body = body.replace(/\(\?<\w+>([^)]*)\)/g, '$1').replace(/\(([^)]*)\)/g, '$1');
-  body = body
-    .replace(/\.[+*]/g, ANY_PATH)
-    .replace(/(\\d|\\w|\[[^\]]*\])[+*]/g, ANY_SEGMENT)
-    .replace(/\\-/g, '-');
-  if (/[\\^$()[\]{}|+?.*!]/.test(body)) {
+  body = body.replace(/\.[+*]/g, ANY_PATH).replace(/(\\d|\\w|\[[^\]]*\])[+*]/g, ANY_SEGMENT);
+  // Escaped - . / are literal characters, the same in a glob.
+  const LITERAL_ESCAPE = /\\([-./])/g;
+  if (/[\\^$()[\]{}|+?.*!]/.test(body.replace(LITERAL_ESCAPE, ''))) {
     return {
       ok: false,
       problem: `the pattern ${JSON.stringify(pattern)} cannot be expressed as a GitHub glob (deployment policies and the pipeline's push trigger)`,
@@ -31,6 +30,7 @@ export function patternGlob(pattern: string, anyPath = '*'): GlobResult {
     };
   }
   const glob = body
+    .replace(LITERAL_ESCAPE, '$1')
     .replace(/[\uE000\uE001]+/g, (run) => (run.includes(ANY_PATH) ? anyPath : '*'))
     .replace(/\*{3,}/g, '**');
   return { ok: true, glob };
