@@ -7,7 +7,7 @@ import { runScript } from './scripts';
 function deployedLine(environment: string, deploy: string, deployWithApproval: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'run-summary-'));
   try {
-    const summary = path.join(dir, 'summary.md');
+    const summary = path.join(dir, 'step-summary');
     writeFileSync(summary, '');
     const run = runScript('run-summary.sh', {
       GITHUB_STEP_SUMMARY: summary,
