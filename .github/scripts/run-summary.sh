@@ -4,8 +4,7 @@
 set -euo pipefail
 : "${GITHUB_STEP_SUMMARY:?}" "${NEEDS_JSON:?}"
 deployed="$(jq -r --arg env "${ENVIRONMENT:-}" '
-  if .["deploy-with-approval"].result == "success" then "prod"
-  elif .deploy.result == "success" then $env
+  if .["deploy-with-approval"].result == "success" or .deploy.result == "success" then $env
   else "nothing" end' <<<"$NEEDS_JSON")"
 {
   printf '### Pipeline run\n\n| job | result |\n|---|---|\n'

@@ -5,7 +5,7 @@
 import { NagSuppressions } from 'cdk-nag';
 import type { TierStacks } from './app';
 import type { EnvironmentConfig } from './config';
-import { candidateName } from './stacks/github-oidc-stack';
+import { candidateEnvironmentName } from '@pipelines/shared/src/environments';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -19,7 +19,7 @@ export function suppressJustifiedFindings(
     if (policy === undefined) continue;
     // The candidate (upload-only) role of an approval environment has the same S3 and ECR
     // wildcards and no Lambda ones.
-    const candidate = github.candidatePolicies.get(candidateName(env.name));
+    const candidate = github.candidatePolicies.get(candidateEnvironmentName(env.name));
     NagSuppressions.addResourceSuppressions(
       candidate ? [policy, candidate] : policy,
       [

@@ -16,10 +16,12 @@ describe('outputsOf', () => {
       build: 'false',
       deploy: 'false',
       approval: 'false',
+      'upload-environment': '',
       'artifact-key': '',
       'function-name': '',
       'function-alias': '',
       bucket: '',
+      'image-repository': 'pipelines/blog',
       'image-repositories': '["pipelines/blog"]',
     });
   });
@@ -31,6 +33,15 @@ describe('outputsOf', () => {
       'function-name': 'mint-KatanaLambda',
       'function-alias': 'live',
       bucket: 'pipelines-artifacts-lower',
+      'upload-environment': 'mint',
+    });
+  });
+
+  it('uploads an approval environment in its candidate environment, before the hold', () => {
+    expect(outputsOf(resolveRef(config, 'refs/heads/master'), config)).toMatchObject({
+      environment: 'prod',
+      approval: 'true',
+      'upload-environment': 'prod-candidate',
     });
   });
 });

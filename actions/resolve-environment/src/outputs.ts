@@ -1,6 +1,10 @@
 /** The step's outputs and summary rows for a resolution: pure, so the table test covers them. */
 import type { Row } from '@pipelines/shared';
-import type { EnvironmentsConfig, Resolution } from '@pipelines/shared/src/environments';
+import {
+  uploadEnvironmentName,
+  type EnvironmentsConfig,
+  type Resolution,
+} from '@pipelines/shared/src/environments';
 
 export function outputsOf(
   resolution: Resolution,
@@ -12,10 +16,16 @@ export function outputsOf(
     build: String(resolution.build),
     deploy: String(resolution.deploy),
     approval: String(resolution.approval),
+    'upload-environment':
+      resolution.environment === null
+        ? ''
+        : uploadEnvironmentName(resolution.environment, resolution.approval),
     'artifact-key': resolution.artifactKey,
     'function-name': resolution.functionName,
     'function-alias': resolution.functionAlias,
     bucket: resolution.bucket,
+    // The one repository the pipeline pushes to (load refuses more than one).
+    'image-repository': config.names.imageRepositories[0] ?? '',
     // Always the file's list (a workflow matrix over an empty array fails to expand).
     'image-repositories': JSON.stringify(config.names.imageRepositories),
   };

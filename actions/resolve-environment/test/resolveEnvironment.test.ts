@@ -31,10 +31,12 @@ describe('resolve-environment (dist bundle)', () => {
       build: 'true',
       deploy: 'true',
       approval: 'true',
+      'upload-environment': 'prod-candidate',
       'artifact-key': 'prod/katana-lambda.zip',
       'function-name': 'prod-KatanaLambda',
       'function-alias': 'live',
       bucket: 'pipelines-artifacts-upper',
+      'image-repository': 'pipelines/blog',
       'image-repositories': '["pipelines/blog"]',
     });
     expect(result.summary).toContain('| environment | `prod` |');

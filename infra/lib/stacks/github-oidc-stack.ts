@@ -1,6 +1,7 @@
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { candidateEnvironmentName } from '@pipelines/shared/src/environments';
 import type { EnvironmentConfig, GithubRepository } from '../config';
 import { outputIds } from '../outputs';
 
@@ -28,11 +29,6 @@ export function githubSubject(github: GithubRepository, environment: string): st
       ? `${github.owner}@${github.oidc.ownerId}/${github.repo}@${github.oidc.repositoryId}`
       : `${github.owner}/${github.repo}`;
   return `repo:${repository}:environment:${environment}`;
-}
-
-/** The GitHub environment an approval environment's uploads run in, before the hold. */
-export function candidateName(environment: string): string {
-  return `${environment}-candidate`;
 }
 
 /**
@@ -102,7 +98,7 @@ export class GithubOidcStack extends Stack {
       roles.set(env.name, role);
       policies.set(env.name, policy);
       if (env.approval) {
-        const name = candidateName(env.name);
+        const name = candidateEnvironmentName(env.name);
         const candidate = addRole(
           name,
           `Upload only (package and image, no Lambda) before the hold, assumed by GitHub Actions jobs`,

@@ -1,13 +1,15 @@
 /**
- * What docs/ holds that is generated from code: the actions reference (from action.yml files)
- * and the routing table (from environments.yml). One function computes it all, so the generator
- * and the staleness test cannot disagree.
+ * What is generated from code: the actions reference (from action.yml files), the routing table
+ * (from environments.yml), and the workflow lists GitHub reads before any expression runs (from
+ * environments.yml, see workflows.ts). One function computes it all, so the generator and the
+ * staleness test cannot disagree.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readActions, renderActionsReference } from './actionsReference';
 import { replaceGenerated } from './markdown';
 import { routingTableMarkdown } from './routing';
+import { generatedWorkflows } from './workflows';
 
 /** file (relative to the repo root) -> its content as it should be. */
 export function generatedDocs(repoRoot: string): Map<string, string> {
@@ -25,5 +27,6 @@ export function generatedDocs(repoRoot: string): Map<string, string> {
       ),
     );
   }
+  for (const [file, content] of generatedWorkflows(repoRoot)) docs.set(file, content);
   return docs;
 }

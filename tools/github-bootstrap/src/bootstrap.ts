@@ -3,11 +3,11 @@
  * (token, plan tier, the OIDC subject facts, reviewers), then read each environment and the
  * rulesets, plan, and apply unless dry-run.
  */
+import { candidateEnvironmentName } from '@pipelines/shared/src/environments';
 import type { GitHubApi } from './github';
 import { statusOf } from './github';
 import { identityProblems, subjectFor, type ProjectFacts, type RepositoryIdentity } from './oidc';
 import {
-  candidateOf,
   describeChange,
   desiredEnvironments,
   planChanges,
@@ -173,7 +173,7 @@ async function checkIdentity(
   );
   options.log('The AWS roles must trust exactly these OIDC subjects:');
   for (const rule of options.rules) {
-    const names = rule.approval ? [rule.name, candidateOf(rule.name)] : [rule.name];
+    const names = rule.approval ? [rule.name, candidateEnvironmentName(rule.name)] : [rule.name];
     for (const name of names)
       options.log(
         `  ${template.prefix ? `${template.prefix}:environment:${name}` : subjectFor(options.project, ids, name)}`,

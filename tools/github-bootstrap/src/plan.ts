@@ -3,6 +3,7 @@
  * Pure: no I/O, so every rule (who reviews prod, which refs may deploy where, which variables each
  * environment gets) is tested with tables.
  */
+import { candidateEnvironmentName, regexToGlob } from '@pipelines/shared/src/environments';
 
 /** A required reviewer: a user login, or a team as `org/team-slug`. */
 export interface Reviewer {
@@ -64,31 +65,8 @@ export interface EnvironmentRule {
   tagPatterns: readonly string[];
 }
 
-/**
- * GitHub's deployment policies are fnmatch globs; environments.yml has anchored regexes. A regex
- * made of literal text and simple repeats (\d+, \w+, .*, [..]+) becomes a glob with `*`, which
- * admits at least what the regex admits (the workflow still routes by the exact regex).
- */
-export function regexToGlob(pattern: string): string {
-  let body = pattern.replace(/^\^/, '').replace(/\$$/, '');
-  body = body.replace(/\(\?<\w+>([^)]*)\)/g, '$1').replace(/\(([^)]*)\)/g, '$1');
-  body = body.replace(/(\\d|\\w|\.|\[[^\]]*\])[+*]/g, '*').replace(/\\-/g, '-');
-  if (/[\\^$()[\]{}|+?.]/.test(body)) {
-    throw new Error(
-      `The pattern ${JSON.stringify(pattern)} cannot be expressed as a GitHub deployment policy. Use literal text with \\d+, \\w+, [...]+ or .* repeats.`,
-    );
-  }
-  return body.replace(/\*+/g, '*');
-}
-
-/**
- * The environment where an approval environment's upload and image push run, before the hold:
- * a job that entered prod itself would start waiting for review before there was anything to
- * review. It has prod's ref restrictions but no reviewers, and its role can only upload.
- */
-export function candidateOf(environment: string): string {
-  return `${environment}-candidate`;
-}
+// One conversion for the deployment policies here and the pipeline's push trigger.
+export { regexToGlob };
 
 /**
  * GitHub's deployment policy name patterns are fnmatch globs over the ref name: `*` matches any
@@ -157,7 +135,7 @@ export function desiredEnvironments(
         },
       ];
     }
-    const candidate = candidateOf(rule.name);
+    const candidate = candidateEnvironmentName(rule.name);
     return [
       {
         name: rule.name,

@@ -57,6 +57,14 @@ describe('the workflow as the rehearsal reads it', () => {
     expect(heldJobs(workflowJobs(workflow), [])).toEqual([]);
   });
 
+  it("holds pipeline.yml's deploy-with-approval, which declares the environment resolve decided", () => {
+    const pipeline = readFileSync(
+      path.join(repoRoot, '.github', 'workflows', 'pipeline.yml'),
+      'utf8',
+    );
+    expect(heldJobs(workflowJobs(pipeline), ['prod'])).toEqual(['deploy-with-approval', 'summary']);
+  });
+
   it('gives act the same workflow without the held jobs and without environment.deployment', () => {
     const forAct = parse(workflowForAct(workflow, ['deploy-with-approval', 'summary']));
     expect(Object.keys(forAct.jobs)).toEqual(['resolve', 'upload', 'deploy']);

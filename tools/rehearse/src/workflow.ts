@@ -10,7 +10,14 @@ export interface WorkflowJob {
   readonly needs: readonly string[];
   /** The environment the job declares (`environment: prod` or `environment: {name: prod}`). */
   readonly environment?: string;
+  /** The job's `if:` condition, when it has one. */
+  readonly condition?: string;
 }
+
+/** How the pipeline's approval job declares its environment: the one resolve decided. */
+const RESOLVED_ENVIRONMENT = /^\$\{\{\s*needs\.resolve\.outputs\.environment\s*\}\}$/;
+/** A condition that runs the job only when the ref's environment waits for approval. */
+const ONLY_WITH_APPROVAL = /needs\.resolve\.outputs\.approval\s*==\s*'true'/;
 
 const record = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -26,7 +33,12 @@ export function workflowJobs(yamlText: string): WorkflowJob[] {
         : [];
     const env =
       typeof job.environment === 'string' ? job.environment : record(job.environment).name;
-    return { id, needs, ...(typeof env === 'string' ? { environment: env } : {}) };
+    return {
+      id,
+      needs,
+      ...(typeof env === 'string' ? { environment: env } : {}),
+      ...(typeof job.if === 'string' ? { condition: job.if } : {}),
+    };
   });
 }
 
@@ -35,13 +47,15 @@ export function workflowJobs(yamlText: string): WorkflowJob[] {
  * job that needs one of them (directly or not), since those cannot start before it.
  */
 export function heldJobs(jobs: readonly WorkflowJob[], approvalEnvironments: readonly string[]) {
-  const held = new Set(
-    jobs
-      .filter(
-        (job) => job.environment !== undefined && approvalEnvironments.includes(job.environment),
-      )
-      .map((job) => job.id),
-  );
+  // Asked for runs whose environment waits for approval: a job that declares the environment
+  // resolve decided, and runs only on such runs, enters that approval environment.
+  const entersApproval = (job: WorkflowJob) =>
+    job.environment !== undefined &&
+    (approvalEnvironments.includes(job.environment) ||
+      (approvalEnvironments.length > 0 &&
+        RESOLVED_ENVIRONMENT.test(job.environment) &&
+        ONLY_WITH_APPROVAL.test(job.condition ?? '')));
+  const held = new Set(jobs.filter(entersApproval).map((job) => job.id));
   let grew = true;
   while (grew) {
     grew = false;

@@ -4,15 +4,18 @@
  * its push filters, its job conditions (GitHub's expression engine), its needs, and resolve's
  * outputs from the real resolve logic over the real environments.yml.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { loadEnvironments } from '@pipelines/shared/src/environments';
 import { renderTemplate } from './expressions';
 import { resolveOutputsFor } from './resolveOutputs';
 import { route, type Route } from './routing';
 import { runScript } from './scripts';
 import { repoRoot } from './paths';
 import { workflowFromText, type JobModel, type WorkflowModel } from './workflowModel';
+import { pipelineWithTriggers } from '../../docs/src/workflows';
 
 const pipelineText = readFileSync(
   path.join(repoRoot, '.github', 'workflows', 'pipeline.yml'),
@@ -39,10 +42,14 @@ beforeAll(() => {
 });
 
 /** Routes a push; a ref the resolve logic refuses makes the resolve job fail, as the action would. */
-function push(ref: string, wf: WorkflowModel = workflow): Route {
+function push(
+  ref: string,
+  wf: WorkflowModel = workflow,
+  outputsFor: (ref: string) => Record<string, string> = resolveOutputs,
+): Route {
   let outputs: Record<string, string> | undefined;
   try {
-    outputs = resolveOutputs(ref);
+    outputs = outputsFor(ref);
   } catch {
     outputs = undefined;
   }
@@ -172,9 +179,11 @@ describe('pipeline routing: hostile and look-alike ref names', () => {
 });
 
 describe('pipeline routing: prod', () => {
-  test('exactly one job declares `environment: prod`, literally, and it is deploy-with-approval', () => {
-    const declaring = workflow.jobs.filter((j) => j.environment?.name === 'prod').map((j) => j.id);
-    expect(declaring).toEqual(['deploy-with-approval']);
+  test('no job names prod: the hold is the environment resolve decides, whatever environments.yml calls it', () => {
+    expect(workflow.jobs.filter((j) => j.environment?.name === 'prod')).toEqual([]);
+    expect(job('deploy-with-approval').environment?.name).toBe(
+      '${{ needs.resolve.outputs.environment }}',
+    );
   });
 
   test('across every ref tried, prod is entered only by deploy-with-approval, for master, production and RELEASE-<n>', () => {
@@ -370,5 +379,79 @@ describe('SNYK_TOKEN', () => {
     expect(holders[0]).toMatch(/^audit\.steps\[\d+\]$/);
     const step = job('audit').steps[Number(/\[(\d+)\]/.exec(holders[0]!)![1])]!;
     expect(step.run).toContain('pnpm dlx snyk@');
+  });
+});
+
+/**
+ * A fork edits environments.yml only: its prod branch is main (GitHub's default for a new
+ * repository), and it adds a second approval environment, preprod. The workflow is the committed
+ * one with only its generated push tags regenerated (pnpm docs:generate).
+ */
+describe('an edited environments.yml routes with no workflow edit beyond the generated tags', () => {
+  let forkDir: string;
+  let fork: { workflow: WorkflowModel; outputs: (ref: string) => Record<string, string> };
+  beforeAll(() => {
+    forkDir = mkdtempSync(path.join(os.tmpdir(), 'fork-environments-'));
+    const file = path.join(forkDir, 'environments.yml');
+    const text = readFileSync(path.join(repoRoot, 'environments.yml'), 'utf8')
+      .replace('    branches: [master]\n', '    branches: [main]\n')
+      .replace(
+        '  prod:\n',
+        '  preprod:\n    tier: upper\n    approval: true\n    branches: [release]\n    tags: [preprod]\n  prod:\n',
+      );
+    writeFileSync(file, text);
+    fork = {
+      workflow: workflowFromText(pipelineWithTriggers(pipelineText, loadEnvironments(file))),
+      outputs: resolveOutputsFor(file),
+    };
+  });
+  afterAll(() => rmSync(forkDir, { recursive: true, force: true }));
+
+  const forkPush = (ref: string) => push(ref, fork.workflow, fork.outputs);
+
+  test.each([
+    ['refs/heads/main', 'prod'],
+    ['refs/tags/RELEASE-4', 'prod'],
+    ['refs/heads/release', 'preprod'],
+    ['refs/tags/preprod', 'preprod'],
+  ])(
+    '%s uploads in the candidate environment, then waits in %s through deploy-with-approval',
+    (ref, environment) => {
+      const r = forkPush(ref);
+      expect(sorted(r.ran)).toEqual(sorted([...DELIVER, 'deploy-with-approval']));
+      expect(r.environments.filter((e) => e.job !== 'audit')).toEqual([
+        { job: 'upload', environment: `${environment}-candidate`, deployment: false },
+        { job: 'images', environment: `${environment}-candidate`, deployment: false },
+        { job: 'deploy-with-approval', environment, deployment: true },
+      ]);
+      expect(r.concurrency).toEqual([
+        { job: 'deploy-with-approval', group: `deploy-${environment}` },
+      ]);
+      // The guard checks the reviewers of the environment the job waits in, and the approved
+      // image is promoted under that environment's tag, in the repository environments.yml names.
+      expect(
+        rendered(r, 'deploy-with-approval', './actions/environment-guard', 'environment'),
+      ).toBe(environment);
+      expect(rendered(r, 'images', './actions/ecr-push', 'tags')).toBe(
+        `${environment}-candidate-${SHA}`,
+      );
+      const promote = (input: string) =>
+        rendered(r, 'deploy-with-approval', './actions/ecr-push', input);
+      expect([promote('tags'), promote('repository')]).toEqual([
+        `${environment}-${SHA}`,
+        'pipelines/blog',
+      ]);
+    },
+  );
+
+  test('master, no longer the prod branch, runs the checks only', () => {
+    const r = forkPush('refs/heads/master');
+    expect(sorted(r.ran)).toEqual(sorted(CHECKS));
+    expect(deployments(r)).toEqual([]);
+  });
+
+  test('the new tag starts the pipeline only through the regenerated trigger (the committed one does not list it)', () => {
+    expect(push('refs/tags/preprod', workflow, fork.outputs)).toMatchObject({ triggered: false });
+    expect(forkPush('refs/tags/preprod').triggered).toBe(true);
   });
 });

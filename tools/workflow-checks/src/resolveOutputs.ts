@@ -1,10 +1,11 @@
 /**
  * The outputs of the pipeline's resolve job for a ref, computed by the same code the
- * resolve-environment action runs (resolveRef over environments.yml, from @pipelines/shared), and
- * spelled the way the action's outputs spell them.
+ * resolve-environment action runs (resolveRef over environments.yml, from @pipelines/shared, and
+ * the action's own outputsOf), so they are spelled exactly the way the action's outputs are.
  */
 import path from 'node:path';
 import { loadEnvironments, resolveRef } from '@pipelines/shared/src/environments';
+import { outputsOf } from '../../../actions/resolve-environment/src/outputs';
 import { repoRoot } from './paths';
 
 /** The resolve job's outputs for a ref, as strings, the way the workflow's expressions see them. */
@@ -12,18 +13,5 @@ export function resolveOutputsFor(
   configFile = path.join(repoRoot, 'environments.yml'),
 ): (ref: string) => Record<string, string> {
   const config = loadEnvironments(configFile);
-  return (ref) => {
-    const r = resolveRef(config, ref);
-    return {
-      // No environment: the action outputs an empty string.
-      environment: r.environment ?? '',
-      tier: r.tier,
-      build: String(r.build),
-      deploy: String(r.deploy),
-      approval: String(r.approval),
-      'artifact-key': r.artifactKey,
-      'function-name': r.functionName,
-      bucket: r.bucket,
-    };
-  };
+  return (ref) => outputsOf(resolveRef(config, ref), config);
 }

@@ -9,6 +9,8 @@ export {
   environmentByName,
 } from './resolve';
 export { renderRoutingTable } from './render';
+export { patternGlob, regexToGlob, literalFilter, triggerTagFilters } from './globs';
+export { candidateEnvironmentName, uploadEnvironmentName } from './candidate';
 export { isGitRefName, ENVIRONMENT_NAME } from './names';
 export {
   TIERS,

@@ -245,6 +245,34 @@ describe('parseEnvironments: contradictory files (two rules claiming one ref) fa
   });
 });
 
+describe('parseEnvironments: what the pipeline cannot honour fails at load, not silently', () => {
+  it.each<[string, string, RegExp]>([
+    [
+      'a second image repository (the pipeline builds and pushes one image)',
+      edit(
+        'image-repositories: [pipelines/blog]',
+        'image-repositories: [pipelines/blog, pipelines/api]',
+      ),
+      /^environments\.yml:10:\d+: names\.image-repositories\.1: lists 2 repositories, but the pipeline builds and pushes one image\. List one repository/,
+    ],
+    [
+      'an approval family (its environments would exist without reviewers until first deployed)',
+      edit(
+        "    tag-patterns: ['^int-(?<name>[A-Za-z0-9_]+)$']\n",
+        "    tag-patterns: ['^int-(?<name>[A-Za-z0-9_]+)$']\n    approval: true\n",
+      ),
+      /^environments\.yml:24:\d+: environments\.int-\{name\}\.approval: family "int-\{name\}" needs approval.*\. Give the approval environment a fixed name/,
+    ],
+    [
+      'a tag pattern no GitHub glob can express (the push trigger and the deployment policies)',
+      edit("'^RELEASE-\\d+$'", "'^RELEASE-(?:\\d+|rc)$'"),
+      /^environments\.yml:28:20: environments\.prod\.tag-patterns\.0: the pattern .* cannot be expressed as a GitHub glob .*\. Use literal text/,
+    ],
+  ])('%s', (_name, text, expected) => {
+    expect(() => parseEnvironments(text, 'environments.yml')).toThrow(expected);
+  });
+});
+
 describe('parseEnvironments: patterns and names', () => {
   it.each<[string, string, RegExp]>([
     [

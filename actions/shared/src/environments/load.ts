@@ -9,6 +9,7 @@ import { ActionError } from '../errors';
 import { ConfigError, type ConfigIssue } from './errors';
 import { ENVIRONMENT_NAME, environmentNames, isGitShortName, placeholdersOf } from './names';
 import { compilePattern, namedGroups } from './patterns';
+import { patternGlob } from './globs';
 import {
   TIERS,
   type EnvironmentRule,
@@ -151,6 +152,8 @@ function build(doc: Document, source: Source, issues: ConfigIssue[]): Environmen
           problem(at(kind, i), compiled.problem, compiled.fix);
           return [];
         }
+        const glob = patternGlob(pattern);
+        if (!glob.ok) problem(at(kind, i), glob.problem, glob.fix);
         const groups = namedGroups(compiled.regex);
         const missing = placeholders.filter((p) => !groups.includes(p));
         if (missing.length > 0) {
@@ -188,11 +191,26 @@ function build(doc: Document, source: Source, issues: ConfigIssue[]): Environmen
         true,
       );
     }
+    if (family && rule.approval) {
+      problem(
+        at('approval'),
+        `family ${JSON.stringify(key)} needs approval, but its environments are created only when a ref first deploys, so none would have required reviewers before that deploy`,
+        'Give the approval environment a fixed name (its own entry), or remove approval: true',
+      );
+    }
     if (!family && ENVIRONMENT_NAME.test(key) && templatesValid) {
       const rendered = environmentNames(templates, key, rule.tier);
       if (rendered.problem) problem(at(), rendered.problem, rendered.fix, true);
     }
     environments.push(rule);
+  }
+
+  if (doc.names['image-repositories'].length > 1) {
+    problem(
+      ['names', 'image-repositories', 1],
+      `lists ${doc.names['image-repositories'].length} repositories, but the pipeline builds and pushes one image`,
+      'List one repository, or add a build and push job for each image to .github/workflows/pipeline.yml first',
+    );
   }
 
   const buildOnlyNames = doc['build-only'].branches.map((name, i) => {
