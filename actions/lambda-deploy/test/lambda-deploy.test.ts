@@ -4,40 +4,38 @@
  * alias race and the post-move failure go through the testkit's fault proxy, answering as Lambda
  * would (412 PreconditionFailedException, 403 AccessDeniedException).
  */
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateAliasCommand,
-  CreateFunctionCommand,
   GetAliasCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
-import {
-  CreateBucketCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  createFunction,
+  createLambdaRole,
+  createVersionedBucket,
+  destroyLocalAwsClients,
+  localAwsClients,
   runAction,
   startFaultProxy,
   startMoto,
   type Fault,
   type FaultProxy,
+  type LocalAwsClients,
   type Moto,
 } from '@pipelines/testkit';
 
 // Each test runs bundles in child processes against a shared 2-core machine: allow for load.
 jest.setTimeout(60_000);
 
-const ROLE = 'arn:aws:iam::123456789012:role/lambda';
 const BUCKET = 'artifacts-lower';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const hexOf = (base64: string | undefined) => Buffer.from(base64 ?? '', 'base64').toString('hex');
@@ -53,50 +51,26 @@ const lambdaError = (status: number, type: string, message: string): Fault => ({
 describe('lambda-deploy against moto', () => {
   let moto: Moto;
   let proxy: FaultProxy;
+  let clients: LocalAwsClients;
   let lambda: LambdaClient;
   let s3: S3Client;
+  let role: string;
   let dir: string;
   let zipN = 0;
   let fnN = 0;
-
-  const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
   beforeAll(async () => {
     moto = await startMoto();
     proxy = await startFaultProxy(moto.endpoint);
     dir = mkdtempSync(path.join(os.tmpdir(), 'lambda-deploy-it-'));
-    const config = { region: 'us-east-1', endpoint: moto.endpoint, credentials };
-    lambda = new LambdaClient(config);
-    s3 = new S3Client({ ...config, forcePathStyle: true });
-    const iam = new IAMClient(config);
+    clients = localAwsClients(moto.endpoint, 'us-east-1');
+    ({ lambda, s3 } = clients);
     // moto checks that the execution role exists.
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'lambda',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'lambda.amazonaws.com' },
-              Action: 'sts:AssumeRole',
-            },
-          ],
-        }),
-      }),
-    );
-    iam.destroy();
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await s3.send(
-      new PutBucketVersioningCommand({
-        Bucket: BUCKET,
-        VersioningConfiguration: { Status: 'Enabled' },
-      }),
-    );
+    role = await createLambdaRole(clients.iam, 'lambda');
+    await createVersionedBucket(s3, BUCKET);
   });
   afterAll(async () => {
-    lambda?.destroy();
-    s3?.destroy();
+    if (clients) destroyLocalAwsClients(clients);
     await proxy?.stop();
     await moto?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -120,15 +94,7 @@ describe('lambda-deploy against moto', () => {
   /** A function running `initial`, with alias live on version 1 when asked. */
   async function makeFunction(withAlias: boolean): Promise<string> {
     const name = `mint-KatanaLambda-${++fnN}`;
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: 'nodejs20.x',
-        Role: ROLE,
-        Handler: 'index.handler',
-        Code: { ZipFile: makeZip('initial').bytes },
-      }),
-    );
+    await createFunction(lambda, { name, zip: makeZip('initial').bytes, role });
     if (withAlias) {
       const v1 = await lambda.send(new PublishVersionCommand({ FunctionName: name }));
       await lambda.send(

@@ -4,18 +4,20 @@
  * both the time and the API calls each made are measured. Every run deploys a new package (a
  * fresh S3 version), as a pipeline run does.
  */
-import {
-  CreateBucketCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startMoto } from '@pipelines/testkit';
+import {
+  createFunction,
+  createLambdaRole,
+  createVersionedBucket,
+  destroyLocalAwsClients,
+  localAwsClients,
+  startMoto,
+} from '@pipelines/testkit';
 import { awsCli, startRecorder, timeAction, type Recorded } from '../local';
 import { mustSucceed } from '../measure';
 import type { Row, Section } from '../report';
@@ -81,59 +83,14 @@ export async function lambdaSuite({ runs }: { runs: number }): Promise<Section> 
   const recorder = await startRecorder(moto.endpoint);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-lambda-'));
   const env = moto.awsEnv();
-  const s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
+  const clients = localAwsClients(moto.endpoint, 'us-east-1');
+  const { s3 } = clients;
   const rows: Row[] = [];
   try {
     // Set-up straight to moto (not through the recorder, not timed).
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await s3.send(
-      new PutBucketVersioningCommand({
-        Bucket: BUCKET,
-        VersioningConfiguration: { Status: 'Enabled' },
-      }),
-    );
-    const role = JSON.parse(
-      mustSucceedOut(
-        'aws iam create-role',
-        await awsCli(
-          [
-            'iam',
-            'create-role',
-            '--role-name',
-            'lambda',
-            '--assume-role-policy-document',
-            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
-          ],
-          env,
-        ),
-      ),
-    ) as { Role: { Arn: string } };
-    writeFileSync(path.join(dir, 'initial.zip'), makeZip(dir, 'initial'));
-    mustSucceedOut(
-      'aws lambda create-function',
-      await awsCli(
-        [
-          'lambda',
-          'create-function',
-          '--function-name',
-          FUNCTION,
-          '--runtime',
-          'nodejs20.x',
-          '--role',
-          role.Role.Arn,
-          '--handler',
-          'index.handler',
-          '--zip-file',
-          `fileb://${path.join(dir, 'initial.zip')}`,
-        ],
-        env,
-      ),
-    );
+    await createVersionedBucket(s3, BUCKET);
+    const role = await createLambdaRole(clients.iam, 'lambda');
+    await createFunction(clients.lambda, { name: FUNCTION, zip: makeZip(dir, 'initial'), role });
     let n = 0;
     const newPackage = async () => {
       const bytes = makeZip(dir, `release-${++n}`);
@@ -220,7 +177,7 @@ export async function lambdaSuite({ runs }: { runs: number }): Promise<Section> 
       target: `${gap < 500 ? 'met' : '**missed**'}: no fixed sleeps (longest pause between our calls ${formatMs(gap)})`,
     });
   } finally {
-    s3.destroy();
+    destroyLocalAwsClients(clients);
     await recorder.stop();
     await moto.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -236,9 +193,4 @@ export async function lambdaSuite({ runs }: { runs: number }): Promise<Section> 
       "moto reports every update as finished at once, so neither waits here: the call counts show each tool's minimum.",
     ],
   };
-}
-
-function mustSucceedOut(label: string, run: Awaited<ReturnType<typeof awsCli>>): string {
-  mustSucceed(label, run);
-  return run.stdout;
 }

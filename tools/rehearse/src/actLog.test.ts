@@ -63,11 +63,10 @@ describe('ActLog', () => {
       }),
       0,
     );
-    expect(log.outputsNamed('version-id')).toEqual([
-      { job: 'upload', step: 'upload', value: 'v1' },
-    ]);
-    expect(log.outputsNamed('digest')[0]?.value).toBe('sha256:ab');
-    expect(log.outputsNamed('aws-account-id')).toEqual([]);
+    expect(log.outputs.get('upload')?.get('upload')).toEqual({ 'version-id': 'v1' });
+    expect(log.outputs.get('images')?.get('push')).toEqual({ digest: 'sha256:ab' });
+    // An output of a nested step (a composite action's) is not the job's step's.
+    expect([...(log.outputs.get('upload')?.values() ?? [])]).toEqual([{ 'version-id': 'v1' }]);
   });
 
   it('records failed steps and a failed job, and keeps the job output tail for the report', () => {

@@ -99,18 +99,6 @@ export class ActLog {
     return this.tails.get(job) ?? [];
   }
 
-  /** Every value a step output under this name, across all jobs, in the order jobs ran. */
-  outputsNamed(name: string): { job: string; step: string; value: string }[] {
-    const found: { job: string; step: string; value: string }[] = [];
-    for (const [job, steps] of this.outputs) {
-      for (const [step, values] of steps) {
-        const value = values[name];
-        if (value !== undefined && value !== '') found.push({ job, step, value });
-      }
-    }
-    return found;
-  }
-
   /** Jobs of the workflow that never started (their `if:` was false or a need failed). */
   markNotRun(jobIds: readonly string[], now: number): JobProgress[] {
     const missing: JobProgress[] = [];

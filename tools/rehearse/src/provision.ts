@@ -3,73 +3,36 @@
  * with the placeholder package, ECR repositories. Everything is created fresh: moto runs only for
  * this rehearsal, so tearing down is stopping it.
  */
-import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAliasCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import {
-  CreateAliasCommand,
-  CreateFunctionCommand,
-  LambdaClient,
-  PublishVersionCommand,
-} from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+  createFunction,
+  createLambdaRole,
+  createVersionedBucket,
+  localAwsClients,
+  type LocalAwsClients,
+} from '@pipelines/testkit';
 import { roleArn, type ProvisioningPlan } from './plan';
 import { placeholderPackage } from './zip';
 
-export interface LocalAwsClients {
-  s3: S3Client;
-  lambda: LambdaClient;
-  ecr: ECRClient;
-  iam: IAMClient;
-}
+export type { LocalAwsClients };
 
-export function localClients(endpoint: string, region: string): LocalAwsClients {
-  const config = {
-    region,
-    endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing', sessionToken: 'testing' },
-  };
-  return {
-    s3: new S3Client({ ...config, forcePathStyle: true }),
-    lambda: new LambdaClient(config),
-    ecr: new ECRClient(config),
-    iam: new IAMClient(config),
-  };
-}
-
-const lambdaTrust = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-  ],
-});
+/** Operator clients straight to moto (the rehearsal's own provisioning and verification). */
+export const localClients = (endpoint: string, region: string): LocalAwsClients =>
+  localAwsClients(endpoint, region);
 
 export async function provision(clients: LocalAwsClients, plan: ProvisioningPlan): Promise<void> {
-  for (const bucket of plan.buckets) {
-    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket.name }));
-    await clients.s3.send(
-      new PutBucketVersioningCommand({
-        Bucket: bucket.name,
-        VersioningConfiguration: { Status: 'Enabled' },
-      }),
-    );
-  }
-  for (const role of plan.roles) {
-    await clients.iam.send(
-      new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: lambdaTrust }),
-    );
-  }
+  for (const bucket of plan.buckets) await createVersionedBucket(clients.s3, bucket.name);
+  for (const role of plan.roles) await createLambdaRole(clients.iam, role);
   const zip = placeholderPackage();
   for (const fn of plan.functions) {
-    await clients.lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: fn.name,
-        Runtime: 'nodejs20.x',
-        Handler: 'index.handler',
-        Role: roleArn(fn.role),
-        Code: { ZipFile: zip },
-        Tags: { environment: fn.environment, tier: fn.tier },
-      }),
-    );
+    await createFunction(clients.lambda, {
+      name: fn.name,
+      zip,
+      role: roleArn(fn.role),
+      tags: { environment: fn.environment, tier: fn.tier },
+    });
     // As infra/ does: the alias serves version 1 (the placeholder) until a deploy moves it.
     const v1 = await clients.lambda.send(new PublishVersionCommand({ FunctionName: fn.name }));
     await clients.lambda.send(

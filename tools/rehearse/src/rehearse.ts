@@ -2,8 +2,12 @@
  * The rehearsal: start the local AWS, provision it from environments.yml, run the pipeline
  * workflow for a ref with act in host mode, follow its jobs, and verify the deploy against the
  * local AWS. Everything it starts is stopped by `teardown()` (also on Ctrl-C, see cli.ts).
+ *
+ * In phases over one run record: start the local services, provision the local AWS, prepare the
+ * workflow, run act up to the hold, conclude; on approval: resume, conclude again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,20 +24,23 @@ import {
   type Registry,
   type StrictAws,
 } from '@pipelines/testkit';
-import { actArguments, actEnvironment, pushEventPayload } from './act';
+import { actArguments, actEnvironment, pushEventPayload, type ActInvocation } from './act';
 import { ActLog, progressLine, type ActEvent } from './actLog';
 import {
   concreteEnvironments,
   loadEnvironments,
   resolveRef,
+  type EnvironmentsConfig,
   type Resolution,
 } from '@pipelines/shared/src/environments';
-import { ENVIRONMENT_ROLE_MARKER, standInEnvironment, startOidcAws } from './oidcAws';
+import { conclude, claimsOf, EXIT, type Conclusion, type PhaseRecord } from './conclusion';
+import { ENVIRONMENT_ROLE_MARKER, standInEnvironment, startOidcAws, type OidcAws } from './oidcAws';
 import type { TokenService } from './oidcIssuer';
 import { provisioningPlan, type ProvisioningPlan } from './plan';
 import { localClients, provision, type LocalAwsClients } from './provision';
-import { holdMessage, summaryTable, type SummaryRow } from './summary';
-import { judge, observe, type Claims, type Verdict } from './verify';
+import { jobOutputSources, pipelineResults, type JobOutputSources } from './results';
+import type { SummaryRow } from './summary';
+import { observe, type Verdict } from './verify';
 import {
   heldJobs,
   localUses,
@@ -42,12 +49,12 @@ import {
   workflowForResume,
   workflowJobs,
   type RemoteUse,
+  type WorkflowJob,
 } from './workflow';
 import { checkoutCommit, createRunFolder, gitHead, writeJson, type RunFolder } from './workspace';
-import { createHash } from 'node:crypto';
 import { placeholderPackage } from './zip';
 
-export const EXIT = { deployed: 0, failed: 1, usage: 2, held: 3, interrupted: 130 } as const;
+export { EXIT };
 
 export interface RehearsalOptions {
   ref: string;
@@ -160,18 +167,32 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
   }
 }
 
+/** Everything one rehearsal set up, which every later phase reads. */
+interface RunRecord {
+  readonly options: RehearsalOptions;
+  readonly began: number;
+  readonly model: EnvironmentsConfig;
+  readonly resolution: Resolution;
+  readonly head: { sha: string; message: string };
+  readonly folder: RunFolder;
+  /** The checkout act runs in. */
+  readonly directory: string;
+  readonly services: LocalServices;
+  readonly aws: LocalAwsSetup;
+  readonly workflow: PreparedWorkflow;
+  readonly teardown: () => Promise<void>;
+}
+
 async function run(
   options: RehearsalOptions,
   started: Started,
   teardown: () => Promise<void>,
 ): Promise<Rehearsal> {
-  const log = options.log;
   const source = options.repo ?? repoRoot;
   const began = Date.now();
   const model = loadEnvironments(path.join(source, 'environments.yml'));
   const resolution = resolveRef(model, options.ref);
   const head = gitHead(source);
-
   const folder = createRunFolder(path.join(source, '.rehearsal'), {
     node: toolPath('node24'),
     pnpm: toolPath('pnpm'),
@@ -180,26 +201,108 @@ async function run(
   const directory = options.worktree
     ? source
     : checkoutCommit(source, head.sha, path.join(folder.root, 'repo'), model.project.github);
+  options.log(announcement(options.ref, head, resolution));
 
-  log(
-    `Rehearsing a push of ${options.ref} (${head.sha.slice(0, 12)} ${head.message})` +
-      (resolution.environment
-        ? ` -> ${resolution.environment} (${resolution.tier}${resolution.approval ? ', approval' : ''})`
-        : ' -> no deploy'),
+  const services = await startLocalServices(model, started);
+  const aws = await provisionLocalAws(source, model, resolution, services, started);
+  options.log(
+    `Local AWS at ${aws.oidcAws.strictAws.url} (IAM enforced from the ${resolution.tier} tier's ${aws.oidcAws.roles.length} OIDC roles; moto at ${services.moto.endpoint}, registry ${services.registry.host}): ` +
+      `${aws.plan.buckets.length} buckets, ${aws.plan.functions.length} functions, ${aws.plan.repositories.length} ECR repositories`,
   );
+  const workflow = await prepareWorkflow(
+    { options, model, resolution, head, folder, directory },
+    services,
+    aws,
+  );
+  const record: RunRecord = {
+    options,
+    began,
+    model,
+    resolution,
+    head,
+    folder,
+    directory,
+    services,
+    aws,
+    workflow,
+    teardown,
+  };
 
-  // The local AWS and a GitHub API stand-in (the prod guard asks it for the reviewers).
+  // The workflow, up to the hold: an approval run stops there (exit 3); approve() resumes it.
+  const before = await runPhase(
+    record,
+    started,
+    workflow.derived,
+    workflow.jobs.map((j) => j.id).filter((id) => !workflow.held.includes(id)),
+  );
+  const atHold = await concludePhase(record, before.actLog, before, workflow.held);
+  const rehearsal = rehearsalOf(record, atHold, before.actLog);
+  if (atHold.exitCode !== EXIT.held) return rehearsal;
+  rehearsal.approve = async () => {
+    const after = await resume(record, started, before.actLog);
+    // What the deploy must match: the values of the run before the hold.
+    const approved = await concludePhase(record, before.actLog, after, []);
+    return { ...rehearsalOf(record, approved, after.actLog), approve: undefined };
+  };
+  return options.approve ? rehearsal.approve() : rehearsal;
+}
+
+function announcement(
+  ref: string,
+  head: { sha: string; message: string },
+  resolution: Resolution,
+): string {
+  return (
+    `Rehearsing a push of ${ref} (${head.sha.slice(0, 12)} ${head.message})` +
+    (resolution.environment
+      ? ` -> ${resolution.environment} (${resolution.tier}${resolution.approval ? ', approval' : ''})`
+      : ' -> no deploy')
+  );
+}
+
+function rehearsalOf(record: RunRecord, conclusion: Conclusion, actLog: ActLog): Rehearsal {
+  const { exitCode, verdict, rows } = conclusion;
+  return {
+    exitCode,
+    ...(verdict ? { verdict } : {}),
+    rows,
+    resolution: record.resolution,
+    plan: record.aws.plan,
+    moto: record.services.moto,
+    strictAws: record.aws.oidcAws.strictAws,
+    tokens: record.aws.oidcAws.tokens,
+    registry: record.services.registry,
+    clients: record.aws.clients,
+    actLog,
+    teardown: record.teardown,
+  };
+}
+
+interface LocalServices {
+  moto: Moto;
+  registry: Registry;
+  /** The GitHub API stand-in (the prod guard asks it for the reviewers). */
+  github: FakeGitHub;
+  /** The environments a reviewer must approve. */
+  approvalEnvironments: string[];
+}
+
+/** The local AWS (moto and an ECR-like registry) and a GitHub API stand-in. */
+async function startLocalServices(
+  model: EnvironmentsConfig,
+  started: Started,
+): Promise<LocalServices> {
   const [moto, registry] = await Promise.all([startMoto(), startRegistry({ ecr: true })]);
   started.moto = moto;
   started.registry = registry;
   const approvalEnvironments = concreteEnvironments(model)
     .filter((env) => env.approval)
     .map((env) => env.name);
-  const [owner = '', repoName = ''] = model.project.github.split('/');
+  const [owner = '', repo = ''] = model.project.github.split('/');
   const github = await startFakeGitHub(
     defaultGitHubState({
       owner,
-      repo: repoName,
+      repo,
       environments: Object.fromEntries(
         approvalEnvironments.map((name) => [
           name,
@@ -218,47 +321,78 @@ async function run(
     }),
   );
   started.github = github;
-  const plan = provisioningPlan(model, resolution);
-  const clients = localClients(moto.endpoint, plan.region);
-  await provision(clients, plan);
+  return { moto, registry, github, approvalEnvironments };
+}
 
-  // The roles the jobs assume are the CDK app's, for this ref's tier, enforced by the strict
-  // twin in front of moto; each job assumes its environment's role with a GitHub-like token.
+interface LocalAwsSetup {
+  plan: ProvisioningPlan;
+  clients: LocalAwsClients;
+  oidcAws: OidcAws;
+}
+
+/**
+ * The resources environments.yml names, and the roles the jobs assume: the CDK app's, for this
+ * ref's tier, enforced by the strict twin in front of moto; each job assumes its environment's
+ * role with a GitHub-like token.
+ */
+async function provisionLocalAws(
+  source: string,
+  model: EnvironmentsConfig,
+  resolution: Resolution,
+  services: LocalServices,
+  started: Started,
+): Promise<LocalAwsSetup> {
+  const plan = provisioningPlan(model, resolution);
+  const clients = localClients(services.moto.endpoint, plan.region);
+  await provision(clients, plan);
   const oidcAws = await startOidcAws({
     model,
     source,
     tier: resolution.tier,
     environment: resolution.environment ?? undefined,
     region: plan.region,
-    moto,
+    moto: services.moto,
     clients,
   });
-  const { strictAws, tokens, roles } = oidcAws;
-  started.strictAws = strictAws;
-  started.tokens = tokens;
-  log(
-    `Local AWS at ${strictAws.url} (IAM enforced from the ${resolution.tier} tier's ${roles.length} OIDC roles; moto at ${moto.endpoint}, registry ${registry.host}): ` +
-      `${plan.buckets.length} buckets, ${plan.functions.length} functions, ${plan.repositories.length} ECR repositories`,
-  );
+  started.strictAws = oidcAws.strictAws;
+  started.tokens = oidcAws.tokens;
+  return { plan, clients, oidcAws };
+}
 
-  // The workflow, up to the hold: an approval run stops there (exit 3); approve() resumes it.
-  const workflowPath = path.join(directory, options.workflow);
-  const workflowText = readFileSync(workflowPath, 'utf8');
-  const jobs = workflowJobs(workflowText);
-  const held = resolution.approval ? heldJobs(jobs, approvalEnvironments) : [];
+interface PreparedWorkflow {
+  readonly text: string;
+  readonly jobs: WorkflowJob[];
+  /** Jobs held for approval (not run before approve()). */
+  readonly held: string[];
+  /** The workflow act runs up to the hold. */
+  readonly derived: string;
+  /** Where each job output comes from (to read the pipeline's results by job and step). */
+  readonly sources: JobOutputSources;
+  readonly invocation: ActInvocation;
+}
+
+/** The workflow act runs up to the hold, its event, and act's invocation. */
+async function prepareWorkflow(
+  record: Pick<RunRecord, 'options' | 'model' | 'resolution' | 'head' | 'folder' | 'directory'>,
+  services: LocalServices,
+  aws: LocalAwsSetup,
+): Promise<PreparedWorkflow> {
+  const { options, model, resolution, head, folder, directory } = record;
+  const text = readFileSync(path.join(directory, options.workflow), 'utf8');
+  const jobs = workflowJobs(text);
+  const held = resolution.approval ? heldJobs(jobs, services.approvalEnvironments) : [];
   const derived = path.join(folder.root, 'workflow', path.basename(options.workflow));
   mkdirSync(path.dirname(derived), { recursive: true });
-  writeFileSync(derived, workflowForAct(workflowText, held));
-  if (held.length) log(`Held for approval (not run): ${held.join(', ')}`);
+  writeFileSync(derived, workflowForAct(text, held));
+  if (held.length) options.log(`Held for approval (not run): ${held.join(', ')}`);
 
-  const uses = actionsToStandIn(directory, workflowText);
+  const uses = actionsToStandIn(directory, text);
   const missing = uses.filter((use) => !existsSync(path.join(standInsRoot, use.repository)));
   if (missing.length) {
     throw new Error(
       `No local stand-in for ${missing.map((m) => m.uses).join(', ')}: act cannot fetch actions offline. Add one under tools/rehearse/stand-ins/<owner>/<repo>/action.yml.`,
     );
   }
-
   const eventPath = writeJson(
     path.join(folder.root, 'event.json'),
     pushEventPayload({
@@ -269,7 +403,8 @@ async function run(
       message: head.message,
     }),
   );
-  const invocation = {
+  const [owner = ''] = model.project.github.split('/');
+  const invocation: ActInvocation = {
     directory,
     workflow: derived,
     eventPath,
@@ -278,19 +413,19 @@ async function run(
       folder: path.join(standInsRoot, use.repository),
     })),
     vars: {
-      AWS_REGION: plan.region,
+      AWS_REGION: aws.plan.region,
       // Each environment's own on GitHub: the stand-in picks the job's (oidcAws.ts).
       AWS_ROLE_ARN: ENVIRONMENT_ROLE_MARKER,
-      ECR_REGISTRY: registry.host,
+      ECR_REGISTRY: services.registry.host,
     },
-    secrets: { GITHUB_TOKEN: github.state.token },
+    secrets: { GITHUB_TOKEN: services.github.state.token },
     env: {
       GITHUB_REPOSITORY: model.project.github,
       GITHUB_REPOSITORY_OWNER: owner,
       // Every GitHub API call of the workflow goes to the local stand-in.
-      GITHUB_API_URL: github.url,
+      GITHUB_API_URL: services.github.url,
       REHEARSAL_BIN: folder.bin,
-      ...standInEnvironment(oidcAws, options.workflow),
+      ...standInEnvironment(aws.oidcAws, options.workflow),
       REHEARSAL_ARTIFACTS: folder.artifacts,
       REHEARSAL_STAND_INS: standInsRoot,
     },
@@ -300,100 +435,95 @@ async function run(
     cachePort: await freePort(),
     actionCachePath: folder.actionCache,
   };
+  return { text, jobs, held, derived, sources: jobOutputSources(text), invocation };
+}
 
-  // One run of act; `running` are the jobs it runs for real (the others are held or replayed).
-  const runPhase = async (workflowFile: string, running: readonly string[]) => {
-    const actLog = new ActLog();
-    const args = actArguments({ ...invocation, workflow: workflowFile });
-    const exitCode = await runAct(args, folder, started, actLog, options);
-    for (const job of actLog.markNotRun(running, Date.now())) {
-      log(progressLine({ kind: 'job-ended', job }) ?? '');
-    }
-    const failedJobs = [...actLog.jobs.values()].filter((j) => j.state === 'failure');
-    for (const job of failedJobs) {
-      log(
-        `\n${job.id} failed${job.failedSteps.length ? ` at: ${job.failedSteps.join(', ')}` : ''}`,
-      );
-      for (const line of actLog.tail(job.id).slice(-15)) log(`  | ${line}`);
-    }
-    if (actLog.plain.length && exitCode !== 0) {
-      for (const line of actLog.plain.slice(-10)) log(`  act: ${line}`);
-    }
-    return { actLog, exitCode, failed: failedJobs.length > 0 };
-  };
+interface PhaseRun {
+  actLog: ActLog;
+  exitCode: number;
+  /** A job ended in failure. */
+  failed: boolean;
+}
 
-  const before = await runPhase(
-    derived,
-    jobs.map((j) => j.id).filter((id) => !held.includes(id)),
+/** One run of act; `running` are the jobs it runs for real (the others are held or replayed). */
+async function runPhase(
+  record: RunRecord,
+  started: Started,
+  workflowFile: string,
+  running: readonly string[],
+): Promise<PhaseRun> {
+  const log = record.options.log;
+  const actLog = new ActLog();
+  const args = actArguments({ ...record.workflow.invocation, workflow: workflowFile });
+  const exitCode = await runAct(args, record.folder, started, actLog, record.options);
+  for (const job of actLog.markNotRun(running, Date.now())) {
+    log(progressLine({ kind: 'job-ended', job }) ?? '');
+  }
+  const failedJobs = [...actLog.jobs.values()].filter((j) => j.state === 'failure');
+  for (const job of failedJobs) {
+    log(`\n${job.id} failed${job.failedSteps.length ? ` at: ${job.failedSteps.join(', ')}` : ''}`);
+    for (const line of actLog.tail(job.id).slice(-15)) log(`  | ${line}`);
+  }
+  if (actLog.plain.length && exitCode !== 0) {
+    for (const line of actLog.plain.slice(-10)) log(`  act: ${line}`);
+  }
+  return { actLog, exitCode, failed: failedJobs.length > 0 };
+}
+
+/**
+ * Approval: the same run continues, as on GitHub after a reviewer clicks. The held jobs run for
+ * real; the jobs before the hold are replayed with the outputs they had (the values shown to the
+ * reviewers), not run again.
+ */
+async function resume(record: RunRecord, started: Started, before: ActLog): Promise<PhaseRun> {
+  const { options, folder, workflow, services } = record;
+  const ran = new Map(
+    [...before.jobs.values()].map((job) => [
+      job.id,
+      { state: job.state, stepOutputs: before.outputs.get(job.id) ?? new Map() },
+    ]),
   );
-  const held1 = await conclude({
-    options,
-    resolution,
-    plan,
-    clients,
-    registry,
-    actLog: before.actLog,
-    held,
-    actExit: before.exitCode,
-    failed: before.failed,
-    seconds: (Date.now() - began) / 1000,
-    commit: head.sha,
-  });
-  const rehearsal: Rehearsal = {
-    ...held1,
-    resolution,
-    plan,
-    moto,
-    strictAws,
-    tokens,
-    registry,
-    clients,
-    actLog: before.actLog,
-    teardown,
+  const resumed = path.join(folder.root, 'workflow', `approved-${path.basename(options.workflow)}`);
+  writeFileSync(resumed, workflowForResume(workflow.text, workflow.held, ran));
+  // What a reviewer's click leaves in the run's review log, which the prod guard reads: an
+  // approval of each held environment by a reviewer who is not the run's actor (act runs as
+  // run 1, actor nektos/act).
+  services.github.state.runs = {
+    '1': [{ user: 'alice', environments: services.approvalEnvironments, state: 'approved' }],
   };
-  if (held1.exitCode !== EXIT.held) return rehearsal;
+  options.log(`\nApproved: resuming the run with ${workflow.held.join(', ')}`);
+  return runPhase(record, started, resumed, workflow.held);
+}
 
-  // Approval: the same run continues, as on GitHub after a reviewer clicks. The held jobs run for
-  // real; the jobs before the hold are replayed with the outputs they had (the values shown to
-  // the reviewers), not run again.
-  rehearsal.approve = async () => {
-    const ran = new Map(
-      [...before.actLog.jobs.values()].map((job) => [
-        job.id,
-        { state: job.state, stepOutputs: before.actLog.outputs.get(job.id) ?? new Map() },
-      ]),
-    );
-    const resumed = path.join(
-      folder.root,
-      'workflow',
-      `approved-${path.basename(options.workflow)}`,
-    );
-    writeFileSync(resumed, workflowForResume(workflowText, held, ran));
-    // What a reviewer's click leaves in the run's review log, which the prod guard reads: an
-    // approval of each held environment by a reviewer who is not the run's actor (act runs as
-    // run 1, actor nektos/act).
-    github.state.runs = {
-      '1': [{ user: 'alice', environments: approvalEnvironments, state: 'approved' }],
-    };
-    log(`\nApproved: resuming the run with ${held.join(', ')}`);
-    const after = await runPhase(resumed, held);
-    const result = await conclude({
-      options,
-      resolution,
-      plan,
-      clients,
-      registry,
-      // What the deploy must match: the values of the run before the hold.
-      actLog: before.actLog,
-      held: [],
-      actExit: after.exitCode,
-      failed: after.failed,
-      seconds: (Date.now() - began) / 1000,
-      commit: head.sha,
-    });
-    return { ...rehearsal, ...result, actLog: after.actLog, approve: undefined };
+/**
+ * Concludes a phase: the pipeline's results (read from `reported`, by job and step) checked
+ * against the local AWS. `held` is empty once approved.
+ */
+async function concludePhase(
+  record: RunRecord,
+  reported: ActLog,
+  phase: PhaseRun,
+  held: readonly string[],
+): Promise<Conclusion> {
+  const phaseRecord: PhaseRecord = {
+    ref: record.options.ref,
+    commit: record.head.sha,
+    resolution: record.resolution,
+    repository: record.aws.plan.repositories[0] ?? '',
+    results: pipelineResults(reported.outputs, record.workflow.sources),
+    held,
+    actExit: phase.exitCode,
+    failed: phase.failed,
+    seconds: (Date.now() - record.began) / 1000,
+    placeholderSha256: createHash('sha256').update(placeholderPackage()).digest('hex'),
   };
-  return options.approve ? rehearsal.approve() : rehearsal;
+  const claims = claimsOf(phaseRecord);
+  const seen = claims
+    ? await observe(record.aws.clients, record.services.registry.endpoint, claims)
+    : undefined;
+  const conclusion = conclude(phaseRecord, seen);
+  for (const line of conclusion.lines) record.options.log(line);
+  return conclusion;
 }
 
 function runAct(
@@ -432,103 +562,4 @@ function runAct(
     act.once('error', reject);
     act.once('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
-}
-
-interface Conclusion {
-  exitCode: number;
-  verdict?: Verdict;
-  rows: SummaryRow[];
-}
-
-async function conclude(input: {
-  options: RehearsalOptions;
-  resolution: Resolution;
-  plan: ProvisioningPlan;
-  clients: LocalAwsClients;
-  registry: Registry;
-  actLog: ActLog;
-  held: string[];
-  actExit: number;
-  failed: boolean;
-  seconds: number;
-  commit: string;
-}): Promise<Conclusion> {
-  const { options, resolution, actLog, log } = { ...input, log: input.options.log };
-  if (!resolution.environment || !resolution.deploy) {
-    const ok = input.actExit === 0 && !input.failed;
-    log(
-      ok
-        ? `\n${options.ref} deploys nowhere (environments.yml): the checks ran and passed.`
-        : `\nThe workflow failed (act exit ${input.actExit}).`,
-    );
-    return { exitCode: ok ? EXIT.deployed : EXIT.failed, rows: [] };
-  }
-  // What the pipeline says it produced; verify() checks each value against the local AWS.
-  const last = (name: string) => actLog.outputsNamed(name).at(-1)?.value;
-  const claims: Claims = {
-    environment: resolution.environment,
-    functionName: resolution.functionName,
-    alias: resolution.functionAlias,
-    bucket: last('bucket') ?? resolution.bucket,
-    key: last('key') ?? resolution.artifactKey,
-    versionId: last('version-id'),
-    repository: input.plan.repositories[0] ?? '',
-    digest: last('digest'),
-  };
-  const reported = last('environment');
-  const seen = await observe(input.clients, input.registry.endpoint, claims);
-  const holding = input.held.length > 0;
-  const placeholder = createHash('sha256').update(placeholderPackage()).digest('hex');
-  const verdict = judge(claims, seen, holding ? { expectUnchanged: placeholder } : {});
-  if (reported !== undefined && reported !== resolution.environment) {
-    verdict.problems.push(
-      `the resolve job routed ${options.ref} to ${reported}, environments.yml says ${resolution.environment}`,
-    );
-    verdict.deployed = false;
-  }
-  if (input.failed || input.actExit !== 0) {
-    verdict.problems.unshift(`the workflow failed (act exit ${input.actExit})`);
-    verdict.deployed = false;
-  }
-  const ok = verdict.problems.length === 0;
-  const row: SummaryRow = {
-    environment: resolution.environment,
-    function: resolution.functionName,
-    codeSha256: seen.functionSha256,
-    s3Version: claims.versionId,
-    imageDigest: claims.digest,
-    seconds: input.seconds,
-    result: ok ? (holding ? 'waiting for approval' : 'deployed') : 'failed',
-  };
-  if (ok && holding) {
-    log(
-      '\n' +
-        holdMessage(
-          {
-            environment: resolution.environment,
-            commit: input.commit,
-            ref: options.ref,
-            sha256: seen.objectSha256,
-            bucket: claims.bucket,
-            key: claims.key,
-            versionId: claims.versionId,
-            digest: claims.digest,
-            imageUri: last('image-uri'),
-          },
-          `bash scripts/rehearse.sh --ref ${options.ref} --approve`,
-        ),
-    );
-  }
-  log('\n' + summaryTable([row]));
-  if (ok && !holding) {
-    log(
-      `\nVerified in the local AWS: ${claims.functionName} runs s3://${claims.bucket}/${claims.key} version ${claims.versionId} (sha256 ${seen.functionSha256}); the registry serves ${claims.repository}@${claims.digest}.`,
-    );
-  }
-  for (const problem of verdict.problems) log(`✗ ${problem}`);
-  return {
-    exitCode: ok ? (holding ? EXIT.held : EXIT.deployed) : EXIT.failed,
-    verdict,
-    rows: [row],
-  };
 }

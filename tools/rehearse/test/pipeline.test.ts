@@ -7,15 +7,17 @@
  *   - the staging tag, in-process;
  *   - a push to master: held (exit 3), then approved, which resumes the same run as a reviewer's
  *     click does on GitHub (the jobs before the hold are not run again).
- * Every assertion about a deploy asks the local AWS, not the logs.
+ * Every assertion about a deploy asks the local AWS, not the logs. Each describe owns one
+ * rehearsal: its beforeAll runs it and records what the local AWS says at each point; each test
+ * only reads that record, so any test can run alone (`-t`) or in any order.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { repoRoot } from '@pipelines/testkit';
+import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { localAwsClients, repoRoot, type LocalAwsClients } from '@pipelines/testkit';
 import { parseCli } from '../src/args';
 import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
 import { placeholderPackage } from '../src/zip';
@@ -25,10 +27,7 @@ jest.setTimeout(15 * 60_000);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const placeholder = sha256(placeholderPackage());
 
-interface Clients {
-  lambda: LambdaClient;
-  s3: S3Client;
-}
+type Clients = Pick<LocalAwsClients, 'lambda' | 's3'>;
 
 async function functionSha(clients: Clients, name: string) {
   const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: name }));
@@ -49,17 +48,7 @@ async function uploaded(clients: Clients, bucket: string, key: string) {
 }
 
 /** Clients of the local AWS a running rehearsal printed (--keep), with its test credentials. */
-function clientsAt(endpoint: string): Clients {
-  const config = {
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  };
-  return {
-    lambda: new LambdaClient(config),
-    s3: new S3Client({ ...config, forcePathStyle: true }),
-  };
-}
+const clientsAt = (endpoint: string): Clients => localAwsClients(endpoint, 'us-east-1');
 
 /**
  * Runs a documented command line as a user does (through bash and scripts/rehearse.sh), with
@@ -112,41 +101,64 @@ function rehearsalByCommand(command: string) {
   };
 }
 
+type Package = Awaited<ReturnType<typeof uploaded>>;
+
 describe('bash scripts/rehearse.sh: a push to integration (the README’s command)', () => {
   const run = rehearsalByCommand('bash scripts/rehearse.sh');
+  const seen: {
+    pkg?: Package;
+    mintSha?: string;
+    stagingSha?: string;
+    interrupted?: Awaited<ReturnType<typeof run.interrupt>>;
+  } = {};
+  beforeAll(async () => {
+    const clients = run.clients();
+    seen.pkg = await uploaded(clients, 'pipelines-artifacts-lower', 'mint/katana-lambda.zip');
+    seen.mintSha = await functionSha(clients, 'mint-KatanaLambda');
+    seen.stagingSha = await functionSha(clients, 'staging-KatanaLambda');
+    seen.interrupted = await run.interrupt();
+  });
 
-  it('deploys to mint: the summary shows sha256, VersionId and digest, and mint runs the uploaded package', async () => {
+  it('deploys to mint: the summary shows sha256, VersionId and digest, and mint runs the uploaded package', () => {
     expect(run.row()).toMatch(
       /^mint\s+mint-KatanaLambda\s+[0-9a-f]{16}…\s+\S+\s+sha256:[0-9a-f]+…\s+\d+s\s+deployed$/,
     );
     expect(run.output()).toMatch(
       /Verified in the local AWS: mint-KatanaLambda runs s3:\/\/pipelines-artifacts-lower\/mint\/katana-lambda\.zip version \S+ \(sha256 [0-9a-f]{64}\)/,
     );
-    const clients = run.clients();
-    const pkg = await uploaded(clients, 'pipelines-artifacts-lower', 'mint/katana-lambda.zip');
-    expect(pkg?.versionId).toBeTruthy();
-    expect(run.row()).toContain(pkg?.versionId?.slice(0, 20) ?? 'no version');
-    expect(await functionSha(clients, 'mint-KatanaLambda')).toBe(pkg?.sha256);
-    expect(await functionSha(clients, 'staging-KatanaLambda')).toBe(placeholder);
+    expect(seen.pkg?.versionId).toBeTruthy();
+    expect(run.row()).toContain(seen.pkg?.versionId?.slice(0, 20) ?? 'no version');
+    expect(seen.mintSha).toBe(seen.pkg?.sha256);
+    expect(seen.stagingSha).toBe(placeholder);
   });
 
-  it('stops everything on Ctrl-C and leaves no run folder', async () => {
-    expect(await run.interrupt()).toEqual({ code: EXIT.interrupted, left: [] });
+  it('stops everything on Ctrl-C and leaves no run folder', () => {
+    expect(seen.interrupted).toEqual({ code: EXIT.interrupted, left: [] });
   });
 });
 
 describe('bash scripts/rehearse.sh --ref refs/tags/staging', () => {
   const run = rehearsalByCommand('bash scripts/rehearse.sh --ref refs/tags/staging');
-
-  it('deploys to staging, not to mint or prod', async () => {
-    expect(run.row()).toMatch(/^staging\s+staging-KatanaLambda\s.*\sdeployed$/);
+  const seen: { pkg?: Package; shas?: Record<string, string>; exitCode?: number | null } = {};
+  beforeAll(async () => {
     const clients = run.clients();
-    const pkg = await uploaded(clients, 'pipelines-artifacts-upper', 'staging/katana-lambda.zip');
-    expect(pkg).toBeDefined();
-    expect(await functionSha(clients, 'staging-KatanaLambda')).toBe(pkg?.sha256);
-    expect(await functionSha(clients, 'mint-KatanaLambda')).toBe(placeholder);
-    expect(await functionSha(clients, 'prod-KatanaLambda')).toBe(placeholder);
-    expect((await run.interrupt()).code).toBe(EXIT.interrupted);
+    seen.pkg = await uploaded(clients, 'pipelines-artifacts-upper', 'staging/katana-lambda.zip');
+    seen.shas = {};
+    for (const env of ['mint', 'staging', 'prod']) {
+      seen.shas[env] = await functionSha(clients, `${env}-KatanaLambda`);
+    }
+    seen.exitCode = (await run.interrupt()).code;
+  });
+
+  it('deploys to staging, not to mint or prod', () => {
+    expect(run.row()).toMatch(/^staging\s+staging-KatanaLambda\s.*\sdeployed$/);
+    expect(seen.pkg).toBeDefined();
+    expect(seen.shas).toEqual({
+      staging: seen.pkg?.sha256,
+      mint: placeholder,
+      prod: placeholder,
+    });
+    expect(seen.exitCode).toBe(EXIT.interrupted);
   });
 });
 
@@ -186,38 +198,55 @@ function rehearsalOf(command: string) {
 describe('rehearsal of the pipeline: push to master, held then approved', () => {
   const approveCommand = 'bash scripts/rehearse.sh --ref refs/heads/master --approve';
   const run = rehearsalOf('bash scripts/rehearse.sh --ref refs/heads/master');
-  const held: { pkg?: Awaited<ReturnType<typeof uploaded>>; prodSha?: string } = {};
-  let approved: Rehearsal | undefined;
-
-  it('stops at the hold (exit 3): the package is uploaded, prod is unchanged', async () => {
-    expect(run.r.exitCode).toBe(EXIT.held);
-    held.pkg = await uploaded(run.r.clients, 'pipelines-artifacts-upper', 'prod/katana-lambda.zip');
-    expect(held.pkg).toBeDefined();
-    held.prodSha = await functionSha(run.r.clients, 'prod-KatanaLambda');
-    expect(held.prodSha).toBe(placeholder);
-    expect(run.r.actLog.jobs.has('deploy-with-approval')).toBe(false);
-    expect(run.lines.join('\n')).toMatch(/Waiting for approval: prod/);
-    expect(run.lines.join('\n')).toContain(approveCommand);
+  const atHold: {
+    exitCode?: number;
+    pkg?: Package;
+    prodSha?: string;
+    ranDeploy?: boolean;
+    output?: string;
+  } = {};
+  const approved: {
+    r?: Rehearsal;
+    pkg?: Package;
+    prodSha?: string;
+    stagingSha?: string;
+  } = {};
+  // The hold, then the approval (as --approve does), each looked at in the local AWS.
+  beforeAll(async () => {
+    const { clients } = run.r;
+    atHold.exitCode = run.r.exitCode;
+    atHold.pkg = await uploaded(clients, 'pipelines-artifacts-upper', 'prod/katana-lambda.zip');
+    atHold.prodSha = await functionSha(clients, 'prod-KatanaLambda');
+    atHold.ranDeploy = run.r.actLog.jobs.has('deploy-with-approval');
+    atHold.output = run.lines.join('\n');
+    if (!run.r.approve) return;
+    approved.r = await run.r.approve();
+    approved.pkg = await uploaded(clients, 'pipelines-artifacts-upper', 'prod/katana-lambda.zip');
+    approved.prodSha = await functionSha(clients, 'prod-KatanaLambda');
+    approved.stagingSha = await functionSha(clients, 'staging-KatanaLambda');
   });
 
-  it('after approval the prod guard passes and prod runs exactly the package shown at the hold', async () => {
+  it('stops at the hold (exit 3): the package is uploaded, prod is unchanged', () => {
+    expect(atHold.exitCode).toBe(EXIT.held);
+    expect(atHold.pkg).toBeDefined();
+    expect(atHold.prodSha).toBe(placeholder);
+    expect(atHold.ranDeploy).toBe(false);
+    expect(atHold.output).toMatch(/Waiting for approval: prod/);
+    expect(atHold.output).toContain(approveCommand);
+  });
+
+  it('after approval the prod guard passes and prod runs exactly the package shown at the hold', () => {
     expect(optionsOf(approveCommand)).toMatchObject({ ref: 'refs/heads/master', approve: true });
-    expect(run.r.approve).toBeDefined();
-    approved = await run.r.approve!();
-    expect(approved.exitCode).toBe(EXIT.deployed);
-    expect(approved.actLog.jobs.get('deploy-with-approval')?.state).toBe('success');
+    expect(approved.r?.exitCode).toBe(EXIT.deployed);
+    expect(approved.r?.actLog.jobs.get('deploy-with-approval')?.state).toBe('success');
     // The jobs before the hold were not run again: the package is the one the reviewers saw.
-    const after = await uploaded(
-      run.r.clients,
-      'pipelines-artifacts-upper',
-      'prod/katana-lambda.zip',
-    );
-    expect(after?.versionId).toBe(held.pkg?.versionId);
-    expect(await functionSha(run.r.clients, 'prod-KatanaLambda')).toBe(held.pkg?.sha256);
-    expect(await functionSha(run.r.clients, 'staging-KatanaLambda')).toBe(placeholder);
+    expect(approved.pkg?.versionId).toBe(atHold.pkg?.versionId);
+    expect(approved.prodSha).toBe(atHold.pkg?.sha256);
+    expect(approved.stagingSha).toBe(placeholder);
   });
 
   it("ran every job's AWS requests as the role it would hold on GitHub, assumed with an immutable-form token", () => {
+    expect(approved.r).toBeDefined();
     const subjects = new Set(run.r.tokens.issuer.issued.map((claims) => claims.sub));
     expect(subjects).toEqual(
       new Set([

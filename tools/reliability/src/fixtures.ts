@@ -2,13 +2,16 @@
  * What the suite deploys, written by the tests themselves: small real Lambda zips, OCI layouts
  * with a config and one layer, and the moto resources the actions expect (bucket, role, function).
  */
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateAliasCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import {
-  CreateAliasCommand,
-  CreateFunctionCommand,
-  PublishVersionCommand,
-} from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+  createFunction as createFunctionFromZip,
+  createLambdaRole as createRole,
+  createVersionedBucket,
+  destroyLocalAwsClients,
+  lambdaRoleArn,
+  localAwsClients,
+  type BucketVersioning,
+} from '@pipelines/testkit';
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -100,47 +103,24 @@ export function makeLayout(dir: string, seed: string, layerSize = 64 * 1024): La
   return { dir: root, digest: manifest.digest, blobs: [config.digest, layer.digest] };
 }
 
-export const LAMBDA_ROLE = 'arn:aws:iam::123456789012:role/lambda';
+export const LAMBDA_ROLE = lambdaRoleArn('lambda');
 
 /** The execution role moto checks for when a function is created. */
 export async function createLambdaRole(endpoint: string): Promise<void> {
-  const iam = new IAMClient({
-    region: 'us-east-1',
-    endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: 'lambda',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'lambda.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
-    }),
-  );
-  iam.destroy();
+  const clients = localAwsClients(endpoint);
+  try {
+    await createRole(clients.iam, 'lambda');
+  } finally {
+    destroyLocalAwsClients(clients);
+  }
 }
 
 export async function createBucket(
   clients: LocalAwsClients,
   name: string,
-  versioning: 'Enabled' | 'Suspended' | 'never',
+  versioning: BucketVersioning,
 ): Promise<void> {
-  await clients.s3.send(new CreateBucketCommand({ Bucket: name }));
-  if (versioning !== 'never') {
-    await clients.s3.send(
-      new PutBucketVersioningCommand({
-        Bucket: name,
-        VersioningConfiguration: { Status: versioning },
-      }),
-    );
-  }
+  await createVersionedBucket(clients.s3, name, versioning);
 }
 
 /** A function running `initial`, with alias `live` on version 1. */
@@ -149,15 +129,7 @@ export async function createFunction(
   name: string,
   initial: Zip,
 ): Promise<void> {
-  await clients.lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs20.x',
-      Role: LAMBDA_ROLE,
-      Handler: 'index.handler',
-      Code: { ZipFile: initial.bytes },
-    }),
-  );
+  await createFunctionFromZip(clients.lambda, { name, zip: initial.bytes, role: LAMBDA_ROLE });
   const v1 = await clients.lambda.send(new PublishVersionCommand({ FunctionName: name }));
   await clients.lambda.send(
     new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: v1.Version }),

@@ -2,9 +2,8 @@
  * A snapshot of everything the actions could change in the local AWS (moto) and the local OCI
  * registry, as plain data: compare two snapshots to prove a failed run changed nothing.
  */
-import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import {
-  LambdaClient,
   ListAliasesCommand,
   ListFunctionsCommand,
   ListVersionsByFunctionCommand,
@@ -14,26 +13,11 @@ import {
   ListBucketsCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
-
-export interface LocalAwsClients {
-  s3: S3Client;
-  lambda: LambdaClient;
-  ecr: ECRClient;
-}
-
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+import type { LocalAwsClients } from '@pipelines/testkit';
 
 /** SDK clients talking straight to moto (never through a fault proxy). */
-export function localAwsClients(endpoint: string, region = 'us-east-1'): LocalAwsClients {
-  const config = { region, endpoint, credentials };
-  return {
-    s3: new S3Client({ ...config, forcePathStyle: true }),
-    lambda: new LambdaClient(config),
-    ecr: new ECRClient(config),
-  };
-}
+export { localAwsClients, type LocalAwsClients } from '@pipelines/testkit';
 
 export interface Snapshot {
   buckets: Record<

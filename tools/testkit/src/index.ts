@@ -81,3 +81,16 @@ export {
   type TestHostOptions,
   type ExecResult,
 } from './testHost';
+export {
+  localAwsClients,
+  destroyLocalAwsClients,
+  createVersionedBucket,
+  createLambdaRole,
+  createFunction,
+  lambdaRoleArn,
+  LAMBDA_TRUST_POLICY,
+  LOCAL_ACCOUNT,
+  type LocalAwsClients,
+  type BucketVersioning,
+  type FunctionFromZip,
+} from './localAwsSetup';

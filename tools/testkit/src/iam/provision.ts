@@ -5,13 +5,23 @@
  * strict tests then run the actions against resources named exactly as the roles' policies name
  * them.
  *
- * Plain HTTP in each service's protocol: moto reads the operator key from the Authorization
- * header and does not check signatures, and this package carries no Lambda, IAM or ECR client.
+ * Through the operator clients of localAwsSetup.ts, straight to moto (no twin checks them).
+ * `operatorRequest` stays for tests that need one raw request in a service's protocol: moto reads
+ * the operator key from the Authorization header and does not check signatures.
  */
+import { CreateRepositoryCommand } from '@aws-sdk/client-ecr';
+import type { Runtime } from '@aws-sdk/client-lambda';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  createFunction,
+  createLambdaRole,
+  createVersionedBucket,
+  destroyLocalAwsClients,
+  localAwsClients,
+} from '../localAwsSetup';
 import { OPERATOR_ACCESS_KEY } from './strictAws';
 import type { CloudFormationTemplate } from './template';
 
@@ -98,62 +108,32 @@ export async function provisionTier(
   account: string,
   region = 'us-east-1',
 ): Promise<void> {
-  const request = (service: string, path: string, init: Parameters<typeof operatorRequest>[3]) =>
-    operatorRequest(motoEndpoint, service, path, init, region);
-  for (const bucket of resources.buckets) {
-    await request('s3', `/${bucket.name}`, { method: 'PUT' });
-    if (bucket.versioned) {
-      await request('s3', `/${bucket.name}?versioning`, {
-        method: 'PUT',
-        body: '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>',
+  const clients = localAwsClients(motoEndpoint, region);
+  try {
+    for (const bucket of resources.buckets) {
+      await createVersionedBucket(clients.s3, bucket.name, bucket.versioned ? 'Enabled' : 'never');
+    }
+    for (const fn of resources.functions) {
+      const roleName = `${fn.name}-execution`.slice(0, 64);
+      await createLambdaRole(clients.iam, roleName);
+      const [file] = fn.handler.split('.');
+      await createFunction(clients.lambda, {
+        name: fn.name,
+        runtime: fn.runtime as Runtime,
+        handler: fn.handler,
+        role: `arn:aws:iam::${account}:role/${roleName}`,
+        zip: handlerZip(`${file}.js`, 'placeholder'),
       });
     }
-  }
-  for (const fn of resources.functions) {
-    const roleName = `${fn.name}-execution`.slice(0, 64);
-    await request('iam', '/', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        Action: 'CreateRole',
-        Version: '2010-05-08',
-        RoleName: roleName,
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'lambda.amazonaws.com' },
-              Action: 'sts:AssumeRole',
-            },
-          ],
+    for (const repository of resources.repositories) {
+      await clients.ecr.send(
+        new CreateRepositoryCommand({
+          repositoryName: repository.name,
+          imageTagMutability: repository.immutableTags ? 'IMMUTABLE' : 'MUTABLE',
         }),
-      }).toString(),
-    });
-    const [file] = fn.handler.split('.');
-    await request('lambda', '/2015-03-31/functions', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        FunctionName: fn.name,
-        Runtime: fn.runtime,
-        Handler: fn.handler,
-        Role: `arn:aws:iam::${account}:role/${roleName}`,
-        Code: { ZipFile: handlerZip(`${file}.js`, 'placeholder').toString('base64') },
-      }),
-    });
-  }
-  for (const repository of resources.repositories) {
-    await request('ecr', '/', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.CreateRepository',
-      },
-      body: JSON.stringify({
-        repositoryName: repository.name,
-        imageTagMutability: repository.immutableTags ? 'IMMUTABLE' : 'MUTABLE',
-      }),
-    });
+      );
+    }
+  } finally {
+    destroyLocalAwsClients(clients);
   }
 }

@@ -1,0 +1,128 @@
+import type { Resolution } from '@pipelines/shared/src/environments';
+import { claimsOf, conclude, EXIT, type PhaseRecord } from './conclusion';
+import type { Observation } from './verify';
+
+const resolution: Resolution = {
+  environment: 'prod',
+  tier: 'upper',
+  build: true,
+  deploy: true,
+  approval: true,
+  artifactKey: 'prod/katana-lambda.zip',
+  functionName: 'prod-KatanaLambda',
+  functionAlias: 'live',
+  bucket: 'pipelines-artifacts-upper',
+  matchedBy: 'branch master',
+};
+
+const PACKAGE = 'a'.repeat(64);
+const PLACEHOLDER = 'b'.repeat(64);
+
+const record = (overrides: Partial<PhaseRecord> = {}): PhaseRecord => ({
+  ref: 'refs/heads/master',
+  commit: 'c0ffee',
+  resolution,
+  repository: 'pipelines/katana',
+  results: {
+    environment: 'prod',
+    bucket: 'pipelines-artifacts-upper',
+    key: 'prod/katana-lambda.zip',
+    versionId: 'v1',
+    digest: 'sha256:' + 'd'.repeat(64),
+  },
+  held: [],
+  actExit: 0,
+  failed: false,
+  seconds: 12,
+  placeholderSha256: PLACEHOLDER,
+  ...overrides,
+});
+
+/** The local AWS after a deploy of PACKAGE (or, `running` PLACEHOLDER, before one). */
+const seen = (running = PACKAGE): Observation => ({
+  functionSha256: running,
+  alias: { version: '2', sha256: running },
+  objectSha256: PACKAGE,
+  registryServesDigest: true,
+});
+
+describe('the conclusion of a rehearsal phase', () => {
+  it.each([
+    ['deployed and verified', record(), seen(), EXIT.deployed, 'deployed'],
+    [
+      'held: uploaded, the function still runs the placeholder',
+      record({ held: ['deploy-with-approval'] }),
+      seen(PLACEHOLDER),
+      EXIT.held,
+      'waiting for approval',
+    ],
+    [
+      'held, but the function already changed',
+      record({ held: ['deploy-with-approval'] }),
+      seen(),
+      EXIT.failed,
+      'failed',
+    ],
+    ['act failed', record({ actExit: 1 }), seen(), EXIT.failed, 'failed'],
+    ['a job failed though act exited 0', record({ failed: true }), seen(), EXIT.failed, 'failed'],
+    [
+      'the resolve job routed elsewhere',
+      record({ results: { ...record().results, environment: 'staging' } }),
+      seen(),
+      EXIT.failed,
+      'failed',
+    ],
+    [
+      'no VersionId reported',
+      record({ results: { ...record().results, versionId: undefined } }),
+      seen(),
+      EXIT.failed,
+      'failed',
+    ],
+  ])('%s', (_case, phase, observation, exitCode, result) => {
+    const conclusion = conclude(phase, observation);
+    expect(conclusion.exitCode).toBe(exitCode);
+    expect(conclusion.rows.map((row) => row.result)).toEqual([result]);
+    expect(conclusion.verdict?.problems.length === 0).toBe(exitCode !== EXIT.failed);
+  });
+
+  it.each([
+    ['passed', 0, false, EXIT.deployed, 'deploys nowhere'],
+    ['failed', 1, false, EXIT.failed, 'The workflow failed (act exit 1)'],
+    ['had a failed job', 0, true, EXIT.failed, 'The workflow failed (act exit 0)'],
+  ])('a ref that deploys nowhere whose checks %s', (_case, actExit, failed, exitCode, line) => {
+    const phase = record({
+      resolution: { ...resolution, environment: null, deploy: false },
+      actExit,
+      failed,
+    });
+    expect(claimsOf(phase)).toBeUndefined();
+    const conclusion = conclude(phase);
+    expect(conclusion).toMatchObject({ exitCode, rows: [] });
+    expect(conclusion.lines.join('\n')).toContain(line);
+  });
+
+  it("claims the pipeline's results, environments.yml's names where it reported none", () => {
+    expect(claimsOf(record({ results: { versionId: 'v9' } }))).toEqual({
+      environment: 'prod',
+      functionName: 'prod-KatanaLambda',
+      alias: 'live',
+      bucket: 'pipelines-artifacts-upper',
+      key: 'prod/katana-lambda.zip',
+      versionId: 'v9',
+      repository: 'pipelines/katana',
+      digest: undefined,
+    });
+  });
+
+  it('at the hold, tells the reviewer how to approve; once deployed, what was verified', () => {
+    const held = conclude(record({ held: ['deploy-with-approval'] }), seen(PLACEHOLDER));
+    expect(held.lines.join('\n')).toContain(
+      'bash scripts/rehearse.sh --ref refs/heads/master --approve',
+    );
+    const deployed = conclude(record(), seen());
+    expect(deployed.lines.join('\n')).toContain(
+      'Verified in the local AWS: prod-KatanaLambda runs s3://pipelines-artifacts-upper/prod/katana-lambda.zip version v1',
+    );
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Setting up the local AWS (moto) the way tests, the rehearsal and the benchmarks need it:
+ * operator clients, a versioned bucket, the execution role moto checks for when a function is
+ * created, and a function from a zip. One place, so that every caller sets up the same thing.
+ */
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, LambdaClient, type Runtime } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+
+export interface LocalAwsClients {
+  s3: S3Client;
+  lambda: LambdaClient;
+  ecr: ECRClient;
+  iam: IAMClient;
+}
+
+/** moto accepts any credentials; a session token too, as a role's would have. */
+const MOTO_CREDENTIALS = {
+  accessKeyId: 'testing',
+  secretAccessKey: 'testing',
+  sessionToken: 'testing',
+};
+
+/** Operator clients straight to a moto endpoint (S3 path-style: moto has no bucket DNS). */
+export function localAwsClients(endpoint: string, region = 'us-east-1'): LocalAwsClients {
+  const config = { region, endpoint, credentials: MOTO_CREDENTIALS };
+  return {
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    lambda: new LambdaClient(config),
+    ecr: new ECRClient(config),
+    iam: new IAMClient(config),
+  };
+}
+
+/** Closes the clients' sockets (a test's afterAll). */
+export function destroyLocalAwsClients(clients: LocalAwsClients): void {
+  for (const client of Object.values(clients)) client.destroy();
+}
+
+export type BucketVersioning = 'Enabled' | 'Suspended' | 'never';
+
+/** A bucket, versioned unless asked otherwise (the pipeline's artifact buckets are). */
+export async function createVersionedBucket(
+  s3: S3Client,
+  name: string,
+  versioning: BucketVersioning = 'Enabled',
+): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: name }));
+  if (versioning === 'never') return;
+  await s3.send(
+    new PutBucketVersioningCommand({
+      Bucket: name,
+      VersioningConfiguration: { Status: versioning },
+    }),
+  );
+}
+
+/** The trust policy of a Lambda execution role: the Lambda service may assume it. */
+export const LAMBDA_TRUST_POLICY = {
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
+} as const;
+
+/** moto's account: ARNs of what the setup creates. */
+export const LOCAL_ACCOUNT = '123456789012';
+
+export const lambdaRoleArn = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
+
+/** An execution role (moto checks that it exists when a function is created); returns its ARN. */
+export async function createLambdaRole(iam: IAMClient, name = 'lambda'): Promise<string> {
+  const created = await iam.send(
+    new CreateRoleCommand({
+      RoleName: name,
+      AssumeRolePolicyDocument: JSON.stringify(LAMBDA_TRUST_POLICY),
+    }),
+  );
+  return created.Role?.Arn ?? lambdaRoleArn(name);
+}
+
+export interface FunctionFromZip {
+  name: string;
+  /** The package: zip bytes. */
+  zip: Uint8Array;
+  /** The execution role's ARN (see createLambdaRole). */
+  role: string;
+  runtime?: Runtime;
+  handler?: string;
+  tags?: Record<string, string>;
+}
+
+/** A Node.js function running the zip (version $LATEST only: publish and alias as you need). */
+export async function createFunction(lambda: LambdaClient, fn: FunctionFromZip): Promise<void> {
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: fn.name,
+      Runtime: fn.runtime ?? 'nodejs20.x',
+      Handler: fn.handler ?? 'index.handler',
+      Role: fn.role,
+      Code: { ZipFile: fn.zip },
+      ...(fn.tags ? { Tags: fn.tags } : {}),
+    }),
+  );
+}
