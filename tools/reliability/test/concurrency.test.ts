@@ -162,7 +162,9 @@ describe("the workflow's concurrency groups", () => {
   it('gives two deploys to one environment the same group, from either job, and different environments different groups', () => {
     const [, deploy] = deployJobs.find(([n]) => n === 'deploy')!;
     const [, approval] = deployJobs.find(([n]) => n === 'deploy-with-approval')!;
-    expect(evaluate(deploy.concurrency!.group, 'prod')).toBe(approval.concurrency!.group);
+    expect(evaluate(deploy.concurrency!.group, 'prod')).toBe(
+      evaluate(approval.concurrency!.group, 'prod'),
+    );
     const groups = environments.map((env) => evaluate(deploy.concurrency!.group, env));
     expect(new Set(groups).size).toBe(environments.length);
   });
