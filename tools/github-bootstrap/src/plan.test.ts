@@ -1,6 +1,5 @@
 import {
   desiredEnvironments,
-  globMatches,
   planChanges,
   policiesAdmit,
   regexToGlob,
@@ -66,19 +65,6 @@ describe('regexToGlob', () => {
     expect(() => regexToGlob('^(a|b)$')).toThrow(
       /cannot be expressed as a GitHub deployment policy/,
     );
-  });
-});
-
-describe('globMatches (GitHub deployment policy name patterns)', () => {
-  it.each([
-    ['RELEASE-*', 'RELEASE-12', true],
-    ['RELEASE-*', 'RELEASE-1/x', false],
-    ['release/**', 'release/a/b', true],
-    ['master', 'master', true],
-    ['master', 'master-2', false],
-    ['int-*', 'int-alice', true],
-  ])('%s admits %s: %s', (glob, ref, admitted) => {
-    expect(globMatches(glob, ref)).toBe(admitted);
   });
 });
 

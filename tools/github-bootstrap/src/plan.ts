@@ -3,7 +3,11 @@
  * Pure: no I/O, so every rule (who reviews prod, which refs may deploy where, which variables each
  * environment gets) is tested with tables.
  */
-import { candidateEnvironmentName, regexToGlob } from '@pipelines/shared/src/environments';
+import {
+  candidateEnvironmentName,
+  policyGlobMatches,
+  regexToGlob,
+} from '@pipelines/shared/src/environments';
 
 /** A required reviewer: a user login, or a team as `org/team-slug`. */
 export interface Reviewer {
@@ -68,32 +72,12 @@ export interface EnvironmentRule {
 // One conversion for the deployment policies here and the pipeline's push trigger.
 export { regexToGlob };
 
-/**
- * GitHub's deployment policy name patterns are fnmatch globs over the ref name: `*` matches any
- * run of characters except `/`, `**` any run including `/`. Used to prove which refs a policy admits.
- */
-export function globMatches(glob: string, ref: string): boolean {
-  const regex = glob
-    .split(/(\*\*|\*|\?)/)
-    .map((part) =>
-      part === '**'
-        ? '.*'
-        : part === '*'
-          ? '[^/]*'
-          : part === '?'
-            ? '[^/]'
-            : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('');
-  return new RegExp(`^${regex}$`).test(ref);
-}
-
 /** Whether a branch or tag may deploy to an environment with these policies. */
 export function policiesAdmit(
   policies: readonly DeploymentPolicy[],
   ref: { type: 'branch' | 'tag'; name: string },
 ): boolean {
-  return policies.some((p) => p.type === ref.type && globMatches(p.name, ref.name));
+  return policies.some((p) => p.type === ref.type && policyGlobMatches(p.name, ref.name));
 }
 
 /**

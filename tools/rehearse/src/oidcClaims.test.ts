@@ -3,7 +3,6 @@ import { loadEnvironments } from '@pipelines/shared/src/environments';
 import {
   deploymentPolicies,
   deploymentRefusal,
-  globToRegExp,
   tokenClaims,
   tokenRepository,
   type JobContext,
@@ -128,21 +127,6 @@ describe('tokenRepository (from environments.yml)', () => {
     expect(() => tokenRepository(noIds)).toThrow(
       /project\.github-ids is missing .*pnpm bootstrap-github --dry-run/,
     );
-  });
-});
-
-describe('globToRegExp (GitHub deployment policy patterns)', () => {
-  it.each<[string, string, boolean]>([
-    ['master', 'master', true],
-    ['master', 'master2', false],
-    ['RELEASE-*', 'RELEASE-12', true],
-    ['RELEASE-*', 'RELEASE-1/2', false],
-    ['release/**', 'release/a/b', true],
-    ['v?', 'v1', true],
-    ['[Ff]eature-*', 'Feature-x', true],
-    ['a.b', 'axb', false],
-  ])('%s admits %s: %s', (glob, name, admitted) => {
-    expect(globToRegExp(glob).test(name)).toBe(admitted);
   });
 });
 

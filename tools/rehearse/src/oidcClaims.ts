@@ -15,7 +15,11 @@
  *   never starts, so it never gets a token.
  */
 import { concreteEnvironments, type EnvironmentsConfig } from '@pipelines/shared/src/environments';
-import { desiredEnvironments, type DeploymentPolicy } from '../../github-bootstrap/src/plan';
+import {
+  desiredEnvironments,
+  policiesAdmit,
+  type DeploymentPolicy,
+} from '../../github-bootstrap/src/plan';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -168,34 +172,6 @@ export function deploymentPolicies(model: EnvironmentsConfig): DeploymentPolicie
 }
 
 /**
- * GitHub's deployment policy patterns are Ruby File.fnmatch globs: `*` and `?` do not cross a
- * `/`, `**` does, `[...]` is a character class.
- */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i += 1) {
-    const char = glob[i] ?? '';
-    if (char === '*' && glob[i + 1] === '*') {
-      source += '.*';
-      i += 1;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else if (char === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) source += '\\[';
-      else {
-        source += `[${glob
-          .slice(i + 1, end)
-          .replace(/^!/, '^')
-          .replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else source += char.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-
-/**
  * Why GitHub would not start a job that declares `environment` for this ref, or undefined when
  * it would. An environment the bootstrap does not configure has no policy: any ref may use it.
  */
@@ -207,10 +183,7 @@ export function deploymentRefusal(
   const allowed = policies.get(environment);
   if (allowed === undefined || allowed === null) return undefined;
   const { type, name } = refParts(ref);
-  const admitted = allowed.some(
-    (policy) => policy.type === type && globToRegExp(policy.name).test(name),
-  );
-  if (admitted) return undefined;
+  if (policiesAdmit(allowed, { type, name })) return undefined;
   const list = allowed.map((p) => `${p.type} ${p.name}`).join(', ') || 'none';
   return `${type === 'branch' ? 'Branch' : 'Tag'} "${name}" is not allowed to deploy to ${environment} due to environment protection rules (the environment admits: ${list}). On GitHub the job would not start, so it gets no token.`;
 }

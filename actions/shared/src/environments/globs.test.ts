@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { literalFilter, patternGlob, regexToGlob, triggerTagFilters } from './globs';
+import {
+  literalFilter,
+  patternGlob,
+  policyGlobMatches,
+  regexToGlob,
+  triggerTagFilters,
+} from './globs';
 import { loadEnvironments } from './load';
 
 describe('patternGlob', () => {
@@ -46,5 +52,33 @@ describe('triggerTagFilters', () => {
       'production',
       'RELEASE-*',
     ]);
+  });
+});
+
+describe('policyGlobMatches (GitHub deployment policy patterns, Ruby fnmatch)', () => {
+  it.each<[string, string, boolean]>([
+    ['master', 'master', true],
+    ['master', 'master2', false],
+    ['RELEASE-*', 'RELEASE-12', true],
+    ['RELEASE-*', 'RELEASE-1/2', false],
+    ['release/**', 'release/a/b', true],
+    ['v?', 'v1', true],
+    ['[Ff]eature-*', 'Feature-x', true],
+    ['a.b', 'axb', false],
+  ])('%s admits %s: %s', (glob, name, admitted) => {
+    expect(policyGlobMatches(glob, name)).toBe(admitted);
+  });
+});
+
+describe("policyGlobMatches: the refs the bootstrap's policies admit", () => {
+  it.each([
+    ['RELEASE-*', 'RELEASE-12', true],
+    ['RELEASE-*', 'RELEASE-1/x', false],
+    ['release/**', 'release/a/b', true],
+    ['master', 'master', true],
+    ['master', 'master-2', false],
+    ['int-*', 'int-alice', true],
+  ])('%s admits %s: %s', (glob, ref, admitted) => {
+    expect(policyGlobMatches(glob, ref)).toBe(admitted);
   });
 });

@@ -68,3 +68,33 @@ export function triggerTagFilters(config: EnvironmentsConfig): string[] {
   ]);
   return [...new Set(filters)];
 }
+
+/**
+ * Whether a name matches a GitHub deployment policy pattern. GitHub matches them as Ruby
+ * File.fnmatch globs: `*` and `?` do not cross a `/`, `**` does, `[...]` is a character class
+ * (`[!...]` negated). The bootstrap proves with it which refs a policy admits; the rehearsal
+ * refuses with it the tokens GitHub would not issue.
+ */
+export function policyGlobMatches(glob: string, name: string): boolean {
+  let source = '';
+  for (let i = 0; i < glob.length; i += 1) {
+    const char = glob[i] ?? '';
+    if (char === '*' && glob[i + 1] === '*') {
+      source += '.*';
+      i += 1;
+    } else if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else if (char === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) source += '\\[';
+      else {
+        source += `[${glob
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else source += char.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`).test(name);
+}

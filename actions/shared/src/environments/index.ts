@@ -9,7 +9,13 @@ export {
   environmentByName,
 } from './resolve';
 export { renderRoutingTable } from './render';
-export { patternGlob, regexToGlob, literalFilter, triggerTagFilters } from './globs';
+export {
+  patternGlob,
+  regexToGlob,
+  literalFilter,
+  triggerTagFilters,
+  policyGlobMatches,
+} from './globs';
 export { candidateEnvironmentName, uploadEnvironmentName } from './candidate';
 export { isGitRefName, ENVIRONMENT_NAME } from './names';
 export {
