@@ -22,6 +22,7 @@ export type TagMutability = 'MUTABLE' | 'IMMUTABLE';
 
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 
+// Written here again on purpose: the twin must not share the rule with the ecr-push code it tests.
 const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 export function isEcrRepositoryName(name: string): boolean {

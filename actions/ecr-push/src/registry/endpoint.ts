@@ -58,13 +58,12 @@ export function isRepositoryName(value: string): boolean {
   return value.length >= 2 && value.length <= 256 && REPOSITORY.test(value);
 }
 
-// ECR's CreateRepository pattern is narrower: one separator between components, no `__`, no `--`.
-const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-
-/** A name ECR accepts for a repository: 2 to 256 characters of its pattern. */
-export function isEcrRepositoryName(value: string): boolean {
-  return value.length >= 2 && value.length <= 256 && ECR_REPOSITORY.test(value);
-}
+/**
+ * A name ECR accepts for a repository: CreateRepository's pattern, narrower than the spec's (one
+ * separator between components, no `__`, no `--`), 2 to 256 characters. The same rule
+ * environments.yml's image repositories are checked with.
+ */
+export { isEcrRepository as isEcrRepositoryName } from '@pipelines/shared';
 
 /** `registry/repo@sha256:...` -> parts; a string is the problem. Tags are refused on purpose. */
 export function parseImageReference(value: string): ImageReference | string {
