@@ -74,6 +74,5 @@ function immutableSubject(repository: string, environment: string): string | und
   const ownerId = process.env.GITHUB_REPOSITORY_OWNER_ID;
   const repositoryId = process.env.GITHUB_REPOSITORY_ID;
   if (!ownerId || !repositoryId) return undefined;
-  const [owner, repo] = repository.split('/') as [string, string];
-  return `repo:${owner}@${ownerId}/${repo}@${repositoryId}:environment:${environment}`;
+  return oidcSubject(repository, environment, { owner: ownerId, repository: repositoryId });
 }

@@ -45,3 +45,11 @@ describe('oidcSubject', () => {
     );
   });
 });
+
+describe('oidcSubject in the immutable form', () => {
+  it("names the owner's and the repository's ids after an @", () => {
+    expect(oidcSubject('example/pipelines', 'prod', { owner: 1000001, repository: 2000002 })).toBe(
+      'repo:example@1000001/pipelines@2000002:environment:prod',
+    );
+  });
+});

@@ -46,6 +46,4 @@ export function protectionOf(environment: ApiEnvironment): EnvironmentProtection
 }
 
 /** The subject GitHub's OIDC token carries for a job that declares `environment:`. */
-export function oidcSubject(repository: string, environment: string): string {
-  return `repo:${repository}:environment:${environment}`;
-}
+export { githubOidcSubject as oidcSubject } from './environments/oidcSubject';

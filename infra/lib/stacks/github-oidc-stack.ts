@@ -1,7 +1,7 @@
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { candidateEnvironmentName } from '@pipelines/shared/src/environments';
+import { candidateEnvironmentName, githubOidcSubject } from '@pipelines/shared/src/environments';
 import type { EnvironmentConfig, GithubRepository } from '../config';
 import { outputIds } from '../outputs';
 
@@ -24,11 +24,11 @@ export interface GithubOidcStackProps extends StackProps {
  * repository created or renamed on or after 2026-07-15) or `repo:<owner>/<repo>:environment:<env>`.
  */
 export function githubSubject(github: GithubRepository, environment: string): string {
-  const repository =
+  const ids =
     github.oidc.form === 'immutable'
-      ? `${github.owner}@${github.oidc.ownerId}/${github.repo}@${github.oidc.repositoryId}`
-      : `${github.owner}/${github.repo}`;
-  return `repo:${repository}:environment:${environment}`;
+      ? { owner: github.oidc.ownerId, repository: github.oidc.repositoryId }
+      : undefined;
+  return githubOidcSubject(`${github.owner}/${github.repo}`, environment, ids);
 }
 
 /**

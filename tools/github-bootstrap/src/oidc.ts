@@ -4,6 +4,7 @@
  * immutable subjects that name GitHub's numeric ids; a trust built on a wrong id, a wrong letter
  * case or a customised subject template denies every deploy. Pure.
  */
+import { githubOidcSubject } from '@pipelines/shared/src/environments';
 
 export interface ProjectFacts {
   /** project.github in environments.yml. */
@@ -34,10 +35,8 @@ export function subjectFor(
   ids: { owner: number; repository: number } | undefined,
   environment: string,
 ): string {
-  const [owner, repo] = project.github.split('/') as [string, string];
-  if (project.oidcSubject === 'legacy' || !ids)
-    return `repo:${owner}/${repo}:environment:${environment}`;
-  return `repo:${owner}@${ids.owner}/${repo}@${ids.repository}:environment:${environment}`;
+  const immutable = project.oidcSubject === 'immutable' && ids !== undefined;
+  return githubOidcSubject(project.github, environment, immutable ? ids : undefined);
 }
 
 /** Every reason the AWS trust built from environments.yml would not match GitHub's tokens. */

@@ -17,6 +17,7 @@ export {
   policyGlobMatches,
 } from './globs';
 export { candidateEnvironmentName, uploadEnvironmentName } from './candidate';
+export { githubOidcSubject, type GithubIds } from './oidcSubject';
 export { isGitRefName, ENVIRONMENT_NAME } from './names';
 export {
   TIERS,
