@@ -13,6 +13,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleDeployments, type DeploymentsState } from './fakeGitHubDeployments';
 import { gitHubApi, gitHubExample, type Operation } from './openApi';
 
 export interface FakeEnvironment {
@@ -44,7 +45,7 @@ export interface FakeRuleset {
   rules: { type: string; parameters?: unknown }[];
 }
 
-export interface FakeGitHubState {
+export interface FakeGitHubState extends DeploymentsState {
   token: string;
   owner: string;
   repo: string;
@@ -127,7 +128,8 @@ const RULESETS_UNAVAILABLE = {
 
 /** A user as GitHub's simple-user schema has it. */
 export function simpleUser(login: string, id: number, type = 'User'): Record<string, unknown> {
-  const url = `https://api.github.com/users/${login}`;
+  // A bot's login has brackets (github-actions[bot]), which GitHub escapes in its URLs.
+  const url = `https://api.github.com/users/${encodeURIComponent(login)}`;
   return {
     login,
     id,
@@ -135,7 +137,7 @@ export function simpleUser(login: string, id: number, type = 'User'): Record<str
     avatar_url: `https://avatars.githubusercontent.com/u/${id}`,
     gravatar_id: '',
     url,
-    html_url: `https://github.com/${login}`,
+    html_url: `https://github.com/${encodeURIComponent(login)}`,
     followers_url: `${url}/followers`,
     following_url: `${url}/following{/other_user}`,
     gists_url: `${url}/gists{/gist_id}`,
@@ -151,6 +153,16 @@ export function simpleUser(login: string, id: number, type = 'User'): Record<str
 }
 
 type Send = (status: number, data?: unknown, headers?: Record<string, string>) => void;
+
+/** A request under `/repos/{owner}/{repo}` (the rest of the path in `inRepo`). */
+export interface RepoRequest {
+  method: string;
+  inRepo: string;
+  query: URLSearchParams;
+  body: unknown;
+}
+/** One area of the repository API; answers and returns true, or returns false when not its path. */
+export type RepoRoute = (request: RepoRequest, send: Send) => boolean;
 
 export async function startFakeGitHub(
   state: FakeGitHubState = defaultGitHubState(),
@@ -201,7 +213,7 @@ export async function startFakeGitHub(
         return;
       }
       try {
-        route(method, url.pathname, body, send);
+        route(method, url.pathname, url.searchParams, body, send);
       } catch (error) {
         // A fault in the stand-in itself: fail the test rather than hang the client.
         failures.push(`${method} ${url.pathname}: the stand-in failed: ${String(error)}`);
@@ -211,7 +223,30 @@ export async function startFakeGitHub(
     });
   });
 
-  function route(method: string, p: string, body: unknown, send: Send) {
+  // The areas kept in modules of their own.
+  const repoRoutes: RepoRoute[] = [
+    ({ method, inRepo, query, body }, send) =>
+      handleDeployments(
+        {
+          state,
+          nextId: () => nextId++,
+          user: (login) =>
+            simpleUser(
+              login,
+              state.users[login] ?? 41898282,
+              login.endsWith('[bot]') ? 'Bot' : 'User',
+            ),
+          now: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        },
+        method,
+        inRepo,
+        query,
+        body,
+        send,
+      ),
+  ];
+
+  function route(method: string, p: string, query: URLSearchParams, body: unknown, send: Send) {
     const notFound = () => send(404, NOT_FOUND);
     const repoPrefix = `/repos/${state.owner}/${state.repo}`.toLowerCase();
     // GitHub routes owner and repository names case-insensitively.
@@ -226,6 +261,10 @@ export async function startFakeGitHub(
       return send(200, oidcTemplateBody());
     if (inRepo !== undefined && (m = /^\/actions\/runs\/(\d+)\/approvals$/.exec(inRepo)))
       return send(200, (state.runs?.[m[1]!] ?? []).map(approvalBody));
+    if (inRepo !== undefined) {
+      for (const repoRoute of repoRoutes)
+        if (repoRoute({ method, inRepo, query, body }, send)) return;
+    }
     if (inRepo !== undefined && inRepo.startsWith('/rulesets'))
       return handleRulesets(inRepo, method, body, send);
     if (inRepo !== undefined && (m = /^\/environments\/([^/]+)(\/.*)?$/.exec(inRepo))) {

@@ -19,10 +19,17 @@ export {
   type FakeEnvironment,
   type FakeApproval,
   type FakeRuleset,
+  type RepoRoute,
+  type RepoRequest,
   simpleUser,
   DEFAULT_OWNER_ID,
   DEFAULT_REPOSITORY_ID,
 } from './fakeGitHub';
+export {
+  type FakeDeployment,
+  type FakeDeploymentStatus,
+  type DeploymentState,
+} from './fakeGitHubDeployments';
 export {
   gitHubApi,
   describeApi,
