@@ -28,6 +28,19 @@ export default tseslint.config(
       ],
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
+      // The workspace packages are used through their `exports` maps only (the resolver refuses
+      // anything else too); this says so at the import, with the fix.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@pipelines/[^/]+/src(/|$)',
+              message: "Import the package's index or a subpath its package.json exports.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

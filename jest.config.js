@@ -2,7 +2,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const roots = ['actions', 'services', 'tools'];
+const roots = ['actions', 'packages', 'services', 'tools'];
 const projects = roots
   .flatMap((dir) =>
     fs.existsSync(path.join(__dirname, dir))

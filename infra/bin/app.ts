@@ -7,8 +7,8 @@
 import { resolve } from 'node:path';
 import { addTierStacks, newApp } from '../lib/app';
 import { tierConfig, type TierOptions } from '../lib/config';
-import { errorMessage } from '@pipelines/shared';
-import { loadEnvironments } from '@pipelines/shared/src/environments';
+import { errorMessage } from '@pipelines/action-kit';
+import { loadEnvironments } from '@pipelines/environments';
 
 const repoRoot = resolve(__dirname, '..', '..');
 const app = newApp();

@@ -10,7 +10,7 @@ import {
   type EnvironmentInfo,
   type EnvironmentsConfig,
   type Tier,
-} from '@pipelines/shared/src/environments';
+} from '@pipelines/environments';
 
 /** One deployable environment of the tier (mint, staging, prod, int-alice, ...). */
 export interface EnvironmentConfig {

@@ -5,7 +5,7 @@
 import { NagSuppressions } from 'cdk-nag';
 import type { TierStacks } from './app';
 import type { EnvironmentConfig } from './config';
-import { candidateEnvironmentName } from '@pipelines/shared/src/environments';
+import { candidateEnvironmentName } from '@pipelines/environments';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 

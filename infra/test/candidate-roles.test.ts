@@ -7,7 +7,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadEnvironments } from '@pipelines/shared/src/environments';
+import { loadEnvironments } from '@pipelines/environments';
 import { tierConfig, type EnvironmentConfig } from '../lib/config';
 import { GithubOidcStack } from '../lib/stacks/github-oidc-stack';
 import { asArray, ENVIRONMENTS_YML, flatten } from './helpers';

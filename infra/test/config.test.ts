@@ -1,5 +1,5 @@
 import { ConfigError, tierConfig, type TierOptions } from '../lib/config';
-import { loadEnvironments, type EnvironmentsConfig } from '@pipelines/shared/src/environments';
+import { loadEnvironments, type EnvironmentsConfig } from '@pipelines/environments';
 import { outputIds, pascalCase } from '../lib/outputs';
 import { ENVIRONMENTS_YML } from './helpers';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { addTierStacks, newApp, type TierStacks } from '../lib/app';
 import { tierConfig, type TierConfig, type TierOptions } from '../lib/config';
-import { loadEnvironments } from '@pipelines/shared/src/environments';
+import { loadEnvironments } from '@pipelines/environments';
 
 export const ENVIRONMENTS_YML = resolve(__dirname, '..', '..', 'environments.yml');
 

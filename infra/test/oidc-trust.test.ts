@@ -10,7 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 // The simulator is a dependency of tools/testkit (AGPL: test code only); infra does not depend on
 // testkit, so it is reached by path.
 import { runUnsafeSimulation } from '../../tools/testkit/node_modules/@cloud-copilot/iam-simulate/dist/cjs/index.js';
-import { loadEnvironments } from '@pipelines/shared/src/environments';
+import { loadEnvironments } from '@pipelines/environments';
 import { tierConfig, type TierConfig } from '../lib/config';
 import { GithubOidcStack } from '../lib/stacks/github-oidc-stack';
 import { ENVIRONMENTS_YML } from './helpers';

@@ -23,7 +23,7 @@
 import * as core from '@actions/core';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ActionError, errorMessage } from '@pipelines/shared';
+import { ActionError, errorMessage } from '@pipelines/action-kit';
 import { ARCHIVE_FILE, extractOnlyFile, UnusableArchiveError } from './archive';
 import type { CacheBackend, Downloaded, Found } from './backend';
 import type { CacheKeys } from './key';

@@ -1,4 +1,4 @@
-import { runAction } from '@pipelines/shared';
+import { runAction } from '@pipelines/action-kit';
 import { isPostStep, post, run } from './main';
 
 // One bundle serves both steps (action.yml's main and post both point at dist/index.js), so the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanString, input, InputError, listString, parseInputs } from '@pipelines/shared';
+import { booleanString, input, InputError, listString, parseInputs } from '@pipelines/action-kit';
 import { KEY_PREFIX_PATTERN } from './key';
 
 const specs = {

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
-import { resolveRegion, setOutputs, writeSummary, InputError } from '@pipelines/shared';
+import { resolveRegion, setOutputs, writeSummary, InputError } from '@pipelines/action-kit';
 import type { CacheBackend } from './backend';
 import { postDecision } from './decide';
 import { restore, save } from './flow';

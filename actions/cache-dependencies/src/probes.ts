@@ -1,6 +1,6 @@
 /** What the key and the default path need from the machine: pnpm's store and Node's version. */
 import * as exec from '@actions/exec';
-import { InputError } from '@pipelines/shared';
+import { InputError } from '@pipelines/action-kit';
 import { nodeMajor } from './key';
 
 /** The store pnpm itself uses here; asking pnpm is the only reliable way (config, env, XDG). */

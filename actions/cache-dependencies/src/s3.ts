@@ -31,7 +31,7 @@ import {
   UploadPartCommand,
   type CompletedPart,
 } from '@aws-sdk/client-s3';
-import { ActionError, awsClientConfig, awsErrorName, httpStatusOf } from '@pipelines/shared';
+import { ActionError, awsClientConfig, awsErrorName, httpStatusOf } from '@pipelines/action-kit';
 import { ARCHIVE_FILE, UnusableArchiveError } from './archive';
 import type { CacheBackend, Downloaded, Found, SaveResult } from './backend';
 import type { CacheKeys } from './key';

@@ -9,7 +9,7 @@ import {
   GetAuthorizationTokenCommand,
   type ECRClient,
 } from '@aws-sdk/client-ecr';
-import { ActionError, awsErrorName } from '@pipelines/shared/src/errors';
+import { ActionError, awsErrorName } from '@pipelines/action-kit/errors';
 
 export interface RegistryAuth {
   /** The Authorization header for the registry API: `Basic <token>`. Secret. */

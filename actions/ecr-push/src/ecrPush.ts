@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { ActionError, InputError } from '@pipelines/shared/src/errors';
+import { ActionError, InputError } from '@pipelines/action-kit/errors';
 import {
   createRepository,
   getRegistryAuth,

@@ -1,6 +1,6 @@
 // Deep imports (not the package index) keep modules this action does not use, such as the
 // environments.yml model and its YAML parser, out of the bundle and under its size budget.
-import { InputError } from '@pipelines/shared/src/errors';
+import { InputError } from '@pipelines/action-kit/errors';
 import {
   booleanString,
   input,
@@ -11,7 +11,7 @@ import {
   regionString,
   resolveRegion,
   type Env,
-} from '@pipelines/shared/src/inputs';
+} from '@pipelines/action-kit/inputs';
 import { z } from 'zod';
 import {
   isEcrRepositoryName,

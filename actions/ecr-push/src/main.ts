@@ -1,8 +1,8 @@
 import os from 'node:os';
 import * as core from '@actions/core';
-import { awsClientConfig } from '@pipelines/shared/src/aws';
-import { setOutputs } from '@pipelines/shared/src/run';
-import { writeSummary } from '@pipelines/shared/src/summary';
+import { awsClientConfig } from '@pipelines/action-kit/aws';
+import { setOutputs } from '@pipelines/action-kit/run';
+import { writeSummary } from '@pipelines/action-kit/summary';
 import { getInputs } from './inputs';
 
 export async function run(): Promise<void> {

@@ -3,7 +3,7 @@
  * parallel, manifests by digest (children first, skipping those already served), then tags, then
  * read the digest back.
  */
-import { ActionError } from '@pipelines/shared/src/errors';
+import { ActionError } from '@pipelines/action-kit/errors';
 import { sha256Digest } from './oci/digest';
 import { rootOf, type BlobRef, type Image, type ManifestDoc } from './oci/image';
 import { ImageError } from './oci/manifest';

@@ -3,7 +3,7 @@
  * reviews. Plain fetch (built into Node 24) instead of Octokit: two requests do not justify a
  * megabyte of client in the bundle.
  */
-import { protectionOf, type ApiEnvironment } from '@pipelines/shared';
+import { protectionOf, type ApiEnvironment } from '@pipelines/action-kit';
 import type { GuardFacts, RunReview } from './verdict';
 
 interface Where {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { ActionError, oidcSubject, setOutputs, writeSummary } from '@pipelines/shared';
+import { ActionError, oidcSubject, setOutputs, writeSummary } from '@pipelines/action-kit';
 import { readProtection, readReviews } from './github';
 import { getInputs } from './inputs';
 import { judge, type GuardFacts, type RunReview } from './verdict';

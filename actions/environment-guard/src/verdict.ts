@@ -3,7 +3,7 @@
  * says about the environment and about this run's deployment reviews, each fact required.
  * Anything unknown (absent, unreadable) refuses: a guard that cannot look must not let it through.
  */
-import type { EnvironmentProtection } from '@pipelines/shared';
+import type { EnvironmentProtection } from '@pipelines/action-kit';
 
 export type Verdict = { ok: true; approvedBy: string } | { ok: false; reason: string };
 

@@ -1,4 +1,4 @@
-import { sha256HexToBase64 } from '@pipelines/shared';
+import { sha256HexToBase64 } from '@pipelines/action-kit';
 import {
   aliasMovedProblem,
   codeShaProblem,

@@ -2,7 +2,7 @@
  * The decisions of a deploy as pure functions of what Lambda reported: is the function ready for
  * (or done with) an update, does its code have the package's sha256, may the alias be moved.
  */
-import { sha256Base64ToHex } from '@pipelines/shared/src/checksum';
+import { sha256Base64ToHex } from '@pipelines/action-kit/checksum';
 
 /** The parts of a FunctionConfiguration the decisions read. */
 export interface FunctionState {

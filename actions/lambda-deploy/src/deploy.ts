@@ -6,8 +6,8 @@
  * verify, and move it back if anything fails after it moved. A deploy refused by a check changes
  * nothing; one that fails after changing something puts back what it changed.
  */
-import { ActionError, awsErrorName, errorMessage } from '@pipelines/shared/src/errors';
-import { sha256Base64ToHex, sha256HexToBase64 } from '@pipelines/shared/src/checksum';
+import { ActionError, awsErrorName, errorMessage } from '@pipelines/action-kit/errors';
+import { sha256Base64ToHex, sha256HexToBase64 } from '@pipelines/action-kit/checksum';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import {
   aliasMovedProblem,

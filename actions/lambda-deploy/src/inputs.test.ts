@@ -1,4 +1,4 @@
-import { InputError } from '@pipelines/shared';
+import { InputError } from '@pipelines/action-kit';
 import { getInputs } from './inputs';
 
 const SHA = 'D813198709B0E40F4A9056B7DCF2FB25227560593393EAB17D4002149E9A00F0';

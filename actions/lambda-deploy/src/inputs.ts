@@ -1,4 +1,4 @@
-import { InputError } from '@pipelines/shared/src/errors';
+import { InputError } from '@pipelines/action-kit/errors';
 import {
   booleanString,
   input,
@@ -8,7 +8,7 @@ import {
   resolveRegion,
   sha256Hex,
   type Env,
-} from '@pipelines/shared/src/inputs';
+} from '@pipelines/action-kit/inputs';
 import { z } from 'zod';
 
 /**

@@ -14,8 +14,8 @@ import {
   type FunctionConfiguration,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { ActionError, awsErrorName } from '@pipelines/shared/src/errors';
-import { retry, type Sleep } from '@pipelines/shared/src/retry';
+import { ActionError, awsErrorName } from '@pipelines/action-kit/errors';
+import { retry, type Sleep } from '@pipelines/action-kit/retry';
 import { readiness } from './decide';
 import type { CodeSource } from './inputs';
 

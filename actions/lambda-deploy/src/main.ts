@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { awsClientConfig } from '@pipelines/shared/src/aws';
-import { setOutputs } from '@pipelines/shared/src/run';
-import { writeSummary } from '@pipelines/shared/src/summary';
+import { awsClientConfig } from '@pipelines/action-kit/aws';
+import { setOutputs } from '@pipelines/action-kit/run';
+import { writeSummary } from '@pipelines/action-kit/summary';
 import type { DeployResult } from './deploy';
 import { getInputs, type CodeSource } from './inputs';
 import { readZip } from './zip';

@@ -8,8 +8,8 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { sha256Base64ToHex } from '@pipelines/shared/src/checksum';
-import { ActionError } from '@pipelines/shared/src/errors';
+import { sha256Base64ToHex } from '@pipelines/action-kit/checksum';
+import { ActionError } from '@pipelines/action-kit/errors';
 import type { S3Source } from './decide';
 
 const PERMISSIONS = 'Check that the role may s3:GetObjectVersion on the package';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError } from '@pipelines/shared';
+import { InputError } from '@pipelines/action-kit';
 import { readZip } from './zip';
 
 describe('readZip', () => {

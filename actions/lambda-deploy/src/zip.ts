@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { InputError, errorMessage } from '@pipelines/shared/src/errors';
+import { InputError, errorMessage } from '@pipelines/action-kit/errors';
 
 /** Lambda's limit for a zip sent in the request; bigger packages go through S3. */
 export const MAX_DIRECT_ZIP_BYTES = 50 * 1024 * 1024;

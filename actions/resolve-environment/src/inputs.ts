@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { input, InputError, parseInputs, type Env } from '@pipelines/shared';
-import { isGitRefName } from '@pipelines/shared/src/environments';
+import { input, InputError, parseInputs, type Env } from '@pipelines/action-kit';
+import { isGitRefName } from '@pipelines/environments';
 
 export interface Inputs {
   ref: string;

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
-import { ActionError, setOutputs, writeSummary } from '@pipelines/shared';
+import { ActionError, setOutputs, writeSummary } from '@pipelines/action-kit';
 import {
   ConfigError,
   issueText,
   parseEnvironments,
   resolveRef,
   type EnvironmentsConfig,
-} from '@pipelines/shared/src/environments';
+} from '@pipelines/environments';
 import { getInputs, type Inputs } from './inputs';
 import { outputsOf, summaryRows } from './outputs';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseEnvironments, resolveRef } from '@pipelines/shared/src/environments';
+import { parseEnvironments, resolveRef } from '@pipelines/environments';
 import { outputsOf, summaryRows } from './outputs';
 
 const config = parseEnvironments(

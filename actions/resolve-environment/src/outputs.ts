@@ -1,10 +1,10 @@
 /** The step's outputs and summary rows for a resolution: pure, so the table test covers them. */
-import type { Row } from '@pipelines/shared';
+import type { Row } from '@pipelines/action-kit';
 import {
   uploadEnvironmentName,
   type EnvironmentsConfig,
   type Resolution,
-} from '@pipelines/shared/src/environments';
+} from '@pipelines/environments';
 
 export function outputsOf(
   resolution: Resolution,

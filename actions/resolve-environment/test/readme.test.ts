@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parseEnvironments, renderRoutingTable } from '@pipelines/shared/src/environments';
+import { parseEnvironments, renderRoutingTable } from '@pipelines/environments';
 import { repoRoot } from '@pipelines/testkit';
 
 const dir = path.join(repoRoot, 'actions/resolve-environment');

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError } from '@pipelines/shared';
+import { InputError } from '@pipelines/action-kit';
 import { inspectFile } from './file';
 
 describe('inspectFile', () => {

@@ -1,7 +1,7 @@
 /** The package on disk: refused unless it is a non-empty regular file, before anything is sent. */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, errorMessage } from '@pipelines/shared/src/errors';
+import { InputError, errorMessage } from '@pipelines/action-kit/errors';
 
 export interface PackageFile {
   path: string;

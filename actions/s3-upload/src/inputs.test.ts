@@ -1,4 +1,4 @@
-import { InputError } from '@pipelines/shared';
+import { InputError } from '@pipelines/action-kit';
 import { getInputs } from './inputs';
 
 const base = {

@@ -7,7 +7,7 @@ import {
   regionString,
   resolveRegion,
   type Env,
-} from '@pipelines/shared/src/inputs';
+} from '@pipelines/action-kit/inputs';
 import { z } from 'zod';
 import { parseTagPairs, type Tag } from './tags';
 

@@ -1,4 +1,4 @@
-import { compositeSha256, PartedSha256 } from '@pipelines/shared';
+import { compositeSha256, PartedSha256 } from '@pipelines/action-kit';
 import { newestOf, planUpload, storedProblems, versioningProblem } from './plan';
 
 const digestsOf = (text: string, partSize: number) => {

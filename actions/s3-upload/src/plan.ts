@@ -4,7 +4,7 @@
  * stored match what we sent. "These bytes" is only ever decided from a checksum S3 computed over
  * the stored bytes, never from metadata: whoever may write the key sets metadata freely.
  */
-import { checksumProves, type FileDigests } from '@pipelines/shared/src/checksum';
+import { checksumProves, type FileDigests } from '@pipelines/action-kit/checksum';
 
 /** Why a bucket with this versioning status must not receive packages, or undefined if it may. */
 export function versioningProblem(

@@ -8,7 +8,7 @@ import {
   ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { ActionError, awsErrorName, errorMessage } from '@pipelines/shared/src/errors';
+import { ActionError, awsErrorName, errorMessage } from '@pipelines/action-kit/errors';
 import type { Layout } from './layout';
 import { newestOf, type ListedVersion, type StoredVersion } from './plan';
 import { sendMultipart, sendSingle, type ObjectParams, type Sent } from './send';

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { FileDigests } from '@pipelines/shared/src/checksum';
+import type { FileDigests } from '@pipelines/action-kit/checksum';
 import type { Layout } from './layout';
 
 /** What every write of the object carries besides its bytes. */

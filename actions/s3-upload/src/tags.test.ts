@@ -1,4 +1,4 @@
-import { InputError } from '@pipelines/shared';
+import { InputError } from '@pipelines/action-kit';
 import { objectTags, parseTagPairs, provenanceTags, tagValue, taggingHeader } from './tags';
 
 describe('provenance tags', () => {

@@ -2,8 +2,8 @@
  * Object tags: the commit, ref and run that produced a package, so anyone looking at a version
  * in the bucket can trace it back. Pure: the environment is passed in.
  */
-import { InputError } from '@pipelines/shared/src/errors';
-import { type Env } from '@pipelines/shared/src/inputs';
+import { InputError } from '@pipelines/action-kit/errors';
+import { type Env } from '@pipelines/action-kit/inputs';
 
 export interface Tag {
   Key: string;

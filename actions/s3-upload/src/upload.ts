@@ -5,9 +5,9 @@
  * is written before every check has passed.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ActionError, InputError } from '@pipelines/shared/src/errors';
-import { sha256FileParts, type FileDigests } from '@pipelines/shared/src/checksum';
-import { type Env } from '@pipelines/shared/src/inputs';
+import { ActionError, InputError } from '@pipelines/action-kit/errors';
+import { sha256FileParts, type FileDigests } from '@pipelines/action-kit/checksum';
+import { type Env } from '@pipelines/action-kit/inputs';
 import { inspectFile } from './file';
 import type { Inputs } from './inputs';
 import { chooseLayout, MiB, type Layout } from './layout';

@@ -1,7 +1,7 @@
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { candidateEnvironmentName, githubOidcSubject } from '@pipelines/shared/src/environments';
+import { candidateEnvironmentName, githubOidcSubject } from '@pipelines/environments';
 import type { EnvironmentConfig, GithubRepository } from '../config';
 import { outputIds } from '../outputs';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parseEnvironments, triggerTagFilters } from '@pipelines/shared/src/environments';
+import { parseEnvironments, triggerTagFilters } from '@pipelines/environments';
 import { pipelineWithTriggers, replaceGeneratedList, rollbackWithChoices } from './workflows';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');

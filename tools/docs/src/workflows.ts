@@ -11,7 +11,7 @@ import {
   loadEnvironments,
   triggerTagFilters,
   type EnvironmentsConfig,
-} from '@pipelines/shared/src/environments';
+} from '@pipelines/environments';
 
 /** A YAML list item: plain when that is unambiguous, else single-quoted ('' inside). */
 function yamlItem(value: string): string {

@@ -3,7 +3,7 @@
  * (token, plan tier, the OIDC subject facts, reviewers), then read each environment and the
  * rulesets, plan, and apply unless dry-run.
  */
-import { candidateEnvironmentName } from '@pipelines/shared/src/environments';
+import { candidateEnvironmentName } from '@pipelines/environments';
 import type { GitHubApi } from './github';
 import { statusOf } from './github';
 import { identityProblems, subjectFor, type ProjectFacts, type RepositoryIdentity } from './oidc';

@@ -5,14 +5,14 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { errorMessage } from '@pipelines/shared';
+import { errorMessage } from '@pipelines/action-kit';
 import {
   concreteEnvironments,
   environmentByName,
   environmentFamilies,
   loadEnvironments,
   type EnvironmentInfo,
-} from '@pipelines/shared/src/environments';
+} from '@pipelines/environments';
 import { bootstrap, BootstrapError } from './bootstrap';
 import { GitHubApi } from './github';
 import { readOutputFiles, variablesFromOutputs } from './infraOutputs';

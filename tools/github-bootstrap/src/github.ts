@@ -3,7 +3,7 @@
  * environment and applies one planned change at a time.
  */
 import { Octokit } from '@octokit/rest';
-import { protectionOf, type ApiEnvironment } from '@pipelines/shared';
+import { protectionOf, type ApiEnvironment } from '@pipelines/action-kit';
 import type { RepositoryIdentity, SubjectTemplate } from './oidc';
 import type { Change, CurrentEnvironment, DeploymentPolicy, Reviewer } from './plan';
 import { RULES, type CurrentRuleset, type RulesetChange } from './rulesets';

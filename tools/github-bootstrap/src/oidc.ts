@@ -4,7 +4,7 @@
  * immutable subjects that name GitHub's numeric ids; a trust built on a wrong id, a wrong letter
  * case or a customised subject template denies every deploy. Pure.
  */
-import { githubOidcSubject } from '@pipelines/shared/src/environments';
+import { githubOidcSubject } from '@pipelines/environments';
 
 export interface ProjectFacts {
   /** project.github in environments.yml. */

@@ -3,11 +3,7 @@
  * Pure: no I/O, so every rule (who reviews prod, which refs may deploy where, which variables each
  * environment gets) is tested with tables.
  */
-import {
-  candidateEnvironmentName,
-  policyGlobMatches,
-  regexToGlob,
-} from '@pipelines/shared/src/environments';
+import { candidateEnvironmentName, policyGlobMatches, regexToGlob } from '@pipelines/environments';
 
 /** A required reviewer: a user login, or a team as `org/team-slug`. */
 export interface Reviewer {

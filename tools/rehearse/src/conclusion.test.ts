@@ -1,4 +1,4 @@
-import type { Resolution } from '@pipelines/shared/src/environments';
+import type { Resolution } from '@pipelines/environments';
 import { claimsOf, conclude, EXIT, type PhaseRecord } from './conclusion';
 import type { Observation } from './verify';
 

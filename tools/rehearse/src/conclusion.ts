@@ -3,7 +3,7 @@
  * the pipeline reported and what the local AWS says: the exit code, the summary row, and what to
  * tell the user. Pure: `rehearse.ts` observes the local AWS and prints the lines.
  */
-import type { Resolution } from '@pipelines/shared/src/environments';
+import type { Resolution } from '@pipelines/environments';
 import type { PipelineResults } from './results';
 import { holdMessage, summaryTable, type SummaryRow } from './summary';
 import { judge, type Claims, type Observation, type Verdict } from './verify';

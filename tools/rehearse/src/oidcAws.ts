@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { environmentByName, type EnvironmentsConfig } from '@pipelines/shared/src/environments';
+import { environmentByName, type EnvironmentsConfig } from '@pipelines/environments';
 import {
   repoRoot,
   rolesFromTemplate,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadEnvironments } from '@pipelines/shared/src/environments';
+import { loadEnvironments } from '@pipelines/environments';
 import {
   deploymentPolicies,
   deploymentRefusal,

@@ -14,7 +14,7 @@
  * - A job that declares an environment whose deployment branch/tag policy does not admit the ref
  *   never starts, so it never gets a token.
  */
-import { concreteEnvironments, type EnvironmentsConfig } from '@pipelines/shared/src/environments';
+import { concreteEnvironments, type EnvironmentsConfig } from '@pipelines/environments';
 import {
   desiredEnvironments,
   policiesAdmit,

@@ -1,7 +1,7 @@
 import { createPublicKey, createVerify } from 'node:crypto';
 import { decodeToken, startTokenService, tokenIssuer, type TokenService } from './oidcIssuer';
 import path from 'node:path';
-import { loadEnvironments } from '@pipelines/shared/src/environments';
+import { loadEnvironments } from '@pipelines/environments';
 import { tokenRepository } from './oidcClaims';
 
 const model = loadEnvironments(path.resolve(__dirname, '../../../environments.yml'));

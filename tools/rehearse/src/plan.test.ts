@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadEnvironments, resolveRef } from '@pipelines/shared/src/environments';
+import { loadEnvironments, resolveRef } from '@pipelines/environments';
 import { provisioningPlan } from './plan';
 
 const model = loadEnvironments(path.resolve(__dirname, '../../../environments.yml'));

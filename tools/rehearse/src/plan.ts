@@ -7,7 +7,7 @@ import {
   environmentByName,
   type EnvironmentsConfig,
   type Resolution,
-} from '@pipelines/shared/src/environments';
+} from '@pipelines/environments';
 
 /** moto's fixed account id. */
 export const LOCAL_ACCOUNT = '123456789012';

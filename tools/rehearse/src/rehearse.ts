@@ -32,7 +32,7 @@ import {
   resolveRef,
   type EnvironmentsConfig,
   type Resolution,
-} from '@pipelines/shared/src/environments';
+} from '@pipelines/environments';
 import { conclude, claimsOf, EXIT, type Conclusion, type PhaseRecord } from './conclusion';
 import { ENVIRONMENT_ROLE_MARKER, standInEnvironment, startOidcAws, type OidcAws } from './oidcAws';
 import type { TokenService } from './oidcIssuer';

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { GetAliasCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { sha256Base64ToHex } from '@pipelines/shared';
+import { sha256Base64ToHex } from '@pipelines/action-kit';
 import type { LocalAwsClients } from './provision';
 
 /** What the pipeline said it produced (from its step outputs); each value is checked below. */

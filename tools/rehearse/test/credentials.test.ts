@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { repoRoot, startMoto, type Moto } from '@pipelines/testkit';
-import { loadEnvironments } from '@pipelines/shared/src/environments';
+import { loadEnvironments } from '@pipelines/environments';
 import {
   ENVIRONMENT_ROLE_MARKER,
   standInEnvironment,

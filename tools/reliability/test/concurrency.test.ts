@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot, runAction, startMoto, type Moto } from '@pipelines/testkit';
-import { loadEnvironments, concreteEnvironments } from '@pipelines/shared/src/environments';
+import { loadEnvironments, concreteEnvironments } from '@pipelines/environments';
 import { createFunction, createLambdaRole, makeZip } from '../src/fixtures';
 import { localAwsClients, type LocalAwsClients } from '../src/localState';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { loadEnvironments } from '@pipelines/shared/src/environments';
+import { loadEnvironments } from '@pipelines/environments';
 import { renderTemplate } from './expressions';
 import { resolveOutputsFor } from './resolveOutputs';
 import { route, type Route } from './routing';

@@ -1,10 +1,10 @@
 /**
  * The outputs of the pipeline's resolve job for a ref, computed by the same code the
- * resolve-environment action runs (resolveRef over environments.yml, from @pipelines/shared, and
+ * resolve-environment action runs (resolveRef over environments.yml, from @pipelines/action-kit, and
  * the action's own outputsOf), so they are spelled exactly the way the action's outputs are.
  */
 import path from 'node:path';
-import { loadEnvironments, resolveRef } from '@pipelines/shared/src/environments';
+import { loadEnvironments, resolveRef } from '@pipelines/environments';
 import { outputsOf } from '../../../actions/resolve-environment/src/outputs';
 import { repoRoot } from './paths';
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { errorMessage } from '@pipelines/shared/src/errors';
+import { errorMessage } from '@pipelines/action-kit/errors';
 import { loadDockerArchive } from './dockerArchive';
 import type { Image } from './image';
 import { loadLayout } from './layout';

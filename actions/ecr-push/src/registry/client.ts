@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
-import { parseRetryAfter, retry, type Sleep } from '@pipelines/shared/src/retry';
+import { parseRetryAfter, retry, type Sleep } from '@pipelines/action-kit/retry';
 import { isDigest } from '../oci/digest';
 import { MANIFEST_ACCEPT } from '../oci/mediaTypes';
 import { isRetryableStatus } from '../plan';

@@ -63,7 +63,7 @@ export function isRepositoryName(value: string): boolean {
  * separator between components, no `__`, no `--`), 2 to 256 characters. The same rule
  * environments.yml's image repositories are checked with.
  */
-export { isEcrRepository as isEcrRepositoryName } from '@pipelines/shared';
+export { isEcrRepository as isEcrRepositoryName } from '@pipelines/environments/names';
 
 /** `registry/repo@sha256:...` -> parts; a string is the problem. Tags are refused on purpose. */
 export function parseImageReference(value: string): ImageReference | string {

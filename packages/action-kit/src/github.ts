@@ -2,7 +2,7 @@
  * The GitHub client of the actions and tools that talk to GitHub's REST API: `@actions/github`'s
  * Octokit with retries (5xx and network errors, with backoff) and throttling (GitHub's primary and
  * secondary rate limits: wait as told, twice at most). Not exported from the package index, so
- * actions that never call GitHub do not bundle it: import it from '@pipelines/shared/src/github'.
+ * actions that never call GitHub do not bundle it: import it from '@pipelines/action-kit/github'.
  */
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';

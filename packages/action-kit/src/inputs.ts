@@ -4,6 +4,7 @@
  * the input and the fix, before any AWS call is made.
  */
 import { z } from 'zod';
+import { AWS_REGION } from '@pipelines/environments/names';
 import { InputError } from './errors';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -103,9 +104,7 @@ export const sha256Hex = z
   .pipe(z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex characters (a SHA-256)'));
 
 /** An AWS region name such as us-east-1. */
-export const regionString = z
-  .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region such as us-east-1');
+export const regionString = z.string().regex(AWS_REGION, 'expected a region such as us-east-1');
 
 /** The region from the input, else AWS_REGION / AWS_DEFAULT_REGION. */
 export function resolveRegion(fromInput: string | undefined, env: Env = process.env): string {

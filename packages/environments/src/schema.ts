@@ -4,8 +4,7 @@
  * Values are checked here for type and form; cross-references (tiers, overlaps, names) in load.ts.
  */
 import { z } from 'zod';
-import { regionString } from '../inputs';
-import { isEcrRepository, isLambdaAlias, isS3Bucket } from './names';
+import { AWS_REGION, isEcrRepository, isLambdaAlias, isS3Bucket } from './names';
 import type { PathSegment } from './source';
 
 const nameList = z.array(z.string().min(1, 'must not be empty')).default([]);
@@ -41,7 +40,7 @@ export const documentSchema = z.strictObject({
         /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
         'expected a DNS name',
       ),
-    region: regionString,
+    region: z.string().regex(AWS_REGION, 'expected a region such as us-east-1'),
   }),
   names: z.strictObject({
     'artifact-key': z.string(),

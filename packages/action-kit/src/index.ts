@@ -41,8 +41,7 @@ export {
   sha256HexToBase64,
   type FileDigests,
 } from './checksum';
-// AWS's own name rules (no YAML parser behind them), for the actions that take such names as input.
-export { isEcrRepository } from './environments/names';
-// The environments.yml model is imported from '@pipelines/shared/src/environments', not from here:
-// it carries a YAML parser that only resolve-environment and the tools need, and ncc does not
-// tree-shake CommonJS re-exports, so exporting it here would put it into every action's bundle.
+// The environments.yml model is its own package (@pipelines/environments): it carries a YAML
+// parser that only resolve-environment and the tools need, and ncc does not tree-shake CommonJS
+// re-exports, so exporting it here would put it into every action's bundle. AWS's name rules
+// (isEcrRepository, ...) come from '@pipelines/environments/names', which has no parser behind it.

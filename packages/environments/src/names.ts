@@ -6,6 +6,8 @@
 
 /** Environment names are identifiers: safe in URLs, S3 keys, function names and shells alike. */
 export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** An AWS region name (us-east-1, eu-central-2, us-gov-west-1). */
+export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** Lambda's rule for a function name (the name form, not an ARN). */
 export const LAMBDA_FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 

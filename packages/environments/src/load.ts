@@ -5,7 +5,6 @@
  * anchored and compile, families fill their placeholders, and no two rules claim one ref.
  */
 import { readFileSync } from 'node:fs';
-import { ActionError } from '../errors';
 import { ConfigError, type ConfigIssue } from './errors';
 import { ENVIRONMENT_NAME, environmentNames, isGitShortName, placeholdersOf } from './names';
 import { compilePattern, namedGroups } from './patterns';
@@ -32,10 +31,9 @@ export function loadEnvironments(path: string): EnvironmentsConfig {
       error instanceof Error || (typeof error === 'object' && error && 'message' in error)
         ? String((error as { message: unknown }).message)
         : error;
-    throw new ActionError(
-      `read ${path}`,
-      cause,
-      'Check the path (relative to the workspace) and that the repository is checked out',
+    throw new Error(
+      `Could not read ${path}: ${String(cause)}. Check the path (relative to the workspace) and that the repository is checked out`,
+      { cause: error },
     );
   }
   return parseEnvironments(text, path);

@@ -46,4 +46,4 @@ export function protectionOf(environment: ApiEnvironment): EnvironmentProtection
 }
 
 /** The subject GitHub's OIDC token carries for a job that declares `environment:`. */
-export { githubOidcSubject as oidcSubject } from './environments/oidcSubject';
+export { githubOidcSubject as oidcSubject } from '@pipelines/environments/oidcSubject';
