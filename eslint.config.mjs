@@ -35,7 +35,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^@pipelines/[^/]+/src(/|$)',
+              regex: '^@pipelines/(action-kit|environments)/src(/|$)',
               message: "Import the package's index or a subpath its package.json exports.",
             },
           ],

@@ -7,7 +7,6 @@
 import { resolve } from 'node:path';
 import { addTierStacks, newApp } from '../lib/app';
 import { tierConfig, type TierOptions } from '../lib/config';
-import { errorMessage } from '@pipelines/action-kit';
 import { loadEnvironments } from '@pipelines/environments';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -39,6 +38,6 @@ try {
   addTierStacks(app, config, { servicesDir: resolve(repoRoot, 'services') });
   app.synth();
 } catch (error) {
-  console.error(`infra: ${errorMessage(error)}`);
+  console.error(`infra: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 }

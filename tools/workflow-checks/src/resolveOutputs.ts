@@ -1,6 +1,6 @@
 /**
  * The outputs of the pipeline's resolve job for a ref, computed by the same code the
- * resolve-environment action runs (resolveRef over environments.yml, from @pipelines/action-kit, and
+ * resolve-environment action runs (resolveRef over environments.yml, from @pipelines/environments, and
  * the action's own outputsOf), so they are spelled exactly the way the action's outputs are.
  */
 import path from 'node:path';
