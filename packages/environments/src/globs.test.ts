@@ -41,7 +41,7 @@ describe('literalFilter', () => {
 
 describe('triggerTagFilters', () => {
   it("lists the repository environments.yml's tags and tag patterns, in file order", () => {
-    const config = loadEnvironments(path.resolve(__dirname, '../../../../environments.yml'));
+    const config = loadEnvironments(path.resolve(__dirname, '../../../environments.yml'));
     expect(triggerTagFilters(config)).toEqual([
       'mint',
       'amy',

@@ -5,7 +5,7 @@ import { ConfigError } from './errors';
 import { loadEnvironments, parseEnvironments } from './load';
 import { concreteEnvironments, environmentFamilies } from './resolve';
 
-const realFile = path.resolve(__dirname, '../../../../environments.yml');
+const realFile = path.resolve(__dirname, '../../../environments.yml');
 
 // A small valid file; each case below breaks one thing in it. Line numbers are 1-based.
 const base = `version: 1

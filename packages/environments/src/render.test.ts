@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseEnvironments } from './load';
 import { renderRoutingTable } from './render';
 
-const file = path.resolve(__dirname, '../../../../environments.yml');
+const file = path.resolve(__dirname, '../../../environments.yml');
 
 describe('renderRoutingTable', () => {
   it('renders the repository file as the routing table of docs/environments.md, one row per rule', () => {

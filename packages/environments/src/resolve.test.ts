@@ -6,7 +6,7 @@ import type { Resolution } from './model';
 import { environmentByName, parseRef, resolveRef } from './resolve';
 
 // The real file at the repository root: these tests are the routing table of docs/design.md, row by row.
-const file = path.resolve(__dirname, '../../../../environments.yml');
+const file = path.resolve(__dirname, '../../../environments.yml');
 const config = parseEnvironments(readFileSync(file, 'utf8'), 'environments.yml');
 
 type Expected = Omit<Resolution, 'matchedBy'>;
