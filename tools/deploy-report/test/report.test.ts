@@ -288,6 +288,44 @@ describe('pnpm deploy-report against the GitHub stand-in', () => {
     expect(github.requests.some((r) => r.path.includes('/commits/'))).toBe(false);
   });
 
+  it('says the commit time is missing when the record has none and GitHub does not have the commit', async () => {
+    github.state.deployments!.push(
+      recorded('qa', 'qa', '4', '2026-11-20T10:00:00Z', [['success', '2026-11-20T10:05:00Z']]),
+    );
+    const { stdout } = await report('--environment', 'qa');
+    expect(stdout).toContain(
+      '  lead time   none measured; 1 without a commit time (no committed_at in the record, and GitHub does not have the commit)\n',
+    );
+    expect(github.requests.filter((r) => r.path.includes('/commits/')).map((r) => r.path)).toEqual([
+      `/repos/example/pipelines/commits/${sha('4')}`,
+    ]);
+  });
+
+  it('reads every page of a busy environment, and stops once it is past the window and knows what runs', async () => {
+    nextId = 100;
+    const busy: FakeDeployment[] = [];
+    // 30 deploys a day before the window, then 5 a day for 28 days (140, more than a page).
+    for (let day = 0; day < 31; day++)
+      for (let n = 0; n < (day < 3 ? 10 : 5); n++) {
+        const at = new Date(Date.UTC(2026, 9, 29 + day, 8 + n)).toISOString();
+        busy.push(
+          recorded('pat', 'pat', 'a', at, [['success', at.replace(':00:00', ':10:00')]], {
+            committed_at: at,
+          }),
+        );
+      }
+    github.state.deployments = busy;
+    const { stdout } = await report('--environment', 'pat');
+    expect(stdout).toContain(
+      '  frequency   35.0 successful deploys per week (140 in 28 days)\n  failed      0 of 140 finished deploys (0% change-failure rate)\n',
+    );
+    expect(stdout).toContain('              ... and 130 more (--json lists them all)\n');
+    const listings = github.requests.filter((r) => r.path.endsWith('/deployments'));
+    expect(listings).toHaveLength(2);
+    // The statuses of the 140 in the window and of the first one before it, no more.
+    expect(github.requests.filter((r) => r.path.endsWith('/statuses'))).toHaveLength(141);
+  });
+
   it('still says what runs where when nothing deployed in the window', async () => {
     const { stdout } = await report('--environment', 'staging', '--days', '1');
     expect(stdout).toBe(
