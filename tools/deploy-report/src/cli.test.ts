@@ -56,6 +56,16 @@ describe('pnpm deploy-report: options', () => {
     expect(printed).toContain('qa: https://github.com/example/pipelines/deployments/qa');
   });
 
+  it("links GitHub Enterprise Server's own deployments pages", async () => {
+    const env = {
+      GITHUB_TOKEN: github.state.token,
+      GITHUB_API_URL: github.url,
+      GITHUB_SERVER_URL: 'https://ghe.example.com/',
+    };
+    expect(await cli(['--environment', 'qa'], env)).toBe(0);
+    expect(printed).toContain('qa: https://ghe.example.com/example/pipelines/deployments/qa');
+  });
+
   it('fails with exit status 1 and the fix when GitHub refuses the token', async () => {
     expect(
       await cli(['--environment', 'qa'], { GITHUB_TOKEN: 'wrong', GITHUB_API_URL: github.url }),

@@ -13,6 +13,7 @@ import {
   environmentByName,
   loadEnvironments,
   type EnvironmentInfo,
+  type EnvironmentsConfig,
 } from '@pipelines/shared/src/environments';
 import { gitHubClient } from '@pipelines/shared/src/github';
 import { commitsToLookUp, environmentFigures, type Window } from './figures';
@@ -22,7 +23,7 @@ import { reportJson, reportText, type EnvironmentReport, type Report } from './r
 const USAGE = `usage: pnpm deploy-report [--repo owner/repo] [--days N] [--environment NAME ...] [--json]
        [--until <ISO time: the end of the window, default now>] [--no-commit-lookup] [--config environments.yml]
 The token is read from GITHUB_TOKEN (or GH_TOKEN): GITHUB_TOKEN=$(gh auth token) pnpm deploy-report.
-GITHUB_API_URL overrides the API (GitHub Enterprise Server).`;
+GITHUB_API_URL and GITHUB_SERVER_URL point it at GitHub Enterprise Server (its API, its pages).`;
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const DAY_MS = 24 * 3600 * 1000;
@@ -40,7 +41,7 @@ export interface Options {
   environments: EnvironmentInfo[] | 'all';
   json: boolean;
   commitLookup: boolean;
-  configFile: string;
+  config: EnvironmentsConfig;
 }
 
 /** The options, checked: every problem names the option and the fix, before any request. */
@@ -114,7 +115,7 @@ export function parseOptions(argv: string[], now: Date): Options | 'help' {
     environments: environments.length > 0 ? environments : 'all',
     json: values.json!,
     commitLookup: !values['no-commit-lookup'],
-    configFile: values.config!,
+    config,
   };
 }
 
@@ -124,7 +125,7 @@ async function environmentsToReport(
   history: DeploymentHistory,
 ): Promise<EnvironmentInfo[]> {
   if (options.environments !== 'all') return options.environments;
-  const config = loadEnvironments(options.configFile);
+  const { config } = options;
   const members = await history.environmentsSince(options.window.since, (name) =>
     Boolean(environmentByName(config, name)?.family),
   );
@@ -138,21 +139,22 @@ async function environmentReport(
   info: EnvironmentInfo,
   options: Options,
   history: DeploymentHistory,
+  serverUrl: string,
 ): Promise<EnvironmentReport> {
   const { owner, repo } = options.repository;
   const records = await history.records(info.name, options.window.since);
   const shas = commitsToLookUp(records, options.window);
   const lookedUp = options.commitLookup && shas.length > 0 ? await history.commitTimes(shas) : null;
+  let missingBecause: string | null = null;
+  if (shas.length > 0 && !options.commitLookup)
+    missingBecause = 'no committed_at in the record, and --no-commit-lookup';
+  else if (lookedUp && lookedUp.notFound.length > 0)
+    missingBecause = 'no committed_at in the record, and GitHub does not have the commit';
   return {
     ...environmentFigures(info.name, records, options.window, lookedUp?.times),
     family: info.family,
-    deploymentsPage: `https://github.com/${owner}/${repo}/deployments/${encodeURIComponent(info.name)}`,
-    commitTimesMissingBecause:
-      shas.length === 0
-        ? null
-        : options.commitLookup
-          ? 'no committed_at in the record, and GitHub does not have the commit'
-          : 'no committed_at in the record, and --no-commit-lookup',
+    deploymentsPage: `${serverUrl}/${owner}/${repo}/deployments/${encodeURIComponent(info.name)}`,
+    commitTimesMissingBecause: missingBecause,
   };
 }
 
@@ -180,9 +182,11 @@ export async function main(
       warn,
     });
     const history = new DeploymentHistory(github, options.repository);
+    // Where the deployments pages are: github.com, or a GitHub Enterprise Server's own host.
+    const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
     const environments: EnvironmentReport[] = [];
     for (const info of await environmentsToReport(options, history))
-      environments.push(await environmentReport(info, options, history));
+      environments.push(await environmentReport(info, options, history, serverUrl));
     const report: Report = {
       repository: `${options.repository.owner}/${options.repository.repo}`,
       days: options.days,
