@@ -1,5 +1,5 @@
 /** The report as a person reads it (text) or a program does (--json). Pure. */
-import type { EnvironmentFigures, ListedDeployment, Window } from './figures';
+import type { Deployed, EnvironmentFigures, ListedDeployment, Window } from './figures';
 
 export interface EnvironmentReport extends EnvironmentFigures {
   /** The family template it belongs to (int-{name}), if any. */
@@ -41,11 +41,13 @@ export function formatDuration(seconds: number): string {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function runOf(env: EnvironmentFigures['runsNow'] & object): string {
-  if (env.runId === undefined) return '';
-  const attempt = env.runAttempt && env.runAttempt > 1 ? ` attempt ${env.runAttempt}` : '';
-  const workflow = env.workflow ? ` of ${env.workflow}` : '';
-  return `, by run ${env.runId}${attempt}${workflow}`;
+/** `, by run 5007 attempt 2 of pipeline`: which run deployed it (the attempt when not the first). */
+function runOf(deployed: Deployed): string {
+  if (deployed.runId === undefined) return '';
+  const attempt =
+    deployed.runAttempt && deployed.runAttempt > 1 ? ` attempt ${deployed.runAttempt}` : '';
+  const workflow = deployed.workflow ? ` of ${deployed.workflow}` : '';
+  return `, by run ${deployed.runId}${attempt}${workflow}`;
 }
 
 function listedLine(d: ListedDeployment): string {
