@@ -16,6 +16,10 @@ import {
   type FakeGitHub,
 } from '@pipelines/testkit';
 
+// Each test starts Node with the CLI (transpiled on the fly) and serves its requests through the
+// stand-in's schema checks: seconds on a shared machine, more than jest's default 5.
+jest.setTimeout(60_000);
+
 const run = promisify(execFile);
 const sha = (c: string) => c.repeat(40);
 const runsPage = (runId: number) => `https://github.com/example/pipelines/actions/runs/${runId}`;
