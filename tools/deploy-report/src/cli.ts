@@ -149,10 +149,14 @@ async function environmentReport(
   if (shas.length > 0 && !options.commitLookup)
     missingBecause = 'no committed_at in the record, and --no-commit-lookup';
   else if (lookedUp && lookedUp.notFound.length > 0)
-    missingBecause = 'no committed_at in the record, and GitHub does not have the commit';
+    missingBecause = 'no committed_at in the record, and GitHub did not give the commit';
+  const figures = environmentFigures(info.name, records, options.window, lookedUp?.times);
+  const runId = figures.runsNow?.runId;
   return {
-    ...environmentFigures(info.name, records, options.window, lookedUp?.times),
+    ...figures,
     family: info.family,
+    approvedBy:
+      info.approval && runId !== undefined ? await history.approvers(runId, info.name) : undefined,
     deploymentsPage: `${serverUrl}/${owner}/${repo}/deployments/${encodeURIComponent(info.name)}`,
     commitTimesMissingBecause: missingBecause,
   };

@@ -116,6 +116,26 @@ export class DeploymentHistory {
     };
   }
 
+  /**
+   * Who approved run `runId` for `environment` (the run's deployment review log); undefined when
+   * GitHub does not say (a run deleted with its logs, a token without "Actions: read").
+   */
+  async approvers(runId: number, environment: string): Promise<string[] | undefined> {
+    try {
+      const { data } = await this.github.rest.actions.getReviewsForRun({
+        ...this.where,
+        run_id: runId,
+      });
+      return data
+        .filter((r) => r.state === 'approved' && r.environments.some((e) => e.name === environment))
+        .map((r) => r.user.login);
+    } catch (error) {
+      const status = gitHubStatusOf(error);
+      if (status === 403 || status === 404) return undefined;
+      throw readError(`read the reviews of run ${runId}`, error);
+    }
+  }
+
   /** The committer time of each commit (when it landed on its branch), one request per SHA. */
   async commitTimes(shas: readonly string[]): Promise<CommitTimes> {
     const result: CommitTimes = { times: new Map(), notFound: [] };

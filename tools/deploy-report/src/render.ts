@@ -6,6 +6,8 @@ export interface EnvironmentReport extends EnvironmentFigures {
   family: string | null;
   /** GitHub's page of the environment's deployments. */
   deploymentsPage: string;
+  /** Who approved the run of what runs now, for an environment with the hold; else undefined. */
+  approvedBy?: string[] | undefined;
   /** Successful deploys without a commit time, and why (no committed_at and no lookup). */
   commitTimesMissingBecause: string | null;
 }
@@ -50,6 +52,14 @@ function runOf(deployed: Deployed): string {
   return `, by run ${deployed.runId}${attempt}${workflow}`;
 }
 
+/** `, approved by alice`; said too when the review log has no approval for the environment. */
+function approvalOf(approvedBy: string[] | undefined): string {
+  if (approvedBy === undefined) return '';
+  return approvedBy.length > 0
+    ? `, approved by ${approvedBy.join(', ')}`
+    : ', no approval on record';
+}
+
 function listedLine(d: ListedDeployment): string {
   return `${formatTime(d.createdAt)}  ${shortSha(d.commit)}  ${d.state}`;
 }
@@ -64,7 +74,7 @@ function environmentText(env: EnvironmentReport, days: number): string[] {
   row(
     'runs now',
     env.runsNow
-      ? `${shortSha(env.runsNow.commit)} (${env.runsNow.ref}) since ${formatTime(env.runsNow.deployedAt)}${runOf(env.runsNow)}`
+      ? `${shortSha(env.runsNow.commit)} (${env.runsNow.ref}) since ${formatTime(env.runsNow.deployedAt)}${runOf(env.runsNow)}${approvalOf(env.approvedBy)}`
       : 'nothing: no deploy has succeeded yet',
   );
   if (env.newerAttempt)

@@ -188,7 +188,7 @@ staging: https://github.com/example/pipelines/deployments/staging
   recent      2026-11-26 11:30 UTC  3333333  success
 
 prod: https://github.com/example/pipelines/deployments/prod
-  runs now    eeeeeee (master) since 2026-11-24 14:10 UTC, by run 5007 attempt 2 of pipeline
+  runs now    eeeeeee (master) since 2026-11-24 14:10 UTC, by run 5007 attempt 2 of pipeline, approved by alice
   newest      fffffff error, created 2026-11-27 08:00 UTC
   lead time   median 1h 30m, p90 1d 0h (3 deploys)
   frequency   0.8 successful deploys per week (3 in 28 days)
@@ -210,7 +210,13 @@ int-alice: https://github.com/example/pipelines/deployments/int-alice
 describe('pnpm deploy-report against the GitHub stand-in', () => {
   let github: FakeGitHub;
   beforeEach(async () => {
-    github = await startFakeGitHub(defaultGitHubState({ deployments: knownHistory() }));
+    github = await startFakeGitHub(
+      defaultGitHubState({
+        deployments: knownHistory(),
+        // The deployment review log of the run that deployed what runs in prod.
+        runs: { '5007': [{ user: 'alice', environments: ['prod'], state: 'approved' }] },
+      }),
+    );
   });
   afterEach(() => github.stop());
 
@@ -273,6 +279,7 @@ describe('pnpm deploy-report against the GitHub stand-in', () => {
         logUrl: runsPage(5007),
         environmentUrl: 'https://prod.pipelines.example.com',
       },
+      approvedBy: ['alice'],
       newerAttempt: { commit: sha('f'), state: 'error' },
       leadTime: { measured: 3, missing: 0, medianSeconds: 5400, p90Seconds: 89100 },
       frequency: { successful: 3, perWeek: 0.75 },
@@ -298,7 +305,7 @@ describe('pnpm deploy-report against the GitHub stand-in', () => {
     );
     const { stdout } = await report('--environment', 'qa');
     expect(stdout).toContain(
-      '  lead time   none measured; 1 without a commit time (no committed_at in the record, and GitHub does not have the commit)\n',
+      '  lead time   none measured; 1 without a commit time (no committed_at in the record, and GitHub did not give the commit)\n',
     );
     expect(github.requests.filter((r) => r.path.includes('/commits/')).map((r) => r.path)).toEqual([
       `/repos/example/pipelines/commits/${sha('4')}`,
@@ -328,6 +335,14 @@ describe('pnpm deploy-report against the GitHub stand-in', () => {
     expect(listings).toHaveLength(2);
     // The statuses of the 140 in the window and of the first one before it, no more.
     expect(github.requests.filter((r) => r.path.endsWith('/statuses'))).toHaveLength(141);
+  });
+
+  it('says so when the run that deployed to prod has no approval on record', async () => {
+    github.state.runs = {};
+    const { stdout } = await report('--environment', 'prod');
+    expect(stdout).toContain(
+      '  runs now    eeeeeee (master) since 2026-11-24 14:10 UTC, by run 5007 attempt 2 of pipeline, no approval on record\n',
+    );
   });
 
   it('still says what runs where when nothing deployed in the window', async () => {
