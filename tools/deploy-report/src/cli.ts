@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { errorMessage } from '@pipelines/shared';
+import { errorMessage } from '@pipelines/action-kit';
 import {
   ConfigError,
   concreteEnvironments,
@@ -14,8 +14,8 @@ import {
   loadEnvironments,
   type EnvironmentInfo,
   type EnvironmentsConfig,
-} from '@pipelines/shared/src/environments';
-import { gitHubClient } from '@pipelines/shared/src/github';
+} from '@pipelines/environments';
+import { gitHubClient } from '@pipelines/action-kit/github';
 import { commitsToLookUp, environmentFigures, type Window } from './figures';
 import { DeploymentHistory, type Repository } from './history';
 import { reportJson, reportText, type EnvironmentReport, type Report } from './render';

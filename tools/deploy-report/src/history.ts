@@ -2,8 +2,8 @@
  * Reads the deployment records from GitHub's Deployments API: the I/O half of the report (the
  * figures are computed from what this returns, in figures.ts).
  */
-import { ActionError } from '@pipelines/shared';
-import { gitHubStatusOf, type GitHubClient } from '@pipelines/shared/src/github';
+import { ActionError } from '@pipelines/action-kit';
+import { gitHubStatusOf, type GitHubClient } from '@pipelines/action-kit/github';
 import { historyComplete } from './figures';
 import {
   recordPayload,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseEnvironments } from '@pipelines/shared/src/environments';
+import { parseEnvironments } from '@pipelines/environments';
 import { deployBadges } from './badges';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');

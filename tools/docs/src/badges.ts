@@ -13,7 +13,7 @@ import {
   concreteEnvironments,
   loadEnvironments,
   type EnvironmentsConfig,
-} from '@pipelines/shared/src/environments';
+} from '@pipelines/environments';
 
 export function deployBadges(config: EnvironmentsConfig): string {
   const repository = config.project.github;
