@@ -6,6 +6,7 @@
  * needs s3:GetObjectVersion on it too (the twin enforces that).
  */
 import {
+  DeleteAliasCommand,
   GetAliasCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
@@ -93,7 +94,17 @@ const aliasVersion = async () =>
   (await lambda.send(new GetAliasCommand({ FunctionName: FUNCTION, Name: 'live' })))
     .FunctionVersion;
 
-// One function (the prod role may touch only prod-KatanaLambda): the tests build on each other.
+/** Back to "no alias yet", as the admin (outside the roles under test). */
+async function removeAlias(): Promise<void> {
+  await lambda
+    .send(new DeleteAliasCommand({ FunctionName: FUNCTION, Name: 'live' }))
+    .catch((error: unknown) => {
+      if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+    });
+}
+
+// One function (the prod role may touch only prod-KatanaLambda); each test sets up the state it
+// starts from, so they pass in any order and alone.
 describe('lambda-deploy as the prod role, IAM enforced', () => {
   it("deploys the package prod-candidate uploaded, as the pipeline's deploy job does (update, publish)", async () => {
     const upload = await uploadAsCandidate('release-1');
@@ -114,6 +125,7 @@ describe('lambda-deploy as the prod role, IAM enforced', () => {
   });
 
   it('creates the alias on the first deploy behind it', async () => {
+    await removeAlias();
     const run = await deployAs('prod', await uploadAsCandidate('release-2'), 'live');
 
     expect(run.errors).toEqual([]);
@@ -123,7 +135,10 @@ describe('lambda-deploy as the prod role, IAM enforced', () => {
   });
 
   it('moves the alias on a later deploy', async () => {
-    const run = await deployAs('prod', await uploadAsCandidate('release-3'), 'live');
+    const earlier = await deployAs('prod', await uploadAsCandidate('release-3a'), 'live');
+    expect(earlier.errors).toEqual([]);
+    tier.twin.decisions.splice(0);
+    const run = await deployAs('prod', await uploadAsCandidate('release-3b'), 'live');
 
     expect(run.errors).toEqual([]);
     expect(denied()).toEqual([]);
