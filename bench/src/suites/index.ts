@@ -6,6 +6,7 @@ import { lambdaSuite } from './lambda';
 import { rehearsalSuite } from './rehearsal';
 import { s3Suite } from './s3';
 import { startupSuite } from './startup';
+import { testsSuite } from './tests';
 
 export interface SuiteOptions {
   quick: boolean;
@@ -39,4 +40,5 @@ export const suites: Suite[] = [
   { name: 'startup', run: ({ quick }) => startupSuite(quick ? 1 : 15) },
   { name: 'cache', run: ({ quick }) => cacheSuite({ quick }) },
   { name: 'rehearsal', run: ({ quick }) => rehearsalSuite({ quick }) },
+  { name: 'tests', run: ({ quick }) => testsSuite({ quick }) },
 ];
