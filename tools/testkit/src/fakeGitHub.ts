@@ -14,6 +14,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleDeployments, type DeploymentsState } from './fakeGitHubDeployments';
+import { handleGit, type GitState } from './fakeGitHubGit';
 import { gitHubApi, gitHubExample, type Operation } from './openApi';
 
 export interface FakeEnvironment {
@@ -45,7 +46,7 @@ export interface FakeRuleset {
   rules: { type: string; parameters?: unknown }[];
 }
 
-export interface FakeGitHubState extends DeploymentsState {
+export interface FakeGitHubState extends DeploymentsState, GitState {
   token: string;
   owner: string;
   repo: string;
@@ -223,6 +224,8 @@ export async function startFakeGitHub(
     });
   });
 
+  const userOf = (login: string) =>
+    simpleUser(login, state.users[login] ?? 41898282, login.endsWith('[bot]') ? 'Bot' : 'User');
   // The areas kept in modules of their own.
   const repoRoutes: RepoRoute[] = [
     ({ method, inRepo, query, body }, send) =>
@@ -230,12 +233,7 @@ export async function startFakeGitHub(
         {
           state,
           nextId: () => nextId++,
-          user: (login) =>
-            simpleUser(
-              login,
-              state.users[login] ?? 41898282,
-              login.endsWith('[bot]') ? 'Bot' : 'User',
-            ),
+          user: userOf,
           now: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
         },
         method,
@@ -244,6 +242,8 @@ export async function startFakeGitHub(
         body,
         send,
       ),
+    ({ method, inRepo, query }, send) =>
+      handleGit({ state, user: userOf }, method, inRepo, query, send),
   ];
 
   function route(method: string, p: string, query: URLSearchParams, body: unknown, send: Send) {
