@@ -2,7 +2,7 @@ import { redact, webhookProblem } from './send';
 
 describe('webhookProblem', () => {
   it.each([
-    ['https://hooks.slack.com/services/T/B/x', undefined],
+    ['https://hooks.example.org/services/T/B/x', undefined],
     ['http://127.0.0.1:8080/hook', undefined],
     ['http://localhost/hook', undefined],
     [
@@ -15,7 +15,7 @@ describe('webhookProblem', () => {
 
 describe('redact', () => {
   it('takes the URL and its secret path out of a message', () => {
-    const url = 'https://hooks.slack.com/services/T0/B0/secret';
+    const url = 'https://hooks.example.org/services/T0/B0/secret';
     expect(redact(`POST ${url} failed; path /services/T0/B0/secret`, url)).toBe(
       'POST *** failed; path ***',
     );
