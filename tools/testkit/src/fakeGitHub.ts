@@ -1,7 +1,9 @@
 /**
  * A stand-in for the part of GitHub's REST API that the bootstrap and the prod guard use
  * (repository, OIDC subject customisation, users, teams, environments, deployment branch policies,
- * environment variables, rulesets, a run's deployment reviews). GitHub cannot be reached from
+ * environment variables, rulesets, a run's deployment reviews; deployments and their statuses,
+ * fakeGitHubDeployments.ts; compare, a commit and its pull requests from a real local git
+ * repository, fakeGitHubGit.ts). GitHub cannot be reached from
  * here, so this server keeps in-memory state and records every request for assertions. It is a
  * mock of GitHub, used only where no real GitHub can be.
  *
