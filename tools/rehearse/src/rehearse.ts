@@ -37,6 +37,7 @@ import { conclude, claimsOf, EXIT, type Conclusion, type PhaseRecord } from './c
 import { ENVIRONMENT_ROLE_MARKER, standInEnvironment, startOidcAws, type OidcAws } from './oidcAws';
 import type { TokenService } from './oidcIssuer';
 import { provisioningPlan, type ProvisioningPlan } from './plan';
+import { releaseNotesOf } from './releaseNotes';
 import { localClients, provision, type LocalAwsClients } from './provision';
 import { jobOutputSources, pipelineResults, type JobOutputSources } from './results';
 import type { SummaryRow } from './summary';
@@ -203,7 +204,8 @@ async function run(
     : checkoutCommit(source, head.sha, path.join(folder.root, 'repo'), model.project.github);
   options.log(announcement(options.ref, head, resolution));
 
-  const services = await startLocalServices(model, started);
+  // The stand-in answers the release notes' git reads (compare, pull requests) from this repository.
+  const services = await startLocalServices(model, started, source);
   const aws = await provisionLocalAws(source, model, resolution, services, started);
   options.log(
     `Local AWS at ${aws.oidcAws.strictAws.url} (IAM enforced from the ${resolution.tier} tier's ${aws.oidcAws.roles.length} OIDC roles; moto at ${services.moto.endpoint}, registry ${services.registry.host}): ` +
@@ -235,6 +237,10 @@ async function run(
     workflow.derived,
     workflow.jobs.map((j) => j.id).filter((id) => !workflow.held.includes(id)),
   );
+  // What a reviewer reads on GitHub before approving: the release-candidate job's summary.
+  const notes = releaseNotesOf(before.actLog.outputs);
+  if (notes)
+    options.log(`\nThe release-candidate summary (what reviewers read on GitHub):\n\n${notes}`);
   const atHold = await concludePhase(record, before.actLog, before, workflow.held);
   const rehearsal = rehearsalOf(record, atHold, before.actLog);
   if (atHold.exitCode !== EXIT.held) return rehearsal;
@@ -291,6 +297,7 @@ interface LocalServices {
 async function startLocalServices(
   model: EnvironmentsConfig,
   started: Started,
+  gitRepository: string,
 ): Promise<LocalServices> {
   const [moto, registry] = await Promise.all([startMoto(), startRegistry({ ecr: true })]);
   started.moto = moto;
@@ -303,6 +310,7 @@ async function startLocalServices(
     defaultGitHubState({
       owner,
       repo,
+      gitRepository,
       environments: Object.fromEntries(
         approvalEnvironments.map((name) => [
           name,

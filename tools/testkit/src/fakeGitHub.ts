@@ -1,7 +1,9 @@
 /**
  * A stand-in for the part of GitHub's REST API that the bootstrap and the prod guard use
  * (repository, OIDC subject customisation, users, teams, environments, deployment branch policies,
- * environment variables, rulesets, a run's deployment reviews). GitHub cannot be reached from
+ * environment variables, rulesets, a run's deployment reviews; deployments and their statuses,
+ * fakeGitHubDeployments.ts; compare, a commit and its pull requests from a real local git
+ * repository, fakeGitHubGit.ts). GitHub cannot be reached from
  * here, so this server keeps in-memory state and records every request for assertions. It is a
  * mock of GitHub, used only where no real GitHub can be.
  *
@@ -14,6 +16,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleDeployments, type DeploymentsState } from './fakeGitHubDeployments';
+import { handleGit, type GitState } from './fakeGitHubGit';
 import { gitHubApi, gitHubExample, type Operation } from './openApi';
 
 export interface FakeEnvironment {
@@ -45,7 +48,7 @@ export interface FakeRuleset {
   rules: { type: string; parameters?: unknown }[];
 }
 
-export interface FakeGitHubState extends DeploymentsState {
+export interface FakeGitHubState extends DeploymentsState, GitState {
   token: string;
   owner: string;
   repo: string;
@@ -223,6 +226,8 @@ export async function startFakeGitHub(
     });
   });
 
+  const userOf = (login: string) =>
+    simpleUser(login, state.users[login] ?? 41898282, login.endsWith('[bot]') ? 'Bot' : 'User');
   // The areas kept in modules of their own.
   const repoRoutes: RepoRoute[] = [
     ({ method, inRepo, query, body }, send) =>
@@ -230,12 +235,7 @@ export async function startFakeGitHub(
         {
           state,
           nextId: () => nextId++,
-          user: (login) =>
-            simpleUser(
-              login,
-              state.users[login] ?? 41898282,
-              login.endsWith('[bot]') ? 'Bot' : 'User',
-            ),
+          user: userOf,
           now: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
         },
         method,
@@ -244,6 +244,8 @@ export async function startFakeGitHub(
         body,
         send,
       ),
+    ({ method, inRepo, query }, send) =>
+      handleGit({ state, user: userOf }, method, inRepo, query, send),
   ];
 
   function route(method: string, p: string, query: URLSearchParams, body: unknown, send: Send) {

@@ -30,6 +30,8 @@ export {
   type FakeDeploymentStatus,
   type DeploymentState,
 } from './fakeGitHubDeployments';
+export { type FakePull, type GitState } from './fakeGitHubGit';
+export { createGitRepository, type GitRepository, type Author } from './gitRepository';
 export {
   gitHubApi,
   describeApi,

@@ -1,0 +1,77 @@
+import { parsePayload, runningRecord, trustedRecord } from './record';
+
+const bot = { login: 'github-actions[bot]' };
+
+describe('trustedRecord', () => {
+  it.each<[string, Parameters<typeof trustedRecord>[0], boolean]>([
+    ['a record of ours by the workflow token', { creator: bot, payload: { pipelines: 1 } }, true],
+    ['a payload GitHub returns as a string', { creator: bot, payload: '{"pipelines":1}' }, true],
+    [
+      'a deployment a person created',
+      { creator: { login: 'mallory' }, payload: { pipelines: 1 } },
+      false,
+    ],
+    ["GitHub's own deployment for a job's environment", { creator: bot, payload: {} }, false],
+    ['another version of the payload', { creator: bot, payload: { pipelines: 2 } }, false],
+    ['a payload that is not JSON', { creator: bot, payload: 'pipelines' }, false],
+    ['no creator', { creator: null, payload: { pipelines: 1 } }, false],
+  ])('%s: %s', (_case, deployment, trusted) => {
+    expect(trustedRecord(deployment)).toBe(trusted);
+  });
+});
+
+describe('parsePayload', () => {
+  it('reads every field of the contract', () => {
+    expect(
+      parsePayload({
+        pipelines: 1,
+        run_id: 41,
+        run_attempt: 1,
+        workflow: 'pipeline',
+        commit: 'a'.repeat(40),
+        committed_at: '2026-11-29T09:00:00Z',
+        package: { sha256: 'c'.repeat(64), size: 10, s3_uri: 's3://b/k', version_id: 'v1' },
+        function: { name: 'prod-KatanaLambda', alias: 'live' },
+        image: { digest: 'sha256:d', uri: 'r/i@sha256:d', size: 20 },
+      }),
+    ).toEqual({
+      runId: '41',
+      runAttempt: '1',
+      workflow: 'pipeline',
+      commit: 'a'.repeat(40),
+      committedAt: '2026-11-29T09:00:00Z',
+      package: { sha256: 'c'.repeat(64), size: 10, s3Uri: 's3://b/k', versionId: 'v1' },
+      function: { name: 'prod-KatanaLambda', alias: 'live' },
+      image: { digest: 'sha256:d', uri: 'r/i@sha256:d', size: 20 },
+    });
+  });
+
+  it('leaves out fields that are missing or of the wrong type, never guessing', () => {
+    expect(parsePayload({ pipelines: 1, package: { size: '10', sha256: '' }, image: 'x' })).toEqual(
+      {
+        package: {},
+        function: {},
+        image: {},
+      },
+    );
+  });
+});
+
+describe('runningRecord', () => {
+  const deployment = {
+    id: 3,
+    sha: 'b'.repeat(40),
+    created_at: '2026-11-29T10:00:00Z',
+    creator: bot,
+  };
+
+  it("names the payload's commit", () => {
+    expect(
+      runningRecord({ ...deployment, payload: { pipelines: 1, commit: 'a'.repeat(40) } }).commit,
+    ).toBe('a'.repeat(40));
+  });
+
+  it("falls back to the deployment's own sha when the payload has no commit", () => {
+    expect(runningRecord({ ...deployment, payload: { pipelines: 1 } }).commit).toBe('b'.repeat(40));
+  });
+});
