@@ -1,4 +1,4 @@
-import { input, integerString, parseInputs, type Env } from '@pipelines/shared';
+import { input, integerString, parseInputs, type Env } from '@pipelines/action-kit';
 import { z } from 'zod';
 
 const specs = {

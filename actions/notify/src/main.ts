@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { errorMessage, rawInput, setOutputs } from '@pipelines/shared';
+import { errorMessage, rawInput, setOutputs } from '@pipelines/action-kit';
 import { getInputs, type Inputs } from './inputs';
 import { messageFor, outcomeOf, type Event } from './message';
 import { deliver } from './send';

@@ -3,7 +3,7 @@
  * fail a deploy, so every problem comes back as a sentence for a warning. The URL is a secret (it
  * is all it takes to post to the channel): no message here contains it.
  */
-import { errorMessage } from '@pipelines/shared';
+import { errorMessage } from '@pipelines/action-kit';
 import type { SlackPayload } from './message';
 
 export type Delivery = { sent: true } | { sent: false; problem: string };

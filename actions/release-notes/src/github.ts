@@ -4,8 +4,8 @@
  * becomes a fact saying so ("unreadable"), never an exception: the notes are information, the
  * hashes are the gate, and a reviewer must still see the hashes when GitHub's API is down.
  */
-import { errorMessage } from '@pipelines/shared';
-import { gitHubStatusOf, type GitHubClient } from '@pipelines/shared/src/github';
+import { errorMessage } from '@pipelines/action-kit';
+import { gitHubStatusOf, type GitHubClient } from '@pipelines/action-kit/github';
 import type { Changes, CommitFact, PullFact, Running } from './notes';
 import { runningRecord, trustedRecord, type ApiDeployment } from './record';
 

@@ -1,4 +1,4 @@
-import { runAction } from '@pipelines/shared';
+import { runAction } from '@pipelines/action-kit';
 import { run } from './main';
 
 void runAction(run);

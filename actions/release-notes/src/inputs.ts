@@ -1,4 +1,4 @@
-import { booleanString, input, parseInputs, sha256Hex, type Env } from '@pipelines/shared';
+import { booleanString, input, parseInputs, sha256Hex, type Env } from '@pipelines/action-kit';
 import { z } from 'zod';
 import type { Hashes, TestCounts } from './notes';
 

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import { errorMessage, setOutputs } from '@pipelines/shared';
-import { gitHubClient } from '@pipelines/shared/src/github';
+import { errorMessage, setOutputs } from '@pipelines/action-kit';
+import { gitHubClient } from '@pipelines/action-kit/github';
 import { readChanges, readRunning } from './github';
 import { getInputs, parseCounts } from './inputs';
 import { releaseNotes, type Changes, type Sizes } from './notes';
