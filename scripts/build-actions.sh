@@ -5,6 +5,12 @@
 #   scripts/build-actions.sh              build into each actions/<name>/dist
 #   scripts/build-actions.sh --out DIR    build into DIR/<name>/dist (for the staleness check)
 #   scripts/build-actions.sh NAME...      build only these actions
+# Each action's tsconfig.json sets "module": "esnext" (with "moduleResolution": "bundler") for
+# this build only: ncc then sees real ES modules, so an `await import(...)` becomes a chunk of its
+# own (dist/<n>.index.js) that loads only on the path that needs it (with CommonJS output TypeScript
+# turns it into a require(), and the whole AWS SDK lands in dist/index.js, loaded by every run),
+# and webpack concatenates the modules instead of wrapping each one. Type checking and the tests
+# still see CommonJS (the root tsconfig, swc).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT=""
