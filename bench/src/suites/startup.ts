@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, toolPath } from '@pipelines/testkit';
 import { repeat, timeCommand } from '../measure';
+import { profileStartup, type StartupBreakdown } from '../profile';
 import type { Section } from '../report';
 import { formatBytes, formatMs, median } from '../stats';
 
@@ -13,8 +14,11 @@ import { formatBytes, formatMs, median } from '../stats';
 const OFFICIAL =
   '2.4 MB (amazon-ecr-login), 3.1 MB (configure-aws-credentials), 3.9 MB (aws-lambda-deploy), 3.2 MB (actions/cache)';
 
-const LIMIT_BYTES = 1.5 * 1024 * 1024;
-const LIMIT_MS = 150;
+/** The targets: dist/index.js at most 1 MB, start-up at most 80 ms over an empty Node start. */
+const LIMIT_BYTES = 1024 * 1024;
+const LIMIT_MS = 80;
+/** Profiled runs of a bundle that misses a target, to say what its start-up went to. */
+const PROFILED_RUNS = 5;
 
 /** Every .js file of a dist folder: the entry plus the chunks ncc split off for dynamic imports. */
 function bundleBytes(dist: string): number {
@@ -38,6 +42,7 @@ export async function startupSuite(runs: number): Promise<Section> {
     }
   });
   const rows = [];
+  const costs: string[] = [];
   for (const name of actions.sort()) {
     const entry = path.join(repoRoot, 'actions', name, 'dist', 'index.js');
     // No inputs at all: every action fails at input parsing, before any AWS client is used.
@@ -62,8 +67,17 @@ export async function startupSuite(runs: number): Promise<Section> {
       ours: `${formatBytes(main)}${total > main ? ` (${formatBytes(total)} with lazy chunks)` : ''}, +${formatMs(over)}`,
       peer: `empty node: ${formatMs(empty)}`,
       ratio: `${(median(times) / empty).toFixed(2)}× start`,
-      target: `${main <= LIMIT_BYTES ? 'size met' : '**size missed**'} (≤ 1.5 MB); ${over <= LIMIT_MS ? 'start met' : '**start missed**'} (≤ +150 ms)`,
+      target: `${main <= LIMIT_BYTES ? 'size met' : '**size missed**'} (≤ 1 MB); ${over <= LIMIT_MS ? 'start met' : '**start missed**'} (≤ +80 ms)`,
     });
+    if (over > LIMIT_MS || main > LIMIT_BYTES) {
+      // What the time went to, from V8's profiles of a few more runs of the same bundle.
+      const profiles: StartupBreakdown[] = [];
+      for (let i = 0; i < PROFILED_RUNS; i++) profiles.push(await profileStartup(node, entry, env));
+      const part = (pick: (b: StartupBreakdown) => number) => formatMs(median(profiles.map(pick)));
+      costs.push(
+        `${name} misses: its profiled runs (medians of ${PROFILED_RUNS}) spent ${part((b) => b.compileMs)} compiling its bundle files (dist/index.js is ${formatBytes(main)}), ${part((b) => b.builtinsMs)} loading Node's built-in modules they require, ${part((b) => b.bundleMs)} running the bundle's code and ${part((b) => b.otherMs)} in Node itself (its own start, garbage collection, waiting for a core on this shared machine).`,
+      );
+    }
   }
   return {
     title: 'Action start-up and bundle size',
@@ -71,7 +85,9 @@ export async function startupSuite(runs: number): Promise<Section> {
     peer: 'empty Node 24 start',
     rows,
     notes: [
-      `Median of ${runs} runs each, after one unmeasured run. Sizes are dist/index.js, what every run loads (the size target); chunks that ncc split off for dynamic imports load only when used.`,
+      `Median of ${runs} runs each, after one unmeasured run. Sizes are dist/index.js, what every run loads (the size target); chunks that ncc split off for dynamic imports (the AWS SDK, the cache toolkit, archiving) load only when used.`,
+      "What every entry loads before it can fail on an input: zod, which parses the inputs (about 250 KB of each dist/index.js: zod 4 with its 48 message locales, which ncc keeps although only English is used), and @actions/core, which requires Node's crypto, child_process and the exec/io helpers at load time. Those two are most of each entry; the rest is the action's own code.",
+      ...costs,
       `Official actions' bundles for comparison: ${OFFICIAL}.`,
     ],
   };
