@@ -90,7 +90,7 @@ export async function startupSuite(runs: number): Promise<Section> {
     rows,
     notes: [
       `Median of ${runs} runs each, after one unmeasured run, each run alternating with an empty Node start (the empty column: their median, beside that action's runs). Sizes are dist/index.js, what every run loads (the size target); chunks that ncc split off for dynamic imports (the AWS SDK, the cache toolkit, archiving) load only when used.`,
-      "What every entry loads before it can fail on an input: zod, which parses the inputs (about 250 KB of each dist/index.js: zod 4 with its 48 message locales, which ncc keeps although only English is used), and @actions/core, which requires Node's crypto, child_process and the exec/io helpers at load time. Those two are most of each entry; the rest is the action's own code.",
+      "What every entry loads before it can fail on an input: zod, which parses the inputs (about 45 KB of dist/index.js once terser drops what is unused, such as its other languages' messages), and @actions/core (about 35 KB, and at load time Node's crypto and child_process, which its exec/io helpers require). The rest is the action's own code; resolve-environment's also holds the YAML parser and the environments.yml model.",
       ...costs,
       `Official actions' bundles for comparison: ${OFFICIAL}.`,
     ],
