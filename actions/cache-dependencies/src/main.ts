@@ -8,11 +8,8 @@ import { readFileSync } from 'node:fs';
 import { resolveRegion, setOutputs, writeSummary, InputError } from '@pipelines/action-kit';
 import type { CacheBackend } from './backend';
 import { postDecision } from './decide';
-import { restore, save } from './flow';
 import { getInputs, type Inputs } from './inputs';
 import { cacheKeys } from './key';
-import { hashLockfiles } from './lockfiles';
-import { installingNodeMajor, pnpmStorePath } from './probes';
 import { cacheScope, defaultBranchFromEvent, githubCacheUsable } from './scope';
 
 const HEADING = 'cache-dependencies';
@@ -32,6 +29,10 @@ export async function run(): Promise<void> {
   const skipped = skipReason(inputs);
   // Before any probe or hashing, so a runner without the backend fails at once.
   const backend = skipped ? undefined : await createBackend(inputs);
+  // Globbing, probes and archiving are chunks of their own, loaded only now: a step failing on
+  // its inputs or its backend starts fast, and a post step that saves nothing never loads them.
+  const [{ hashLockfiles }, { installingNodeMajor, pnpmStorePath }, { restore }] =
+    await Promise.all([import('./lockfiles'), import('./probes'), import('./flow')]);
   const cwd = process.cwd();
   const target = inputs.path ?? (await pnpmStorePath(cwd));
   const lockfiles = await hashLockfiles(inputs['key-files'], cwd);
@@ -87,6 +88,7 @@ export async function post(): Promise<void> {
     return;
   }
   const backend = await createBackend(getInputs());
+  const { save } = await import('./flow');
   const saved = await save(backend, state.key, state.path);
   core.info(`${state.key}: ${saved.note}`);
   await writeSummary(`${HEADING} (save)`, [

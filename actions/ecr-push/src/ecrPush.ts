@@ -1,7 +1,8 @@
 /**
- * The whole step, in the order that keeps bad input from changing anything: read and verify the
- * image, get the token, check the repository, plan against the target (HEADs only), fetch and
- * verify promoted blobs, and only then create the repository and push.
+ * The whole step, in the order that keeps bad input from changing anything: read the image and
+ * verify its manifests, get the token and check the repository (together: both only read), plan
+ * against the target (HEADs only), fetch and verify promoted blobs or verify the local blobs to
+ * upload, and only then create the repository and push.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import type { Inputs } from './inputs';
 import type { Image } from './oci/image';
 import { ImageError } from './oci/manifest';
 import { openImage } from './oci/source';
+import { verifyBlobs } from './oci/verify';
 import { fetchBlobs, loadRemoteImage } from './promote';
 import { executePush, planPush, type Log, type MountSource, type PushResult } from './push';
 import { MIN_PART_MIB, partSize } from './plan';
@@ -53,6 +55,13 @@ function endpointOf(value: string, insecure: boolean, input: string): RegistryEn
   return resolved;
 }
 
+/** A problem with the local image names the image input; any other error passes through. */
+function imageInputError(inputs: Inputs, error: unknown): unknown {
+  return error instanceof ImageError
+    ? new InputError('image', `(${inputs.image}) ${error.message}`, IMAGE_FIX)
+    : error;
+}
+
 /**
  * A registry that answers NAME_UNKNOWN for a repository the ECR API just found (or created) is
  * not the registry of that API: the registry input names another account or region.
@@ -71,30 +80,36 @@ export function mayReceiveToken(host: string, target: RegistryEndpoint): boolean
   return host === target.host || /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host);
 }
 
+/** The value of a settled promise, or its rejection thrown. */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 export async function pushToEcr(inputs: Inputs, deps: Deps): Promise<Outcome> {
   const temp = mkdtempSync(path.join(deps.tempRoot, 'ecr-push-'));
   try {
     let image: Image | undefined;
     if (inputs.image !== undefined) {
-      try {
-        image = await openImage(path.resolve(inputs.image), temp);
-      } catch (error) {
-        if (error instanceof ImageError) {
-          throw new InputError('image', `(${inputs.image}) ${error.message}`, IMAGE_FIX);
-        }
-        throw error;
-      }
+      image = await openImage(path.resolve(inputs.image), temp).catch((error: unknown) => {
+        throw imageInputError(inputs, error);
+      });
       deps.log(
-        `image ${inputs.image}: ${image.manifests.length} manifest(s), ${image.blobs.size} blob(s), all verified`,
+        `image ${inputs.image}: ${image.manifests.length} manifest(s) verified, ${image.blobs.size} blob(s)`,
       );
     }
 
-    const auth = await getRegistryAuth(deps.ecr);
+    // Two reads that do not depend on each other; a token failure is reported first.
+    const [authRead, stateRead] = await Promise.allSettled([
+      getRegistryAuth(deps.ecr),
+      repositoryState(deps.ecr, inputs.repository),
+    ]);
+    const auth = settled(authRead);
     auth.secrets.forEach(deps.mask);
+    const state = settled(stateRead);
     const endpoint = inputs.registry ?? endpointOf(auth.proxyEndpoint, false, 'registry');
     const target = new RegistryClient(endpoint, { authorization: auth.authorization });
 
-    const state = await repositoryState(deps.ecr, inputs.repository);
     if (state === 'missing' && !inputs.createRepository) {
       throw new ActionError('push', missingRepositoryMessage(inputs.repository, auth.accountId));
     }
@@ -139,14 +154,17 @@ export async function pushToEcr(inputs: Inputs, deps: Deps): Promise<Outcome> {
     ).catch((error: unknown) => {
       throw unknownRepositoryError(inputs, endpoint.host, error);
     });
+    const toUpload = plan.blobs.filter((b) => b.action === 'upload').map((b) => b.blob);
     if (source && !mount) {
-      const missing = plan.blobs.filter((b) => b.action === 'upload').map((b) => b.blob);
-      await fetchBlobs(source, inputs.source!.repository, missing, temp, inputs.concurrency).catch(
+      await fetchBlobs(source, inputs.source!.repository, toUpload, temp, inputs.concurrency).catch(
         (error: unknown) => {
           throw new ActionError('copy blobs from source-image', error);
         },
       );
     }
+    await verifyBlobs(toUpload).catch((error: unknown) => {
+      throw imageInputError(inputs, error);
+    });
 
     if (state === 'missing') {
       await createRepository(deps.ecr, inputs.repository, inputs.kmsKey);

@@ -39,6 +39,8 @@ export async function run(): Promise<void> {
       ['manifests', `${result.manifests} (${result.manifestsKept} already present, not put)`],
       ['repository', `${inputs.repository}${result.repositoryCreated ? ' (created)' : ''}`],
     ],
-    'The registry was read back after the push: it serves these exact manifest bytes by digest.',
+    result.readBack
+      ? 'The registry was read back after the push: it serves these exact manifest bytes by digest.'
+      : 'Nothing was put: the registry already served this manifest by digest and every tag pointed at it.',
   );
 }

@@ -40,6 +40,7 @@ export async function fetchBlob(
     );
   }
   blob.path = file;
+  blob.verified = true;
 }
 
 export async function fetchBlobs(

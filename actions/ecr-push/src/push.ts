@@ -36,7 +36,7 @@ export interface PushPlan {
  * Read-only: what the target already holds. Fails on a tag conflict. When the registry already
  * serves the root manifest by digest (as the same media type), everything it references is there
  * too (a registry accepts a manifest only once its blobs and children are), so a re-push asks
- * about the root and the tags only; otherwise every blob and manifest is HEADed.
+ * about the root and the tags only, all at once; otherwise every blob and manifest is HEADed.
  */
 export async function planPush(
   target: RegistryClient,
@@ -48,8 +48,12 @@ export async function planPush(
 ): Promise<PushPlan> {
   const blobs = [...image.blobs.values()];
   const root = rootOf(image);
-  const rootServed =
-    manifestAction(root, await target.statManifest(repository, root.digest)) === 'skip';
+  // The tags' HEADs do not depend on the root's: ask them together.
+  const [rootStat, tagDigests] = await Promise.all([
+    target.statManifest(repository, root.digest),
+    mapLimit(tags, concurrency, (tag) => target.headManifest(repository, tag)),
+  ]);
+  const rootServed = manifestAction(root, rootStat) === 'skip';
   const present = rootServed
     ? blobs.map(() => true)
     : (await mapLimit(blobs, concurrency, (blob) => target.headBlob(repository, blob.digest))).map(
@@ -64,17 +68,11 @@ export async function planPush(
             ? 'put'
             : manifestAction(manifest, await target.statManifest(repository, manifest.digest)),
       }));
-  const planned: PushPlan['tags'] = [];
-  for (const tag of tags) {
-    const decision = tagDecision(
-      tag,
-      repository,
-      await target.headManifest(repository, tag),
-      root.digest,
-    );
+  const planned: PushPlan['tags'] = tags.map((tag, i) => {
+    const decision = tagDecision(tag, repository, tagDigests[i], root.digest);
     if (decision.action === 'conflict') throw new ActionError('tag the image', decision.message);
-    planned.push({ tag, action: decision.action });
-  }
+    return { tag, action: decision.action };
+  });
   return {
     blobs: blobs.map((blob, i) => ({
       blob,
@@ -106,6 +104,8 @@ export interface PushResult {
   manifestsKept: number;
   tagsPut: string[];
   tagsKept: string[];
+  /** The manifest was read back by digest (and the tags put by tag); false when nothing was put. */
+  readBack: boolean;
 }
 
 async function pushBlob(
@@ -209,8 +209,10 @@ export async function executePush(
     log(`tag ${tag} -> ${root.digest}`);
     tagsPut.push(tag);
   }
-  // Kept tags were just read pointing at the digest; only the tags put need reading back.
-  await verifyPushed(target, repository, root.digest, tagsPut);
+  // Kept tags were just read pointing at the digest; only the tags put need reading back. When
+  // nothing was put, the plan's HEAD by digest already found the registry serving the root.
+  const readBack = tagsPut.length > 0 || plan.manifests.some((m) => m.action === 'put');
+  if (readBack) await verifyPushed(target, repository, root.digest, tagsPut);
   return {
     digest: root.digest,
     skipped: done.filter((d) => d === 'skip').length,
@@ -220,6 +222,7 @@ export async function executePush(
     manifestsKept: plan.manifests.filter((m) => m.action === 'skip').length,
     tagsPut,
     tagsKept,
+    readBack,
   };
 }
 

@@ -90,6 +90,7 @@ export async function loadDockerArchive(dir: string): Promise<Image> {
     digest: sha256Digest(configBytes),
     size: configBytes.length,
     path: configFile,
+    verified: true,
   };
   const claimed = claimedDigest(String(configName));
   if (claimed && claimed !== config.digest) {
@@ -135,7 +136,7 @@ export async function loadDockerArchive(dir: string): Promise<Image> {
         `layer ${String(name)} is corrupt: its content hashes to ${diffId} but the config expects ${String(diffIds[i])}`,
       );
     }
-    layers.push({ mediaType, digest, size, path: file });
+    layers.push({ mediaType, digest, size, path: file, verified: true });
   }
 
   const manifestBytes = Buffer.from(

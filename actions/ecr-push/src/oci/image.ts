@@ -12,8 +12,13 @@ export interface ManifestDoc {
 }
 
 export interface BlobRef extends Descriptor {
-  /** A local file holding the bytes (after verification, for remote sources once downloaded). */
+  /** A local file holding the bytes (for remote sources once downloaded). */
   path?: string;
+  /**
+   * The file's bytes are known to hash to `digest` (hashed while reading a docker-archive, or
+   * checked as downloaded). A layout's blobs are checked only when they are to be uploaded.
+   */
+  verified?: boolean;
 }
 
 export interface Image {

@@ -10,7 +10,6 @@ import type { Image } from './image';
 import { loadLayout } from './layout';
 import { ImageError } from './manifest';
 import { extractTar } from './tar';
-import { verifyBlobs } from './verify';
 
 async function loadDirectory(dir: string): Promise<Image> {
   if (existsSync(path.join(dir, 'index.json'))) return loadLayout(dir);
@@ -20,7 +19,11 @@ async function loadDirectory(dir: string): Promise<Image> {
   );
 }
 
-/** Loads and fully verifies the image; `tempRoot` receives the extracted archive, if any. */
+/**
+ * Loads the image and verifies its manifests (digest and size); `tempRoot` receives the extracted
+ * archive, if any. Layout blobs must exist here but are hashed only once the plan says they are to
+ * be uploaded (verifyBlobs), so a re-push of an image the registry has reads no layer.
+ */
 export async function openImage(imagePath: string, tempRoot: string): Promise<Image> {
   let stat;
   try {
@@ -39,7 +42,5 @@ export async function openImage(imagePath: string, tempRoot: string): Promise<Im
   } else if (!stat.isDirectory()) {
     throw new ImageError('is neither a directory nor a file');
   }
-  const image = await loadDirectory(dir);
-  await verifyBlobs(image);
-  return image;
+  return loadDirectory(dir);
 }

@@ -1,5 +1,6 @@
 /**
- * A small client for the OCI distribution API over fetch: exactly the calls a push needs.
+ * A small client for the OCI distribution API over node:http (./http): exactly the calls a push
+ * needs.
  * Credentials travel only in the Authorization header (never in a URL, never logged), and only
  * to the registry's own origin: an upload Location or a redirect naming another origin is
  * refused, except a blob download's redirect (ECR serves layers from S3), which is followed
@@ -8,12 +9,13 @@
 import { createWriteStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { Readable, Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { parseRetryAfter, retry, type Sleep } from '@pipelines/action-kit/retry';
 import { isDigest } from '../oci/digest';
 import { MANIFEST_ACCEPT } from '../oci/mediaTypes';
 import { isRetryableStatus } from '../plan';
 import type { RegistryEndpoint } from './endpoint';
+import { readAll, send, type HttpRequest, type HttpResponse } from './http';
 
 export class RegistryError extends Error {
   override readonly name = 'RegistryError';
@@ -42,11 +44,11 @@ export interface ClientOptions {
   maxAttempts?: number;
 }
 
-async function errorFrom(response: Response, what: string): Promise<RegistryError> {
+async function errorFrom(response: HttpResponse<Readable>, what: string): Promise<RegistryError> {
   let detail = '';
   let code: string | undefined;
   try {
-    const text = await response.text();
+    const text = (await readAll(response.body)).toString('utf8');
     const parsed = JSON.parse(text) as { errors?: Array<{ code?: string; message?: string }> };
     const first = parsed.errors?.[0];
     code = first?.code;
@@ -62,7 +64,7 @@ async function errorFrom(response: Response, what: string): Promise<RegistryErro
     `${what}: HTTP ${response.status}${detail ? ` (${detail})` : ''}`,
     response.status,
     code,
-    parseRetryAfter(response.headers.get('retry-after')),
+    parseRetryAfter(response.header('retry-after') ?? null),
   );
 }
 
@@ -96,28 +98,28 @@ export class RegistryClient {
   }
 
   /**
-   * One fetch that follows redirects by hand: within the registry's origin with credentials,
+   * One request that follows redirects by hand: within the registry's origin with credentials,
    * elsewhere only when `foreignRedirects` (a blob download) and then without them.
    */
-  private async fetchOnce(
+  private async sendOnce(
     what: string,
     url: string,
-    init: RequestInit,
+    init: HttpRequest,
     foreignRedirects: boolean,
-  ): Promise<Response> {
+  ): Promise<HttpResponse<Readable>> {
     let at = url;
     let options = init;
     for (let hop = 0; hop <= 5; hop++) {
-      const response = await fetch(at, { ...options, redirect: 'manual' });
-      const location = response.headers.get('location');
+      const response = await send(at, options);
+      const location = response.header('location');
       if (![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
-      await response.body?.cancel();
+      response.body.resume();
       const next = new URL(location, at);
       if (next.origin === this.origin) {
         at = next.toString();
       } else if (foreignRedirects) {
         at = next.toString();
-        options = { method: options.method ?? 'GET' };
+        options = { method: options.method, headers: {} };
       } else {
         at = this.sameOrigin(location, what, response.status);
       }
@@ -131,25 +133,42 @@ export class RegistryClient {
       : extra;
   }
 
-  /** One request with retries on network errors, 429 and 5xx; `expect` lists the OK statuses. */
+  /** One request and its whole (small) answer; see requestStream. */
   private async request(
     what: string,
     url: string,
-    init: RequestInit,
+    init: HttpRequest,
     expect: number[],
-    foreignRedirects = false,
-  ): Promise<Response> {
+  ): Promise<HttpResponse<Buffer>> {
+    return this.requestStream(what, url, init, expect, false, async (response) => ({
+      ...response,
+      body: await readAll(response.body),
+    }));
+  }
+
+  /**
+   * One request with retries on network errors, 429 and 5xx; `expect` lists the OK statuses.
+   * `read` consumes the answer's body within the attempt, so a connection lost while reading is
+   * retried too.
+   */
+  private async requestStream<T>(
+    what: string,
+    url: string,
+    init: HttpRequest,
+    expect: number[],
+    foreignRedirects: boolean,
+    read: (response: HttpResponse<Readable>) => Promise<T>,
+  ): Promise<T> {
     return retry(
       async () => {
-        let response: Response;
         try {
-          response = await this.fetchOnce(what, url, init, foreignRedirects);
+          const response = await this.sendOnce(what, url, init, foreignRedirects);
+          if (!expect.includes(response.status)) throw await errorFrom(response, what);
+          return await read(response);
         } catch (error) {
           if (error instanceof RegistryError) throw error;
-          throw new RegistryError(`${what}: ${String((error as Error).cause ?? error)}`, undefined);
+          throw new RegistryError(`${what}: ${String(error)}`, undefined);
         }
-        if (!expect.includes(response.status)) throw await errorFrom(response, what);
-        return response;
       },
       {
         label: what,
@@ -172,7 +191,7 @@ export class RegistryClient {
       [200, 404],
     );
     if (response.status === 404) return undefined;
-    return Number(response.headers.get('content-length') ?? '0');
+    return Number(response.header('content-length') ?? '0');
   }
 
   /** Streams a blob to a file, hashing as it goes; returns what the bytes hash to. */
@@ -181,29 +200,26 @@ export class RegistryClient {
     digest: string,
     file: string,
   ): Promise<{ digest: string; size: number }> {
-    const response = await this.request(
+    return this.requestStream(
       `download blob ${digest} from ${repository}`,
       this.url(`/v2/${repository}/blobs/${digest}`),
       { method: 'GET', headers: this.headers() },
       [200],
       true,
-    );
-    if (!response.body) throw new RegistryError(`download blob ${digest}: empty body`, 200);
-    const hash = createHash('sha256');
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
+      async (response) => {
+        const hash = createHash('sha256');
+        let size = 0;
+        const tap = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hash.update(chunk);
+            size += chunk.length;
+            done(null, chunk);
+          },
+        });
+        await pipeline(response.body, tap, createWriteStream(file));
+        return { digest: `sha256:${hash.digest('hex')}`, size };
       },
-    });
-    await pipeline(
-      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
-      tap,
-      createWriteStream(file),
     );
-    return { digest: `sha256:${hash.digest('hex')}`, size };
   }
 
   /** Opens an upload session; returns its Location. */
@@ -292,7 +308,8 @@ export class RegistryClient {
   /** Best effort: an abandoned session is garbage-collected by the registry anyway. */
   async cancelUpload(location: string): Promise<void> {
     if (new URL(location).origin !== this.origin) return;
-    await fetch(location, { method: 'DELETE', headers: this.headers(), redirect: 'manual' }).catch(
+    await send(location, { method: 'DELETE', headers: this.headers() }).then(
+      (response) => response.body.resume(),
       () => undefined,
     );
   }
@@ -314,14 +331,14 @@ export class RegistryClient {
       [200, 404],
     );
     if (response.status === 404) return undefined;
-    const digest = response.headers.get('docker-content-digest') ?? undefined;
+    const digest = response.header('docker-content-digest') ?? undefined;
     if (!isDigest(digest)) {
       throw new RegistryError(
         `check manifest ${repository}:${reference}: the registry sent no Docker-Content-Digest`,
         response.status,
       );
     }
-    return { digest, mediaType: response.headers.get('content-type')?.split(';')[0]?.trim() };
+    return { digest, mediaType: response.header('content-type')?.split(';')[0]?.trim() };
   }
 
   async getManifest(
@@ -334,8 +351,8 @@ export class RegistryClient {
       { method: 'GET', headers: this.headers({ accept: MANIFEST_ACCEPT }) },
       [200],
     );
-    const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim();
-    return { bytes: Buffer.from(await response.arrayBuffer()), mediaType };
+    const mediaType = response.header('content-type')?.split(';')[0]?.trim();
+    return { bytes: response.body, mediaType };
   }
 
   async putManifest(
@@ -359,8 +376,8 @@ export class RegistryClient {
     );
   }
 
-  private location(response: Response, what: string): string {
-    const value = response.headers.get('location');
+  private location(response: HttpResponse<unknown>, what: string): string {
+    const value = response.header('location');
     if (!value) throw new RegistryError(`${what}: the registry sent no Location`, response.status);
     return this.sameOrigin(value, what, response.status);
   }
