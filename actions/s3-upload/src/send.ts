@@ -159,7 +159,7 @@ export async function sendMultipart(
         Math.min(layout.partSize, size - position),
         buffer,
       );
-      whole.update(body);
+      // The part's own digest goes in its request; the whole file's is needed only at the end.
       const digest = sha256Of(body);
       partDigests.push(digest);
       const uploadId = await creating;
@@ -192,6 +192,10 @@ export async function sendMultipart(
         })
         .finally(() => inFlight.delete(sending));
       inFlight.add(sending);
+      // Let the request go out first (its headers, then a wait for S3's 100 Continue): the
+      // whole-file hash of the part runs meanwhile instead of before it.
+      await new Promise((resolve) => setImmediate(resolve));
+      whole.update(body);
       if (inFlight.size >= layout.concurrency) await Promise.race(inFlight);
     }
   } finally {
