@@ -1,8 +1,5 @@
-/**
- * The package on disk: refused unless it is a non-empty regular file, before anything is sent;
- * then read in exact parts.
- */
-import { stat, type FileHandle } from 'node:fs/promises';
+/** The package on disk: refused unless it is a non-empty regular file, before anything is sent. */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, errorMessage } from '@pipelines/shared/src/errors';
 
@@ -46,24 +43,4 @@ export async function inspectFile(file: string, cwd: string = process.cwd()): Pr
     );
   }
   return { path: absolute, size: info.size };
-}
-
-/**
- * Reads exactly `length` bytes at `position` into `buffer` (a fresh one when none is given), or
- * fails: the file must not shrink while sent.
- */
-export async function readPart(
-  file: FileHandle,
-  position: number,
-  length: number,
-  into?: Buffer,
-): Promise<Buffer> {
-  const buffer = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await file.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) throw new Error(`the file ended after ${position + filled} bytes`);
-    filled += bytesRead;
-  }
-  return buffer;
 }

@@ -8,7 +8,6 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { ActionError, awsErrorName, errorMessage } from '@pipelines/shared/src/errors';
-import type { Sha256Workers } from './hashers';
 import type { Layout } from './layout';
 import type { StoredVersion } from './plan';
 import { sendMultipart, sendSingle, type ObjectParams, type Sent } from './send';
@@ -130,8 +129,6 @@ export interface PutOptions {
   params: ObjectParams;
   /** The key's multipart uploads open before this run (`openUploadIds`); empty for one PUT. */
   openBefore: ReadonlySet<string>;
-  /** Where a multipart upload hashes its parts (a single PUT hashes on the main thread). */
-  hashers: Sha256Workers;
 }
 
 /**
@@ -153,17 +150,9 @@ export async function putPackage(
   let sent: Sent;
   try {
     sent = multipart
-      ? await sendMultipart(
-          s3,
-          options.file,
-          options.size,
-          layout,
-          options.params,
-          options.hashers,
-          (id) => {
-            ours.uploadId = id;
-          },
-        )
+      ? await sendMultipart(s3, options.file, options.size, layout, options.params, (id) => {
+          ours.uploadId = id;
+        })
       : await sendSingle(s3, options.file, options.size, options.params);
   } catch (error) {
     // Our own upload first, by its id (this needs no listing), then whatever lost answers left.

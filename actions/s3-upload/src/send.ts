@@ -1,8 +1,8 @@
 /**
  * The bytes on the wire, hashed as they are sent: the file is read once, in part-sized buffers,
- * and each buffer is hashed (its own SHA-256 and the whole file's; for a multipart upload on two
- * worker threads, see hashers.ts) and sent with its SHA-256, which S3 verifies before storing the
- * part. What is hashed is exactly what was sent, even if the file changed on disk meanwhile.
+ * and each buffer is hashed (its own SHA-256 and the whole file's) and then sent with its SHA-256,
+ * which S3 verifies before storing the part. What is hashed is exactly what was sent, even if the
+ * file changed on disk meanwhile.
  */
 import {
   CompleteMultipartUploadCommand,
@@ -13,10 +13,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { FileDigests } from '@pipelines/shared/src/checksum';
-import { readPart } from './file';
-import { sharedBuffer, type Sha256Workers } from './hashers';
 import type { Layout } from './layout';
 
 /** What every write of the object carries besides its bytes. */
@@ -31,6 +29,26 @@ export interface ObjectParams {
 export interface Sent {
   versionId: string | undefined;
   digests: FileDigests;
+}
+
+/**
+ * Reads exactly `length` bytes at `position` into `buffer` (a fresh one when none is given), or
+ * fails: the file must not shrink while sent.
+ */
+async function readPart(
+  file: FileHandle,
+  position: number,
+  length: number,
+  into?: Buffer,
+): Promise<Buffer> {
+  const buffer = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await file.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) throw new Error(`the file ended after ${position + filled} bytes`);
+    filled += bytesRead;
+  }
+  return buffer;
 }
 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
@@ -100,9 +118,9 @@ export async function sendSingle(
 
 /**
  * A multipart upload: parts read in order (the whole-file hash needs them in order), up to
- * `layout.concurrency` of them being hashed or sent at once. The first part is read while S3
- * creates the upload. Both hashes run on `hashers`' threads. `started` learns the UploadId as soon
- * as S3 gives it. On a failure no further part starts; the caller aborts.
+ * `layout.concurrency` of them in flight. The first part is read and hashed while S3 creates the
+ * upload. `started` learns the UploadId as soon as S3 gives it. On a failure no further part
+ * starts; the caller aborts.
  */
 export async function sendMultipart(
   s3: S3Client,
@@ -110,10 +128,8 @@ export async function sendMultipart(
   size: number,
   layout: Layout,
   params: ObjectParams,
-  hashers: Sha256Workers,
   started: (uploadId: string) => void,
 ): Promise<Sent> {
-  const whole = hashers.wholeHash();
   const creating = s3
     .send(new CreateMultipartUploadCommand({ ...params, ChecksumAlgorithm: 'SHA256' }))
     .then(({ UploadId }) => {
@@ -123,29 +139,32 @@ export async function sendMultipart(
     });
   // Awaited before the first part is sent, or in `finally` when reading the file fails first.
   creating.catch(() => undefined);
+  const whole = createHash('sha256');
   const partDigests: Buffer[] = [];
   const completed: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
-  // Buffers of parts S3 has stored and both hashes have read, for the next parts to be read
-  // into: at most `concurrency` buffers ever exist.
+  // Part buffers whose part S3 has stored, for the next parts to be read into: at most
+  // `concurrency` + 1 buffers ever exist, and fresh memory is not faulted in for every part.
   const spare: Buffer[] = [];
-  // A holder, not a `let`: the part tasks set it, and the loop reads it between parts.
+  // A holder, not a `let`: the part callbacks set it, and the loop reads it between parts.
   const state: { failure?: { error: unknown } } = {};
   const file = await open(path, 'r');
   try {
     for (let n = 1; n <= layout.parts && !state.failure; n++) {
       const position = (n - 1) * layout.partSize;
-      const buffer = spare.pop() ?? sharedBuffer(layout.partSize);
-      const length = Math.min(layout.partSize, size - position);
-      const body = await readPart(file, position, length, buffer);
-      // Posted in part order: the whole-file hash sees the bytes in file order.
-      const hashed = whole.update(body);
-      hashed.catch(() => undefined); // awaited by the part's task, or failing whole.digest()
-      const task = (async () => {
-        const digest = await hashers.digestPart(body);
-        partDigests[n - 1] = digest;
-        const uploadId = await creating;
-        const part = await s3.send(
+      const buffer = spare.pop() ?? Buffer.allocUnsafe(layout.partSize);
+      const body = await readPart(
+        file,
+        position,
+        Math.min(layout.partSize, size - position),
+        buffer,
+      );
+      // The part's own digest goes in its request; the whole file's is needed only at the end.
+      const digest = sha256Of(body);
+      partDigests.push(digest);
+      const uploadId = await creating;
+      const sending = s3
+        .send(
           withPayloadSha256(
             new UploadPartCommand({
               Bucket: params.Bucket,
@@ -158,22 +177,25 @@ export async function sendMultipart(
             }),
             digest,
           ),
-        );
-        completed.push({
-          PartNumber: n,
-          ETag: part.ETag,
-          ChecksumSHA256: digest.toString('base64'),
-        });
-        // Only once S3 answered (until then a retry may send the bytes again) and the
-        // whole-file hash has read them.
-        await hashed;
-        spare.push(buffer);
-      })()
+        )
+        .then((part) => {
+          completed.push({
+            PartNumber: n,
+            ETag: part.ETag,
+            ChecksumSHA256: digest.toString('base64'),
+          });
+          // Only after S3 answered: until then a retry may send the bytes again.
+          spare.push(buffer);
+        })
         .catch((error: unknown) => {
           state.failure ??= { error };
         })
-        .finally(() => inFlight.delete(task));
-      inFlight.add(task);
+        .finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+      // Let the request go out first (its headers, then a wait for S3's 100 Continue): the
+      // whole-file hash of the part runs meanwhile instead of before it.
+      await new Promise((resolve) => setImmediate(resolve));
+      whole.update(body);
       if (inFlight.size >= layout.concurrency) await Promise.race(inFlight);
     }
   } finally {
@@ -184,8 +206,6 @@ export async function sendMultipart(
   }
   if (state.failure) throw state.failure.error;
   const uploadId = await creating;
-  // Before Complete: an upload whose hash failed is aborted, never completed.
-  const sha256 = (await whole.digest()).toString('hex');
   completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
   const done = await s3.send(
     new CompleteMultipartUploadCommand({
@@ -195,5 +215,5 @@ export async function sendMultipart(
       MultipartUpload: { Parts: completed },
     }),
   );
-  return { versionId: done.VersionId, digests: { sha256, partDigests } };
+  return { versionId: done.VersionId, digests: { sha256: whole.digest('hex'), partDigests } };
 }

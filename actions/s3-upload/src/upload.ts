@@ -11,7 +11,6 @@ import { sha256FileParts, type FileDigests } from '@pipelines/shared/src/checksu
 import { type Env } from '@pipelines/shared/src/inputs';
 import { inspectFile, type PackageFile } from './file';
 import type { Inputs } from './inputs';
-import { Sha256Workers } from './hashers';
 import { chooseLayout, MiB, type Layout } from './layout';
 import { planUpload, storedProblems, versioningProblem, type Proof } from './plan';
 import {
@@ -46,30 +45,6 @@ export async function uploadPackage(
   const file = await inspectFile(inputs.file);
   const tags = objectTags(env, inputs.tags);
   const layout = chooseLayout(file.size, inputs);
-  const hashers = new Sha256Workers();
-  // A multipart upload hashes on two threads: they boot while S3 is read.
-  if (layout.multipart) hashers.start();
-  try {
-    return await upload(s3, inputs, { file, tags, layout, hashers }, log, warn);
-  } finally {
-    await hashers.close();
-  }
-}
-
-interface Prepared {
-  file: PackageFile;
-  tags: Tag[];
-  layout: Layout;
-  hashers: Sha256Workers;
-}
-
-async function upload(
-  s3: S3Client,
-  inputs: Readonly<Inputs>,
-  { file, tags, layout, hashers }: Prepared,
-  log: (message: string) => void,
-  warn: (message: string) => void,
-): Promise<UploadResult> {
   const where = { bucket: inputs.bucket, key: inputs.key };
 
   // Independent reads, asked at once (each is a round trip); judged in order below, so a refused
@@ -87,7 +62,7 @@ async function upload(
   // Only a current object of the same size can hold these bytes: only then is the file hashed
   // before the upload (a re-run); otherwise it is read once, hashed as it is sent.
   if ((await size) === file.size) {
-    const skip = await alreadyStored(s3, inputs, file, layout, hashers);
+    const skip = await alreadyStored(s3, inputs, file, layout);
     if (skip) {
       log(
         `The newest version ${skip.versionId} already holds these bytes (S3's ${skip.proof} checksum): nothing to upload.`,
@@ -104,7 +79,6 @@ async function upload(
       size: file.size,
       layout,
       openBefore: await openBefore,
-      hashers,
       params: {
         Bucket: inputs.bucket,
         Key: inputs.key,
@@ -146,15 +120,8 @@ async function alreadyStored(
   inputs: Readonly<Inputs>,
   file: PackageFile,
   layout: Layout,
-  hashers: Sha256Workers,
 ): Promise<{ versionId: string; sha256: string; proof: Proof } | undefined> {
-  // A file sent in parts is hashed on the threads (the whole and the parts side by side); one
-  // sent in a single PUT is small, hashed here.
-  const hashing = handledLater(
-    layout.multipart
-      ? hashers.digestFile(file.path, file.size, layout.partSize)
-      : sha256FileParts(file.path, layout.partSize),
-  );
+  const hashing = handledLater(sha256FileParts(file.path, layout.partSize));
   const stored = await currentVersion(s3, inputs.bucket, inputs.key);
   if (stored?.size !== file.size) return undefined;
   const digests = await hashing;
