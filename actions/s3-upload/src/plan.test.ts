@@ -1,5 +1,5 @@
 import { compositeSha256, PartedSha256 } from '@pipelines/action-kit';
-import { newestOf, planUpload, storedProblems, versioningProblem } from './plan';
+import { planUpload, storedProblems, versioningProblem } from './plan';
 
 const digestsOf = (text: string, partSize: number) => {
   const hash = new PartedSha256(partSize);
@@ -26,44 +26,6 @@ describe('versioningProblem', () => {
     expect(refused?.fix).toBe(
       'Enable it: aws s3api put-bucket-versioning --bucket artifacts --versioning-configuration Status=Enabled',
     );
-  });
-});
-
-describe('newestOf', () => {
-  const key = 'prod/katana-lambda.zip';
-  const version = (k: string, versionId: string, isLatest: boolean, size = 10) => ({
-    key: k,
-    versionId,
-    isLatest,
-    size,
-    deleteMarker: false,
-  });
-
-  it('finds the latest version of exactly the key among longer keys sharing its prefix', () => {
-    expect(
-      newestOf(
-        [
-          version(key, 'v2', true, 42),
-          version(key, 'v1', false),
-          version(`${key}.bak`, 'b1', true),
-        ],
-        key,
-      ),
-    ).toEqual({ versionId: 'v2', size: 42 });
-  });
-
-  it("finds nothing for a key with no version (an environment's first upload)", () => {
-    expect(newestOf([version(`${key}.bak`, 'b1', true)], key)).toBeUndefined();
-    expect(newestOf([], key)).toBeUndefined();
-  });
-
-  it('finds nothing when the newest entry is a delete marker', () => {
-    expect(
-      newestOf(
-        [version(key, 'v1', false), { key, versionId: 'd1', isLatest: true, deleteMarker: true }],
-        key,
-      ),
-    ).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The decisions of an upload, as pure functions of what S3 reported: may we write to this bucket,
- * which version of the key is the newest, is it already these bytes, and does what the server
- * stored match what we sent. "These bytes" is only ever decided from a checksum S3 computed over
+ * is the key's current version already these bytes, and does what the server stored match what
+ * we sent. "These bytes" is only ever decided from a checksum S3 computed over
  * the stored bytes, never from metadata: whoever may write the key sets metadata freely.
  */
 import { checksumProves, type FileDigests } from '@pipelines/action-kit/checksum';
@@ -21,28 +21,6 @@ export function versioningProblem(
   };
 }
 
-/** One entry of ListObjectVersions: a version or a delete marker. */
-export interface ListedVersion {
-  key?: string;
-  versionId?: string;
-  isLatest?: boolean;
-  size?: number;
-  deleteMarker: boolean;
-}
-
-/**
- * The newest version of exactly `key` in a listing by prefix (which also lists longer keys), or
- * undefined when the key has none or its newest entry is a delete marker.
- */
-export function newestOf(
-  listed: readonly ListedVersion[],
-  key: string,
-): { versionId: string; size: number } | undefined {
-  const latest = listed.find((v) => v.key === key && v.isLatest);
-  if (!latest || latest.deleteMarker || !latest.versionId) return undefined;
-  return { versionId: latest.versionId, size: latest.size ?? -1 };
-}
-
 /** What HeadObject (with a VersionId and ChecksumMode) told us about one version of the key. */
 export interface StoredVersion {
   versionId?: string;
@@ -56,7 +34,7 @@ export type Proof = 'full-object' | 'composite';
 
 export type Plan = { upload: true } | { upload: false; versionId: string; proof: Proof };
 
-/** Skip the upload only when S3's own checksum of the newest version proves it holds these bytes. */
+/** Skip the upload only when S3's own checksum of the current version proves it holds these bytes. */
 export function planUpload(newest: StoredVersion | undefined, file: FileDigests): Plan {
   if (!newest?.versionId) return { upload: true };
   const proof = checksumProves(newest.checksumSha256, file);

@@ -5,12 +5,11 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
-  ListObjectVersionsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { ActionError, awsErrorName, errorMessage } from '@pipelines/action-kit/errors';
 import type { Layout } from './layout';
-import { newestOf, type ListedVersion, type StoredVersion } from './plan';
+import type { StoredVersion } from './plan';
 import { sendMultipart, sendSingle, type ObjectParams, type Sent } from './send';
 import {
   sweepReport,
@@ -21,7 +20,7 @@ import {
 } from './sweep';
 
 const PERMISSIONS =
-  'Check the bucket name and that the role may s3:GetBucketVersioning, s3:ListBucket, s3:ListBucketVersions, ' +
+  'Check the bucket name and that the role may s3:GetBucketVersioning, s3:ListBucket, ' +
   's3:GetObject, s3:GetObjectVersion, s3:PutObject, s3:PutObjectTagging, ' +
   's3:ListBucketMultipartUploads and s3:AbortMultipartUpload on it.';
 
@@ -38,8 +37,7 @@ export async function bucketVersioning(s3: S3Client, bucket: string): Promise<st
  * marker on top): a listing by prefix, which a role whose s3:ListBucket is conditioned on
  * s3:prefix may make (a HeadObject on a missing key answers such a role 403, not 404). The key
  * sorts before every longer key sharing its prefix, so one entry is enough. Only a current object
- * of the file's size can be the file; only then are versions listed (ListObjectVersions costs more:
- * moto copies every version of the bucket to answer it).
+ * of the file's size can be the file; only then is it read (`currentVersion`).
  */
 export async function currentSize(
   s3: S3Client,
@@ -58,38 +56,28 @@ export async function currentSize(
 }
 
 /**
- * The newest version of the key, from ListObjectVersions with the key as prefix, or undefined when
- * there is none (or the newest is a delete marker). Never HeadObject on the bare key: where the
- * role's s3:ListBucket is conditioned on s3:prefix (ours are), S3 answers a missing key with 403,
- * not 404, so an environment's first upload could not tell "absent" from "denied". A listing by
- * prefix is what such a role is allowed. The key sorts before every longer key sharing its prefix,
- * so its newest entry is on the first page.
+ * The key's current version with the checksum S3 computed when it was stored, or undefined when
+ * there is none. Asked only once `currentSize` has listed the key: HeadObject on the bare key
+ * answers a missing key with 403, not 404, where the role's s3:ListBucket is conditioned on
+ * s3:prefix (ours are), so it must not be how a first upload learns the key is absent. One request
+ * instead of ListObjectVersions and a HeadObject of the version it names: moto deep-copies every
+ * version in the bucket to answer a version listing, seconds for a bucket of large packages.
+ * A 404 here is a key deleted since it was listed (a delete marker now on top): nothing to skip.
  */
-export async function newestVersion(
+export async function currentVersion(
   s3: S3Client,
   bucket: string,
   key: string,
-): Promise<{ versionId: string; size: number } | undefined> {
+): Promise<StoredVersion | undefined> {
   try {
-    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }));
-    const listed: ListedVersion[] = [
-      ...(page.Versions ?? []).map((v) => ({
-        key: v.Key,
-        versionId: v.VersionId,
-        isLatest: v.IsLatest,
-        size: v.Size,
-        deleteMarker: false,
-      })),
-      ...(page.DeleteMarkers ?? []).map((m) => ({
-        key: m.Key,
-        versionId: m.VersionId,
-        isLatest: m.IsLatest,
-        deleteMarker: true,
-      })),
-    ];
-    return newestOf(listed, key);
+    return await headObject(s3, bucket, key);
   } catch (error) {
-    throw new ActionError(`list the versions of s3://${bucket}/${key}`, error, PERMISSIONS);
+    if (awsErrorName(error) === 'NotFound') return undefined;
+    throw new ActionError(
+      `read s3://${bucket}/${key}`,
+      error,
+      `It was listed a moment before (was it deleted since?). ${PERMISSIONS}`,
+    );
   }
 }
 
@@ -107,22 +95,31 @@ export async function headVersion(
   versionId: string,
 ): Promise<StoredVersion> {
   try {
-    const head = await s3.send(
-      new HeadObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        VersionId: versionId,
-        ChecksumMode: 'ENABLED',
-      }),
-    );
-    return {
-      versionId: head.VersionId,
-      size: head.ContentLength,
-      checksumSha256: head.ChecksumSHA256,
-    };
+    return await headObject(s3, bucket, key, versionId);
   } catch (error) {
     throw new ActionError(`read s3://${bucket}/${key}?versionId=${versionId}`, error, PERMISSIONS);
   }
+}
+
+async function headObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  versionId?: string,
+): Promise<StoredVersion> {
+  const head = await s3.send(
+    new HeadObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      ...(versionId ? { VersionId: versionId } : {}),
+      ChecksumMode: 'ENABLED',
+    }),
+  );
+  return {
+    versionId: head.VersionId,
+    size: head.ContentLength,
+    checksumSha256: head.ChecksumSHA256,
+  };
 }
 
 export interface PutOptions {
@@ -130,6 +127,8 @@ export interface PutOptions {
   size: number;
   layout: Layout;
   params: ObjectParams;
+  /** The key's multipart uploads open before this run (`openUploadIds`); empty for one PUT. */
+  openBefore: ReadonlySet<string>;
 }
 
 /**
@@ -145,24 +144,15 @@ export async function putPackage(
 ): Promise<Sent> {
   const { Bucket: bucket, Key: key } = options.params;
   const where = { bucket, key };
-  const multipart = options.layout.multipart;
-  // Read-only, before anything is written: tells our uploads from older ones after a failure, and
-  // checks up front that the role may list them (else the sweep could not).
-  const openBefore = multipart ? await openUploadIds(s3, where) : new Set<string>();
+  const { openBefore, layout } = options;
+  const multipart = layout.multipart;
   const ours: { uploadId?: string } = {};
   let sent: Sent;
   try {
     sent = multipart
-      ? await sendMultipart(
-          s3,
-          options.file,
-          options.size,
-          options.layout,
-          options.params,
-          (id) => {
-            ours.uploadId = id;
-          },
-        )
+      ? await sendMultipart(s3, options.file, options.size, layout, options.params, (id) => {
+          ours.uploadId = id;
+        })
       : await sendSingle(s3, options.file, options.size, options.params);
   } catch (error) {
     // Our own upload first, by its id (this needs no listing), then whatever lost answers left.
@@ -202,7 +192,8 @@ async function listOpenUploads(s3: S3Client, { bucket, key }: Where): Promise<Op
   }
 }
 
-async function openUploadIds(s3: S3Client, where: Where): Promise<Set<string>> {
+/** The ids of the key's open multipart uploads, read before an upload (see sweep.ts). */
+export async function openUploadIds(s3: S3Client, where: Where): Promise<Set<string>> {
   try {
     const open = await listOpenUploads(s3, where);
     return new Set(open.filter((u) => u.key === where.key).map((u) => u.uploadId));
@@ -227,17 +218,20 @@ async function abortUpload(s3: S3Client, where: Where, uploadId: string): Promis
   }
 }
 
-/** Aborts the key's uploads this run started, then lists again to see what is still open. */
+/**
+ * Aborts the key's uploads this run started, then lists again to see what is still open; when
+ * there was nothing to abort, the first listing already says what is open.
+ */
 async function sweepOpenUploads(
   s3: S3Client,
   where: Where,
   openBefore: ReadonlySet<string>,
 ): Promise<SweepResult> {
   try {
-    for (const open of uploadsToAbort(await listOpenUploads(s3, where), where.key, openBefore)) {
-      await abortUpload(s3, where, open.uploadId);
-    }
-    const after = await listOpenUploads(s3, where);
+    let after = await listOpenUploads(s3, where);
+    const toAbort = uploadsToAbort(after, where.key, openBefore);
+    for (const open of toAbort) await abortUpload(s3, where, open.uploadId);
+    if (toAbort.length > 0) after = await listOpenUploads(s3, where);
     const ours = uploadsToAbort(after, where.key, openBefore).length;
     const ofKey = after.filter((u) => u.key === where.key && u.uploadId !== '').length;
     return { listed: true, stillOpen: ours, leftAlone: ofKey - ours };

@@ -31,9 +31,17 @@ export interface Sent {
   digests: FileDigests;
 }
 
-/** Reads exactly `length` bytes at `position`, or fails: the file must not shrink while sent. */
-async function readPart(file: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+/**
+ * Reads exactly `length` bytes at `position` into `buffer` (a fresh one when none is given), or
+ * fails: the file must not shrink while sent.
+ */
+async function readPart(
+  file: FileHandle,
+  position: number,
+  length: number,
+  into?: Buffer,
+): Promise<Buffer> {
+  const buffer = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await file.read(buffer, filled, length - filled, position + filled);
@@ -110,8 +118,9 @@ export async function sendSingle(
 
 /**
  * A multipart upload: parts read in order (the whole-file hash needs them in order), up to
- * `layout.concurrency` of them in flight. `started` learns the UploadId as soon as S3 gives it.
- * On a failure no further part starts; the caller aborts.
+ * `layout.concurrency` of them in flight. The first part is read and hashed while S3 creates the
+ * upload. `started` learns the UploadId as soon as S3 gives it. On a failure no further part
+ * starts; the caller aborts.
  */
 export async function sendMultipart(
   s3: S3Client,
@@ -121,26 +130,39 @@ export async function sendMultipart(
   params: ObjectParams,
   started: (uploadId: string) => void,
 ): Promise<Sent> {
-  const created = await s3.send(
-    new CreateMultipartUploadCommand({ ...params, ChecksumAlgorithm: 'SHA256' }),
-  );
-  const uploadId = created.UploadId;
-  if (!uploadId) throw new Error('S3 returned no UploadId');
-  started(uploadId);
+  const creating = s3
+    .send(new CreateMultipartUploadCommand({ ...params, ChecksumAlgorithm: 'SHA256' }))
+    .then(({ UploadId }) => {
+      if (!UploadId) throw new Error('S3 returned no UploadId');
+      started(UploadId);
+      return UploadId;
+    });
+  // Awaited before the first part is sent, or in `finally` when reading the file fails first.
+  creating.catch(() => undefined);
   const whole = createHash('sha256');
   const partDigests: Buffer[] = [];
   const completed: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
+  // Part buffers whose part S3 has stored, for the next parts to be read into: at most
+  // `concurrency` + 1 buffers ever exist, and fresh memory is not faulted in for every part.
+  const spare: Buffer[] = [];
   // A holder, not a `let`: the part callbacks set it, and the loop reads it between parts.
   const state: { failure?: { error: unknown } } = {};
   const file = await open(path, 'r');
   try {
     for (let n = 1; n <= layout.parts && !state.failure; n++) {
       const position = (n - 1) * layout.partSize;
-      const body = await readPart(file, position, Math.min(layout.partSize, size - position));
-      whole.update(body);
+      const buffer = spare.pop() ?? Buffer.allocUnsafe(layout.partSize);
+      const body = await readPart(
+        file,
+        position,
+        Math.min(layout.partSize, size - position),
+        buffer,
+      );
+      // The part's own digest goes in its request; the whole file's is needed only at the end.
       const digest = sha256Of(body);
       partDigests.push(digest);
+      const uploadId = await creating;
       const sending = s3
         .send(
           withPayloadSha256(
@@ -162,21 +184,28 @@ export async function sendMultipart(
             ETag: part.ETag,
             ChecksumSHA256: digest.toString('base64'),
           });
+          // Only after S3 answered: until then a retry may send the bytes again.
+          spare.push(buffer);
         })
         .catch((error: unknown) => {
           state.failure ??= { error };
         })
         .finally(() => inFlight.delete(sending));
       inFlight.add(sending);
+      // Let the request go out first (its headers, then a wait for S3's 100 Continue): the
+      // whole-file hash of the part runs meanwhile instead of before it.
+      await new Promise((resolve) => setImmediate(resolve));
+      whole.update(body);
       if (inFlight.size >= layout.concurrency) await Promise.race(inFlight);
     }
   } finally {
     // Every part started has settled before anything else happens (a failed read included), so
-    // the caller's abort finds no part still arriving.
-    await Promise.allSettled(inFlight);
+    // the caller's abort finds no part still arriving, and knows the UploadId if S3 gave one.
+    await Promise.allSettled([creating, ...inFlight]);
     await file.close();
   }
   if (state.failure) throw state.failure.error;
+  const uploadId = await creating;
   completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
   const done = await s3.send(
     new CompleteMultipartUploadCommand({

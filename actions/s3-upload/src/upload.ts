@@ -1,18 +1,26 @@
 /**
- * An upload, in order: check everything that can be checked locally and read-only (file, tags,
- * bucket versioning), then skip if S3's own checksum proves the newest version is already these
- * bytes, else upload (hashing while sending) and verify S3's checksum of what it stored. Nothing
- * is written before every check has passed.
+ * An upload, in order: check everything that can be checked locally (file, tags), then read what
+ * S3 has (bucket versioning, the key's current size and, for a multipart upload, its open uploads:
+ * all read-only, asked at once), then skip if S3's own checksum proves the current version is
+ * already these bytes, else upload (hashing while sending) and verify S3's checksum of what it
+ * stored. Nothing is written before every check has passed.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ActionError, InputError } from '@pipelines/action-kit/errors';
 import { sha256FileParts, type FileDigests } from '@pipelines/action-kit/checksum';
 import { type Env } from '@pipelines/action-kit/inputs';
-import { inspectFile } from './file';
+import { inspectFile, type PackageFile } from './file';
 import type { Inputs } from './inputs';
 import { chooseLayout, MiB, type Layout } from './layout';
 import { planUpload, storedProblems, versioningProblem, type Proof } from './plan';
-import { bucketVersioning, currentSize, headVersion, newestVersion, putPackage } from './s3';
+import {
+  bucketVersioning,
+  currentSize,
+  currentVersion,
+  headVersion,
+  openUploadIds,
+  putPackage,
+} from './s3';
 import { objectTags, taggingHeader, type Tag } from './tags';
 
 export interface UploadResult {
@@ -37,34 +45,29 @@ export async function uploadPackage(
   const file = await inspectFile(inputs.file);
   const tags = objectTags(env, inputs.tags);
   const layout = chooseLayout(file.size, inputs);
+  const where = { bucket: inputs.bucket, key: inputs.key };
 
-  const refused = versioningProblem(inputs.bucket, await bucketVersioning(s3, inputs.bucket));
+  // Independent reads, asked at once (each is a round trip); judged in order below, so a refused
+  // bucket fails with that reason whatever else failed.
+  const versioning = bucketVersioning(s3, inputs.bucket);
+  const size = handledLater(currentSize(s3, inputs.bucket, inputs.key));
+  // Before anything is written: tells our multipart uploads from older ones after a failure, and
+  // checks up front that the role may list them (else the sweep could not).
+  const openBefore = handledLater(
+    layout.multipart ? openUploadIds(s3, where) : Promise.resolve(new Set<string>()),
+  );
+  const refused = versioningProblem(inputs.bucket, await versioning);
   if (refused) throw new InputError('bucket', refused.problem, refused.fix);
 
-  const where = `s3://${inputs.bucket}/${inputs.key}`;
-  // Only a newest version of the same size can hold these bytes: only then is the file hashed
+  // Only a current object of the same size can hold these bytes: only then is the file hashed
   // before the upload (a re-run); otherwise it is read once, hashed as it is sent.
-  const newest =
-    (await currentSize(s3, inputs.bucket, inputs.key)) === file.size
-      ? await newestVersion(s3, inputs.bucket, inputs.key)
-      : undefined;
-  if (newest && newest.size === file.size) {
-    const digests = await sha256FileParts(file.path, layout.partSize);
-    const stored = await headVersion(s3, inputs.bucket, inputs.key, newest.versionId);
-    const plan = planUpload(stored, digests);
-    if (!plan.upload) {
+  if ((await size) === file.size) {
+    const skip = await alreadyStored(s3, inputs, file, layout);
+    if (skip) {
       log(
-        `The newest version ${plan.versionId} already holds these bytes (S3's ${plan.proof} checksum): nothing to upload.`,
+        `The newest version ${skip.versionId} already holds these bytes (S3's ${skip.proof} checksum): nothing to upload.`,
       );
-      return {
-        versionId: plan.versionId,
-        sha256: digests.sha256,
-        proof: plan.proof,
-        size: file.size,
-        uploaded: false,
-        multipart: false,
-        tags: [],
-      };
+      return { ...skip, size: file.size, uploaded: false, multipart: false, tags: [] };
     }
   }
 
@@ -75,6 +78,7 @@ export async function uploadPackage(
       file: file.path,
       size: file.size,
       layout,
+      openBefore: await openBefore,
       params: {
         Bucket: inputs.bucket,
         Key: inputs.key,
@@ -87,7 +91,7 @@ export async function uploadPackage(
   log(`${file.path}: ${file.size} bytes, sha256 ${sent.digests.sha256}`);
   if (!sent.versionId) {
     throw new ActionError(
-      `upload ${where}`,
+      `upload s3://${inputs.bucket}/${inputs.key}`,
       'S3 returned no VersionId',
       'Check that versioning is still Enabled.',
     );
@@ -105,6 +109,35 @@ export async function uploadPackage(
     multipart: layout.multipart,
     tags,
   };
+}
+
+/**
+ * The current version when S3's own checksum of it proves it holds the file's bytes. Its checksum
+ * is read while the file is hashed: the hashing is the long part, the read one round trip.
+ */
+async function alreadyStored(
+  s3: S3Client,
+  inputs: Readonly<Inputs>,
+  file: PackageFile,
+  layout: Layout,
+): Promise<{ versionId: string; sha256: string; proof: Proof } | undefined> {
+  const hashing = handledLater(sha256FileParts(file.path, layout.partSize));
+  const stored = await currentVersion(s3, inputs.bucket, inputs.key);
+  if (stored?.size !== file.size) return undefined;
+  const digests = await hashing;
+  const plan = planUpload(stored, digests);
+  return plan.upload
+    ? undefined
+    : { versionId: plan.versionId, sha256: digests.sha256, proof: plan.proof };
+}
+
+/**
+ * A promise awaited later, maybe never (when an earlier step throws first): marked handled now,
+ * so its rejection does not end the process as unhandled; awaiting it still throws.
+ */
+function handledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** S3's checksum of the exact version we wrote must be the one of the bytes we sent. */

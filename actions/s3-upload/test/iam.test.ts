@@ -5,17 +5,16 @@
  * checks no permission, so these are the tests that fail when a policy lacks what the action
  * sends.
  *
- * "a first upload to an empty environment" fails against s3-upload's code as of this commit, and
- * that is expected: the action looks for the newest version with HeadObject, the key does not
- * exist yet, and since the role may ListBucket only under its own prefix (s3:prefix), S3 answers
- * 403, not 404, and the upload stops. The fix belongs to the action (find the newest version
- * with ListObjectVersions, Prefix=key, then HeadObject with its VersionId), not to the policy:
- * an unconditional s3:ListBucket would let the role list every environment's packages.
+ * The role may ListBucket only under its own prefix (s3:prefix), so S3 answers its HeadObject on a
+ * missing key 403, not 404: the action learns whether the key exists from ListObjectsV2 with
+ * Prefix = the key, and sends HeadObject on the key only once the listing has shown it. Widening
+ * the policy instead (an unconditional s3:ListBucket) would let the role list every environment's
+ * packages.
  */
 import {
   GetObjectTaggingCommand,
   HeadObjectCommand,
-  ListObjectVersionsCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -132,7 +131,6 @@ describe('s3-upload as the prod-candidate role, IAM enforced', () => {
     });
   });
 
-  // Fails on s3-upload's code as of this commit (see the comment at the top): expected.
   it('makes a first upload to an empty environment (no version of the key yet)', async () => {
     const bytes = randomBytes(20_000);
     const run = await upload({ file: packageFile(bytes), key: prodKey() });
@@ -143,9 +141,9 @@ describe('s3-upload as the prod-candidate role, IAM enforced', () => {
     expect(run.outputs).toMatchObject({ sha256: sha256(bytes), uploaded: 'true' });
   });
 
-  it('allows the lookup that works on an empty folder: ListObjectVersions with Prefix = the key, then HeadObject of that version', async () => {
+  it('allows the lookup the action makes: ListObjectsV2 with Prefix = the key, then HeadObject on the listed key; a HeadObject on a missing key is denied', async () => {
     // The requests themselves, as the role, without the action: what the upload needs from the
-    // policy whichever version of s3-upload runs.
+    // policy, and why the listing comes first.
     const key = prodKey();
     await earlierVersion(key);
     const asRole = new S3Client({
@@ -156,20 +154,25 @@ describe('s3-upload as the prod-candidate role, IAM enforced', () => {
     });
     try {
       const empty = await asRole.send(
-        new ListObjectVersionsCommand({ Bucket: tier.bucket, Prefix: prodKey() }),
+        new ListObjectsV2Command({ Bucket: tier.bucket, Prefix: prodKey(), MaxKeys: 1 }),
       );
-      expect(empty.Versions ?? []).toEqual([]);
+      expect(empty.Contents ?? []).toEqual([]);
       const listed = await asRole.send(
-        new ListObjectVersionsCommand({ Bucket: tier.bucket, Prefix: key }),
+        new ListObjectsV2Command({ Bucket: tier.bucket, Prefix: key, MaxKeys: 1 }),
       );
-      const newest = listed.Versions?.find((v) => v.Key === key && v.IsLatest);
-      await asRole.send(
-        new HeadObjectCommand({ Bucket: tier.bucket, Key: key, VersionId: newest?.VersionId }),
+      expect(listed.Contents?.[0]?.Key).toBe(key);
+      const head = await asRole.send(
+        new HeadObjectCommand({ Bucket: tier.bucket, Key: key, ChecksumMode: 'ENABLED' }),
       );
+      expect(head.VersionId).toBeTruthy();
       expect(deniedDecisions()).toEqual([]);
+      // S3 hides whether a key exists from a role that may not list the request's prefix.
+      await expect(
+        asRole.send(new HeadObjectCommand({ Bucket: tier.bucket, Key: prodKey() })),
+      ).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
       // Listing another environment's folder stays denied.
       await expect(
-        asRole.send(new ListObjectVersionsCommand({ Bucket: tier.bucket, Prefix: 'staging/' })),
+        asRole.send(new ListObjectsV2Command({ Bucket: tier.bucket, Prefix: 'staging/' })),
       ).rejects.toMatchObject({ name: 'AccessDenied' });
     } finally {
       asRole.destroy();
