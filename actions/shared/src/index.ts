@@ -46,3 +46,14 @@ export { isEcrRepository } from './environments/names';
 // The environments.yml model is imported from '@pipelines/shared/src/environments', not from here:
 // it carries a YAML parser that only resolve-environment and the tools need, and ncc does not
 // tree-shake CommonJS re-exports, so exporting it here would put it into every action's bundle.
+// The deploy jobs' GitHub deployment records: their payload and when a reader may trust one.
+export {
+  pipelinesPayload,
+  trustedRecord,
+  PAYLOAD_VERSION,
+  WORKFLOW_TOKEN_LOGIN,
+  type DeploymentPayload,
+  type RecordFacts,
+  type RunFacts,
+  type Trust,
+} from './deploymentRecords';

@@ -1,0 +1,4 @@
+import { runAction } from '@pipelines/shared';
+import { run } from './main';
+
+void runAction(run);
