@@ -1,5 +1,6 @@
 import {
   buildPayload,
+  commitOfPackage,
   describe as describeText,
   finalState,
   guardVerdict,
@@ -168,6 +169,38 @@ describe('which older deployments the new one replaces', () => {
 
   it('is never the new one itself, nor a later one', () => {
     expect(toInactivate([ours(13, 710, 'success'), ours(12, 700, 'success')], 12)).toEqual([]);
+  });
+});
+
+describe('the commit of a package deployed again (a rollback)', () => {
+  const withPackage = (id: number, commit: string, sha256: string): ListedDeployment => ({
+    ...ours(id, 600 + id, 'inactive'),
+    payload: {
+      pipelines: 1,
+      run_id: 600 + id,
+      run_attempt: 1,
+      workflow: '.github/workflows/pipeline.yml',
+      commit,
+      committed_at: '2026-11-01T00:00:00.000Z',
+      package: { sha256 },
+    },
+  });
+
+  it('is the commit of the newest trusted record that deployed that package', () => {
+    const listed = [
+      withPackage(3, 'e'.repeat(40), 'f'.repeat(64)),
+      withPackage(2, 'd'.repeat(40), 'a'.repeat(64)),
+      withPackage(1, 'c'.repeat(40), 'a'.repeat(64)),
+    ];
+    expect(commitOfPackage(listed, 'a'.repeat(64))).toEqual({
+      commit: 'd'.repeat(40),
+      committedAt: '2026-11-01T00:00:00.000Z',
+    });
+  });
+
+  it('is unknown when no trusted record deployed it', () => {
+    const forged = { ...withPackage(2, 'd'.repeat(40), 'a'.repeat(64)), creator: 'mallory' };
+    expect(commitOfPackage([forged], 'a'.repeat(64))).toBeUndefined();
   });
 });
 

@@ -140,6 +140,25 @@ export function toInactivate(
     .map((d) => d.id);
 }
 
+/**
+ * The commit an earlier deploy of this environment shipped a package from (a rollback deploys
+ * a package again by its sha256): from the newest trusted record whose payload has that sha256.
+ */
+export function commitOfPackage(
+  deployments: readonly ListedDeployment[],
+  sha256: string,
+): { commit: string; committedAt?: string } | undefined {
+  for (const deployment of deployments) {
+    const trust = trustedRecord(deployment);
+    if (trust.trusted && trust.payload.package?.sha256 === sha256)
+      return {
+        commit: trust.payload.commit,
+        ...(trust.payload.committed_at ? { committedAt: trust.payload.committed_at } : {}),
+      };
+  }
+  return undefined;
+}
+
 /** The run attempt's page: where each status's log_url points. */
 export function runUrl(server: string, repository: string, runId: number, attempt: number): string {
   return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}/attempts/${attempt}`;

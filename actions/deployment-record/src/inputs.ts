@@ -55,6 +55,10 @@ const specs = {
     z.string().regex(/^[0-9a-f]{40}$/, 'expected a full commit SHA'),
     'Leave commit at its default (${{ github.sha }}).',
   ),
+  redeploy: input(
+    booleanString.default(false),
+    'Use true in a rollback (it deploys a package built earlier), else leave it empty.',
+  ),
   'run-id': input(positive, 'Leave run-id at its default (${{ github.run_id }}).'),
   'run-attempt': input(
     positive.default(1),

@@ -2,11 +2,13 @@ import * as core from '@actions/core';
 import { ActionError, errorMessage, setOutputs } from '@pipelines/shared';
 import {
   buildPayload,
+  commitOfPackage,
   describe,
   finalState,
   guardVerdict,
   runUrl,
   toInactivate,
+  type ListedDeployment,
 } from './decisions';
 import { committedAt, Deployments } from './effects';
 import { getInputs, type Inputs } from './inputs';
@@ -33,7 +35,7 @@ export async function run(): Promise<void> {
  * progress. Any failure stops the deploy (fail closed): nothing has been deployed yet.
  */
 async function start(inputs: Inputs, deployments: Deployments, logUrl: string, page: string) {
-  const { environment, commit } = inputs;
+  const { environment } = inputs;
   const runId = inputs['run-id'];
   let listed;
   try {
@@ -52,12 +54,12 @@ async function start(inputs: Inputs, deployments: Deployments, logUrl: string, p
   }
   core.info(`No newer run has deployed ${environment} or is deploying it (this run: ${runId}).`);
 
+  const built = builtFrom(inputs, listed);
   const payload = buildPayload({
     runId,
     runAttempt: inputs['run-attempt'],
     workflow: inputs.workflow ?? '',
-    commit,
-    committedAt: committedAt(commit, process.env.GITHUB_WORKSPACE ?? process.cwd()),
+    ...built,
     package: {
       sha256: inputs['package-sha256'],
       size: inputs['package-size'],
@@ -72,6 +74,7 @@ async function start(inputs: Inputs, deployments: Deployments, logUrl: string, p
       size: inputs['image-size'],
     },
   });
+  const commit = payload.commit;
   if (!payload.committed_at)
     core.warning(`git in the checkout does not know commit ${commit}: committed_at left out.`);
   let id: number;
@@ -103,6 +106,26 @@ async function start(inputs: Inputs, deployments: Deployments, logUrl: string, p
 }
 
 /**
+ * The commit deployed: the run's own, or for a rollback (redeploy) the commit an earlier record of
+ * the environment shipped the same package from.
+ */
+function builtFrom(
+  inputs: Inputs,
+  listed: ListedDeployment[],
+): { commit: string; committedAt?: string } {
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const sha256 = inputs['package-sha256'];
+  if (inputs.redeploy && sha256) {
+    const found = commitOfPackage(listed, sha256);
+    if (found) return found;
+    core.warning(
+      `No earlier record of ${inputs.environment} deployed the package ${sha256}, so the commit it was built from is unknown: the record names this run's commit ${inputs.commit} instead.`,
+    );
+  }
+  return { commit: inputs.commit, committedAt: committedAt(inputs.commit, workspace) };
+}
+
+/**
  * After the deploy (always): the final status and, on success, the older successes this
  * deployment replaces become inactive. A failure here never hides the deploy's own result.
  */
@@ -131,7 +154,7 @@ async function finish(inputs: Inputs, deployments: Deployments, logUrl: string, 
       environmentUrl: inputs['environment-url'],
     });
     if (state === 'success') {
-      for (const older of toInactivate(await deployments.list(environment, 100), id)) {
+      for (const older of toInactivate(await deployments.list(environment), id)) {
         await deployments.setStatus(older, {
           state: 'inactive',
           description: `Replaced by deployment ${id}`,

@@ -159,6 +159,22 @@ describe('deployment-record (dist bundle)', () => {
     },
   );
 
+  it('records a rollback with the commit an earlier record shipped the same package from', async () => {
+    const earlier = seed('prod', 30, ['success', 'inactive'], true);
+    earlier.payload = { ...(earlier.payload as object), package: { sha256: 'b'.repeat(64) } };
+    seed('prod', 40, ['success'], true);
+    const started = await start('prod', {
+      redeploy: 'true',
+      workflow: '.github/workflows/rollback.yml',
+    });
+    expect(started.exitCode).toBe(0);
+    const rollback = github.state.deployments?.at(-1);
+    expect(rollback).toMatchObject({
+      ref: OLD,
+      payload: { commit: OLD, workflow: '.github/workflows/rollback.yml' },
+    });
+  });
+
   it('records a failed deploy as failure and leaves the previous success live', async () => {
     const previous = seed('prod', 40, ['success'], true);
     const started = await start('prod');

@@ -59,8 +59,8 @@ describe('trustedRecord', () => {
     [
       'a run of another workflow',
       record,
-      { ...run, path: '.github/workflows/other.yml' },
-      /ran \.github\/workflows\/other\.yml, not \.github\/workflows\/pipeline\.yml/,
+      { ...run, path: '.github/workflows/ci.yml' },
+      /ran \.github\/workflows\/ci\.yml, not \.github\/workflows\/pipeline\.yml/,
     ],
     [
       'a pull request run',
