@@ -34,6 +34,7 @@ import {
   type Resolution,
 } from '@pipelines/shared/src/environments';
 import { conclude, claimsOf, EXIT, type Conclusion, type PhaseRecord } from './conclusion';
+import { loadDeployments, newestDeployment, saveDeployments } from './githubState';
 import { ENVIRONMENT_ROLE_MARKER, standInEnvironment, startOidcAws, type OidcAws } from './oidcAws';
 import type { TokenService } from './oidcIssuer';
 import { provisioningPlan, type ProvisioningPlan } from './plan';
@@ -67,6 +68,8 @@ export interface RehearsalOptions {
   repo?: string;
   /** Print every line the steps print, not only one line per job. */
   verbose: boolean;
+  /** Forget the deployment records earlier rehearsals left in the local GitHub. */
+  fresh?: boolean;
   log: (line: string) => void;
 }
 
@@ -81,6 +84,8 @@ export interface Rehearsal {
   strictAws: StrictAws;
   /** The GitHub-like OIDC token service the jobs' configure-aws-credentials asks. */
   tokens: TokenService;
+  /** The GitHub API stand-in: its deployment records are what the deploy jobs recorded. */
+  github: FakeGitHub;
   registry: Registry;
   /** Operator clients (moto directly): the rehearsal's own provisioning and verification. */
   clients: LocalAwsClients;
@@ -123,6 +128,8 @@ interface Started {
   moto?: Moto;
   registry?: Registry;
   github?: FakeGitHub;
+  /** Where the stand-in's deployment records are kept between rehearsals. */
+  githubStateDir?: string;
   strictAws?: StrictAws;
   tokens?: TokenService;
   act?: ChildProcess;
@@ -142,6 +149,8 @@ export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
         clearTimeout(timer);
       }
       await Promise.all([started.strictAws?.stop(), started.tokens?.stop()]);
+      if (started.github && started.githubStateDir)
+        saveDeployments(started.githubStateDir, started.github.state.deployments ?? []);
       await Promise.all([started.moto?.stop(), started.registry?.stop(), started.github?.stop()]);
       started.folder?.remove();
     })());
@@ -203,7 +212,10 @@ async function run(
     : checkoutCommit(source, head.sha, path.join(folder.root, 'repo'), model.project.github);
   options.log(announcement(options.ref, head, resolution));
 
-  const services = await startLocalServices(model, started);
+  const services = await startLocalServices(model, started, {
+    stateDir: path.join(source, '.rehearsal', 'state'),
+    fresh: options.fresh ?? false,
+  });
   const aws = await provisionLocalAws(source, model, resolution, services, started);
   options.log(
     `Local AWS at ${aws.oidcAws.strictAws.url} (IAM enforced from the ${resolution.tier} tier's ${aws.oidcAws.roles.length} OIDC roles; moto at ${services.moto.endpoint}, registry ${services.registry.host}): ` +
@@ -271,6 +283,7 @@ function rehearsalOf(record: RunRecord, conclusion: Conclusion, actLog: ActLog):
     moto: record.services.moto,
     strictAws: record.aws.oidcAws.strictAws,
     tokens: record.aws.oidcAws.tokens,
+    github: record.services.github,
     registry: record.services.registry,
     clients: record.aws.clients,
     actLog,
@@ -287,10 +300,15 @@ interface LocalServices {
   approvalEnvironments: string[];
 }
 
-/** The local AWS (moto and an ECR-like registry) and a GitHub API stand-in. */
+/**
+ * The local AWS (moto and an ECR-like registry) and a GitHub API stand-in, which starts with the
+ * deployment records earlier rehearsals left (saved at teardown) and answers the workflow's token
+ * as github-actions[bot], as GitHub does.
+ */
 async function startLocalServices(
   model: EnvironmentsConfig,
   started: Started,
+  kept: { stateDir: string; fresh: boolean },
 ): Promise<LocalServices> {
   const [moto, registry] = await Promise.all([startMoto(), startRegistry({ ecr: true })]);
   started.moto = moto;
@@ -303,6 +321,8 @@ async function startLocalServices(
     defaultGitHubState({
       owner,
       repo,
+      actor: 'github-actions[bot]',
+      deployments: loadDeployments(kept.stateDir, kept.fresh),
       environments: Object.fromEntries(
         approvalEnvironments.map((name) => [
           name,
@@ -321,6 +341,7 @@ async function startLocalServices(
     }),
   );
   started.github = github;
+  started.githubStateDir = kept.stateDir;
   return { moto, registry, github, approvalEnvironments };
 }
 
@@ -516,6 +537,13 @@ async function concludePhase(
     failed: phase.failed,
     seconds: (Date.now() - record.began) / 1000,
     placeholderSha256: createHash('sha256').update(placeholderPackage()).digest('hex'),
+    deployment: record.resolution.environment
+      ? newestDeployment(
+          record.services.github.state.deployments ?? [],
+          record.resolution.environment,
+          `${record.services.github.url}/repos/${record.model.project.github}`,
+        )
+      : undefined,
   };
   const claims = claimsOf(phaseRecord);
   const seen = claims

@@ -170,7 +170,14 @@ export async function startFakeGitHub(
   const requests: RecordedRequest[] = [];
   const failures: string[] = [];
   const api = gitHubApi();
-  let nextId = 1000;
+  // Above every id of a history the caller brought (a rehearsal's earlier deployments), so that
+  // new records are newer, as GitHub's ids are.
+  let nextId = Math.max(
+    1000,
+    ...(state.deployments ?? [])
+      .flatMap((d) => [d.id, ...d.statuses.map((s) => s.id)])
+      .map((id) => id + 1),
+  );
 
   const server = http.createServer((req, res) => {
     let raw = '';

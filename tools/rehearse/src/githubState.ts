@@ -1,0 +1,58 @@
+/**
+ * What the rehearsal's GitHub stand-in keeps between rehearsals: its deployment records, so that
+ * "what the local prod runs" survives from one `bash scripts/rehearse.sh` to the next, as it does
+ * on GitHub. Saved as JSON in .rehearsal/state/ (git-ignored; `--fresh` forgets it).
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FakeDeployment } from '@pipelines/testkit';
+
+export const DEPLOYMENTS_FILE = 'github-deployments.json';
+
+/** The records earlier rehearsals left; none when there is no file or `fresh` forgets them. */
+export function loadDeployments(stateDir: string, fresh: boolean): FakeDeployment[] {
+  const file = path.join(stateDir, DEPLOYMENTS_FILE);
+  if (fresh) rmSync(file, { force: true });
+  if (!existsSync(file)) return [];
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { deployments?: unknown };
+    return Array.isArray(saved.deployments) ? (saved.deployments as FakeDeployment[]) : [];
+  } catch (error) {
+    throw new Error(
+      `Could not read the local GitHub's deployment records ${file}: ${String(error)}. Run with --fresh to start without them.`,
+      { cause: error },
+    );
+  }
+}
+
+export function saveDeployments(stateDir: string, deployments: readonly FakeDeployment[]): string {
+  mkdirSync(stateDir, { recursive: true });
+  const file = path.join(stateDir, DEPLOYMENTS_FILE);
+  writeFileSync(file, JSON.stringify({ deployments }, null, 2));
+  return file;
+}
+
+export interface DeploymentLink {
+  id: number;
+  /** The newest status ('none' before the first). */
+  state: string;
+  /** The record in the stand-in's REST API (while it runs: --keep). */
+  url: string;
+}
+
+/** The environment's newest deployment record, as the summary table links it. Pure. */
+export function newestDeployment(
+  deployments: readonly FakeDeployment[],
+  environment: string,
+  apiRepositoryUrl: string,
+): DeploymentLink | undefined {
+  const newest = deployments
+    .filter((d) => d.environment === environment)
+    .reduce<FakeDeployment | undefined>((a, d) => (a && a.id > d.id ? a : d), undefined);
+  if (!newest) return undefined;
+  return {
+    id: newest.id,
+    state: newest.statuses.at(-1)?.state ?? 'none',
+    url: `${apiRepositoryUrl}/deployments/${newest.id}/statuses`,
+  };
+}
