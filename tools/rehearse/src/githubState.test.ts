@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FakeDeployment } from '@pipelines/testkit';
-import { loadDeployments, newestDeployment, saveDeployments } from './githubState';
+import { loadDeployments, newestDeployment, nextRunId, saveDeployments } from './githubState';
 
 const deployment = (id: number, environment: string, states: string[]): FakeDeployment => ({
   id,
@@ -61,5 +61,22 @@ describe('newestDeployment', () => {
       url: 'http://gh/repos/example/pipelines/deployments/1020/statuses',
     });
     expect(newestDeployment(records, 'staging', 'http://gh')).toBeUndefined();
+  });
+});
+
+describe('nextRunId', () => {
+  it('is one newer than the newest run the records name, so each rehearsal is a newer run', () => {
+    const ours = (id: number, run: number) => ({
+      ...deployment(id, 'prod', ['success']),
+      payload: {
+        pipelines: 1,
+        run_id: run,
+        run_attempt: 1,
+        workflow: 'w.yml',
+        commit: 'c'.repeat(40),
+      },
+    });
+    expect(nextRunId([])).toBe(1);
+    expect(nextRunId([ours(1000, 4), ours(1001, 9), deployment(1002, 'mint', [])])).toBe(10);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pipelinesPayload } from '@pipelines/shared';
 import type { FakeDeployment } from '@pipelines/testkit';
 
 export const DEPLOYMENTS_FILE = 'github-deployments.json';
@@ -55,4 +56,10 @@ export function newestDeployment(
     state: newest.statuses.at(-1)?.state ?? 'none',
     url: `${apiRepositoryUrl}/deployments/${newest.id}/statuses`,
   };
+}
+
+/** One more than the newest run id the records' payloads name (1 without any). Pure. */
+export function nextRunId(deployments: readonly FakeDeployment[]): number {
+  const runs = deployments.map((d) => pipelinesPayload(d.payload)?.run_id ?? 0);
+  return Math.max(0, ...runs) + 1;
 }

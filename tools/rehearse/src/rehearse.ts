@@ -34,7 +34,7 @@ import {
   type Resolution,
 } from '@pipelines/shared/src/environments';
 import { conclude, claimsOf, EXIT, type Conclusion, type PhaseRecord } from './conclusion';
-import { loadDeployments, newestDeployment, saveDeployments } from './githubState';
+import { loadDeployments, newestDeployment, nextRunId, saveDeployments } from './githubState';
 import { ENVIRONMENT_ROLE_MARKER, standInEnvironment, startOidcAws, type OidcAws } from './oidcAws';
 import type { TokenService } from './oidcIssuer';
 import { provisioningPlan, type ProvisioningPlan } from './plan';
@@ -298,6 +298,11 @@ interface LocalServices {
   github: FakeGitHub;
   /** The environments a reviewer must approve. */
   approvalEnvironments: string[];
+  /**
+   * This rehearsal's workflow run id: one more than the newest run the kept deployment records
+   * name, so that each rehearsal is a newer run than the last, as each push is on GitHub.
+   */
+  runId: number;
 }
 
 /**
@@ -342,7 +347,8 @@ async function startLocalServices(
   );
   started.github = github;
   started.githubStateDir = kept.stateDir;
-  return { moto, registry, github, approvalEnvironments };
+  const runId = nextRunId(github.state.deployments ?? []);
+  return { moto, registry, github, approvalEnvironments, runId };
 }
 
 interface LocalAwsSetup {
@@ -445,6 +451,7 @@ async function prepareWorkflow(
       GITHUB_REPOSITORY_OWNER: owner,
       // Every GitHub API call of the workflow goes to the local stand-in.
       GITHUB_API_URL: services.github.url,
+      GITHUB_RUN_ID: String(services.runId),
       REHEARSAL_BIN: folder.bin,
       ...standInEnvironment(aws.oidcAws, options.workflow),
       REHEARSAL_ARTIFACTS: folder.artifacts,
@@ -507,10 +514,12 @@ async function resume(record: RunRecord, started: Started, before: ActLog): Prom
   const resumed = path.join(folder.root, 'workflow', `approved-${path.basename(options.workflow)}`);
   writeFileSync(resumed, workflowForResume(workflow.text, workflow.held, ran));
   // What a reviewer's click leaves in the run's review log, which the prod guard reads: an
-  // approval of each held environment by a reviewer who is not the run's actor (act runs as
-  // run 1, actor nektos/act).
+  // approval of each held environment by a reviewer who is not the run's actor (act's actor is
+  // nektos/act).
   services.github.state.runs = {
-    '1': [{ user: 'alice', environments: services.approvalEnvironments, state: 'approved' }],
+    [String(services.runId)]: [
+      { user: 'alice', environments: services.approvalEnvironments, state: 'approved' },
+    ],
   };
   options.log(`\nApproved: resuming the run with ${workflow.held.join(', ')}`);
   return runPhase(record, started, resumed, workflow.held);

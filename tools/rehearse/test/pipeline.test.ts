@@ -280,7 +280,11 @@ describe('rehearsal of the pipeline: push to master, held then approved', () => 
       });
     }
     const payload = (d: FakeDeployment | undefined) =>
-      d?.payload as { package?: { version_id?: string; sha256?: string } };
+      d?.payload as { run_id: number; package?: { version_id?: string; sha256?: string } };
+    // Each rehearsal is a newer run than the one before (its id follows the kept records).
+    const runs = records.map((d) => payload(d).run_id);
+    expect(runs).toEqual([...runs].sort((a, b) => a - b));
+    expect(new Set(runs).size).toBe(3);
     // The prod record names exactly the package the reviewers approved.
     expect(payload(of('prod')).package).toMatchObject({
       version_id: atHold.pkg?.versionId,
