@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FakeDeployment } from '@pipelines/testkit';
-import { loadDeployments, newestDeployment, nextRunId, saveDeployments } from './githubState';
+import { loadGitHubState, newestDeployment, nextRunId, saveGitHubState } from './githubState';
 
 const deployment = (id: number, environment: string, states: string[]): FakeDeployment => ({
   id,
@@ -34,17 +34,27 @@ describe("the local GitHub's deployment records between rehearsals", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('are none at first, then what the last rehearsal saved', () => {
-    expect(loadDeployments(dir, false)).toEqual([]);
-    const saved = [deployment(1000, 'prod', ['in_progress', 'success'])];
-    saveDeployments(dir, saved);
-    expect(loadDeployments(dir, false)).toEqual(saved);
+  const none = { deployments: [], workflowRuns: {} };
+
+  it('are none at first, then what the last rehearsal saved, with the runs they name', () => {
+    expect(loadGitHubState(dir, false)).toEqual(none);
+    const saved = {
+      deployments: [deployment(1000, 'prod', ['in_progress', 'success'])],
+      workflowRuns: {
+        '1': { path: '.github/workflows/pipeline.yml', headBranch: 'master', event: 'push' },
+      },
+    };
+    saveGitHubState(dir, saved);
+    expect(loadGitHubState(dir, false)).toEqual(saved);
   });
 
   it('are forgotten with --fresh', () => {
-    saveDeployments(dir, [deployment(1000, 'prod', ['success'])]);
-    expect(loadDeployments(dir, true)).toEqual([]);
-    expect(loadDeployments(dir, false)).toEqual([]);
+    saveGitHubState(dir, {
+      deployments: [deployment(1000, 'prod', ['success'])],
+      workflowRuns: {},
+    });
+    expect(loadGitHubState(dir, true)).toEqual(none);
+    expect(loadGitHubState(dir, false)).toEqual(none);
   });
 });
 

@@ -1,23 +1,33 @@
 /**
- * What the rehearsal's GitHub stand-in keeps between rehearsals: its deployment records, so that
- * "what the local prod runs" survives from one `bash scripts/rehearse.sh` to the next, as it does
- * on GitHub. Saved as JSON in .rehearsal/state/ (git-ignored; `--fresh` forgets it).
+ * What the rehearsal's GitHub stand-in keeps between rehearsals: its deployment records (and the
+ * workflow runs they name, which a reader looks up before trusting one), so that "what the local
+ * prod runs" survives from one `bash scripts/rehearse.sh` to the next, as it does on GitHub.
+ * Saved as JSON in .rehearsal/state/ (git-ignored; `--fresh` forgets it).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelinesPayload } from '@pipelines/shared';
-import type { FakeDeployment } from '@pipelines/testkit';
+import type { FakeDeployment, FakeWorkflowRun } from '@pipelines/testkit';
 
 export const DEPLOYMENTS_FILE = 'github-deployments.json';
 
-/** The records earlier rehearsals left; none when there is no file or `fresh` forgets them. */
-export function loadDeployments(stateDir: string, fresh: boolean): FakeDeployment[] {
+export interface KeptGitHub {
+  deployments: FakeDeployment[];
+  workflowRuns: Record<string, FakeWorkflowRun>;
+}
+
+/** What earlier rehearsals left; nothing when there is no file or `fresh` forgets it. */
+export function loadGitHubState(stateDir: string, fresh: boolean): KeptGitHub {
   const file = path.join(stateDir, DEPLOYMENTS_FILE);
   if (fresh) rmSync(file, { force: true });
-  if (!existsSync(file)) return [];
+  if (!existsSync(file)) return { deployments: [], workflowRuns: {} };
   try {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as { deployments?: unknown };
-    return Array.isArray(saved.deployments) ? (saved.deployments as FakeDeployment[]) : [];
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<KeptGitHub>;
+    return {
+      deployments: Array.isArray(saved.deployments) ? saved.deployments : [],
+      workflowRuns:
+        saved.workflowRuns && typeof saved.workflowRuns === 'object' ? saved.workflowRuns : {},
+    };
   } catch (error) {
     throw new Error(
       `Could not read the local GitHub's deployment records ${file}: ${String(error)}. Run with --fresh to start without them.`,
@@ -26,10 +36,10 @@ export function loadDeployments(stateDir: string, fresh: boolean): FakeDeploymen
   }
 }
 
-export function saveDeployments(stateDir: string, deployments: readonly FakeDeployment[]): string {
+export function saveGitHubState(stateDir: string, kept: KeptGitHub): string {
   mkdirSync(stateDir, { recursive: true });
   const file = path.join(stateDir, DEPLOYMENTS_FILE);
-  writeFileSync(file, JSON.stringify({ deployments }, null, 2));
+  writeFileSync(file, JSON.stringify(kept, null, 2));
   return file;
 }
 

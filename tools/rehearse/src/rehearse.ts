@@ -34,7 +34,7 @@ import {
   type Resolution,
 } from '@pipelines/shared/src/environments';
 import { conclude, claimsOf, EXIT, type Conclusion, type PhaseRecord } from './conclusion';
-import { loadDeployments, newestDeployment, nextRunId, saveDeployments } from './githubState';
+import { loadGitHubState, newestDeployment, nextRunId, saveGitHubState } from './githubState';
 import { ENVIRONMENT_ROLE_MARKER, standInEnvironment, startOidcAws, type OidcAws } from './oidcAws';
 import type { TokenService } from './oidcIssuer';
 import { provisioningPlan, type ProvisioningPlan } from './plan';
@@ -150,7 +150,10 @@ export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
       }
       await Promise.all([started.strictAws?.stop(), started.tokens?.stop()]);
       if (started.github && started.githubStateDir)
-        saveDeployments(started.githubStateDir, started.github.state.deployments ?? []);
+        saveGitHubState(started.githubStateDir, {
+          deployments: started.github.state.deployments ?? [],
+          workflowRuns: started.github.state.workflowRuns ?? {},
+        });
       await Promise.all([started.moto?.stop(), started.registry?.stop(), started.github?.stop()]);
       started.folder?.remove();
     })());
@@ -217,6 +220,13 @@ async function run(
     fresh: options.fresh ?? false,
   });
   const aws = await provisionLocalAws(source, model, resolution, services, started);
+  // This run, as GitHub describes it to a reader of its deployment record.
+  (services.github.state.workflowRuns ??= {})[String(services.runId)] = {
+    path: options.workflow,
+    headBranch: options.ref.replace(/^refs\/(heads|tags)\//, ''),
+    event: 'push',
+    headSha: head.sha,
+  };
   options.log(
     `Local AWS at ${aws.oidcAws.strictAws.url} (IAM enforced from the ${resolution.tier} tier's ${aws.oidcAws.roles.length} OIDC roles; moto at ${services.moto.endpoint}, registry ${services.registry.host}): ` +
       `${aws.plan.buckets.length} buckets, ${aws.plan.functions.length} functions, ${aws.plan.repositories.length} ECR repositories`,
@@ -327,7 +337,7 @@ async function startLocalServices(
       owner,
       repo,
       actor: 'github-actions[bot]',
-      deployments: loadDeployments(kept.stateDir, kept.fresh),
+      ...loadGitHubState(kept.stateDir, kept.fresh),
       environments: Object.fromEntries(
         approvalEnvironments.map((name) => [
           name,

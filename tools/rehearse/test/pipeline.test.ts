@@ -23,6 +23,8 @@ import { localAwsClients, repoRoot, type LocalAwsClients } from '@pipelines/test
 import { parseCli } from '../src/args';
 import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
 import type { FakeDeployment } from '@pipelines/testkit';
+import { trustedRecord } from '@pipelines/shared';
+import { loadEnvironments, resolveRef } from '@pipelines/shared/src/environments';
 import { placeholderPackage } from '../src/zip';
 
 jest.setTimeout(15 * 60_000);
@@ -283,6 +285,8 @@ describe('rehearsal of the pipeline: push to master, held then approved', () => 
       d?.payload as { run_id: number; package?: { version_id?: string; sha256?: string } };
     // Each rehearsal is a newer run than the one before (its id follows the kept records).
     const runs = records.map((d) => payload(d).run_id);
+    const runOf = (d: FakeDeployment) =>
+      run.r.github.state.workflowRuns?.[String(payload(d).run_id)] ?? null;
     expect(runs).toEqual([...runs].sort((a, b) => a - b));
     expect(new Set(runs).size).toBe(3);
     // The prod record names exactly the package the reviewers approved.
@@ -291,6 +295,20 @@ describe('rehearsal of the pipeline: push to master, held then approved', () => 
       sha256: atHold.pkg?.sha256,
     });
     expect(of('prod')?.statuses[0]?.environmentUrl).toBe('https://blog.pipelines.example.com');
+    // A reader (the release notes) trusts each record, having looked up the run it names.
+    const model = loadEnvironments(path.join(repoRoot, 'environments.yml'));
+    for (const d of records) {
+      const run = runOf(d);
+      const deploysTo = ['heads', 'tags']
+        .map((kind) => resolveRef(model, `refs/${kind}/${run?.headBranch}`))
+        .filter((r) => r.deploy && r.environment)
+        .map((r) => r.environment!);
+      const trust = trustedRecord(
+        { environment: d.environment, creator: d.creator, payload: d.payload },
+        run && { ...run, deploysTo },
+      );
+      expect(trust).toMatchObject({ trusted: true });
+    }
     expect(of('mint')?.statuses[0]?.environmentUrl).toMatch(
       /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/lambda\/.*#\/functions\/mint-KatanaLambda$/,
     );

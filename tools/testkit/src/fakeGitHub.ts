@@ -14,6 +14,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleDeployments, type DeploymentsState } from './fakeGitHubDeployments';
+import { handleWorkflowRuns, type WorkflowRunsState } from './fakeGitHubRuns';
 import { gitHubApi, gitHubExample, type Operation } from './openApi';
 
 export interface FakeEnvironment {
@@ -45,7 +46,7 @@ export interface FakeRuleset {
   rules: { type: string; parameters?: unknown }[];
 }
 
-export interface FakeGitHubState extends DeploymentsState {
+export interface FakeGitHubState extends DeploymentsState, WorkflowRunsState {
   token: string;
   owner: string;
   repo: string;
@@ -251,6 +252,7 @@ export async function startFakeGitHub(
         body,
         send,
       ),
+    ({ method, inRepo }, send) => handleWorkflowRuns(state, method, inRepo, send),
   ];
 
   function route(method: string, p: string, query: URLSearchParams, body: unknown, send: Send) {

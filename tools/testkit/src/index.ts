@@ -30,6 +30,7 @@ export {
   type FakeDeploymentStatus,
   type DeploymentState,
 } from './fakeGitHubDeployments';
+export { type FakeWorkflowRun } from './fakeGitHubRuns';
 export {
   gitHubApi,
   describeApi,
