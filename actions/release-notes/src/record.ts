@@ -8,9 +8,9 @@
  * names an environment. Every payload field is optional: a missing one is shown as unknown, never
  * guessed.
  */
+import { trustedRecord as sharedTrust, WORKFLOW_TOKEN_LOGIN } from '@pipelines/action-kit';
 
-/** The login of the token every workflow job gets (GITHUB_TOKEN). */
-export const ACTIONS_BOT = 'github-actions[bot]';
+export const ACTIONS_BOT = WORKFLOW_TOKEN_LOGIN;
 
 /** The payload a deploy job writes into its deployment record (every field may be missing). */
 export interface RecordPayload {
@@ -60,13 +60,15 @@ function payloadObject(payload: unknown): Json | undefined {
 }
 
 /**
- * Whether a deployment is a record a deploy job of this pipeline wrote. (The records' own module
- * has the same rule; the two are to be folded into one.)
+ * Whether a deployment is a record a deploy job of this pipeline wrote: the one rule every reader
+ * shares (`trustedRecord` of the action kit: made by the workflow token, a Pipelines payload).
  */
 export function trustedRecord(deployment: Pick<ApiDeployment, 'creator' | 'payload'>): boolean {
-  return (
-    deployment.creator?.login === ACTIONS_BOT && payloadObject(deployment.payload)?.pipelines === 1
-  );
+  return sharedTrust({
+    environment: '',
+    creator: deployment.creator?.login,
+    payload: deployment.payload,
+  }).trusted;
 }
 
 const text = (value: unknown): string | undefined =>

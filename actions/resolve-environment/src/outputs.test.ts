@@ -23,7 +23,23 @@ describe('outputsOf', () => {
       bucket: '',
       'image-repository': 'pipelines/blog',
       'image-repositories': '["pipelines/blog"]',
+      'environment-url': '',
     });
+  });
+
+  it.each([
+    ['refs/heads/master', 'https://blog.pipelines.example.com'],
+    ['refs/tags/RELEASE-7', 'https://blog.pipelines.example.com'],
+    [
+      'refs/heads/staging',
+      'https://us-east-1.console.aws.amazon.com/lambda/home?region=us-east-1#/functions/staging-KatanaLambda',
+    ],
+    [
+      'refs/tags/int-a_b',
+      'https://us-east-1.console.aws.amazon.com/lambda/home?region=us-east-1#/functions/int-a_b-KatanaLambda',
+    ],
+  ])('gives %s the URL that opens what it deploys: %s', (ref, url) => {
+    expect(outputsOf(resolveRef(config, ref), config)['environment-url']).toBe(url);
   });
 
   it('gives the environment names for a deploying ref', () => {

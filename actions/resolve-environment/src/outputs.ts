@@ -28,7 +28,25 @@ export function outputsOf(
     'image-repository': config.names.imageRepositories[0] ?? '',
     // Always the file's list (a workflow matrix over an empty array fails to expand).
     'image-repositories': JSON.stringify(config.names.imageRepositories),
+    'environment-url': environmentUrl(resolution, config),
   };
+}
+
+/**
+ * What opens what an environment runs (the URL its deployment record shows). Each tier's servers
+ * serve one blog, at blog.<the tier's zone>, named as the infra names it: the project's domain for
+ * the upper tier, <tier>.<domain> for the others. That blog is the public face of the tier's
+ * approval environment (prod), whose deploy also promotes the blog's image; every other
+ * environment is its Lambda function, on the console page of the project's region.
+ */
+export function environmentUrl(resolution: Resolution, config: EnvironmentsConfig): string {
+  if (resolution.environment === null || !resolution.deploy) return '';
+  const { domain, region } = config.project;
+  if (resolution.approval) {
+    const zone = resolution.tier === 'upper' ? domain : `${resolution.tier}.${domain}`;
+    return `https://blog.${zone}`;
+  }
+  return `https://${region}.console.aws.amazon.com/lambda/home?region=${region}#/functions/${encodeURIComponent(resolution.functionName)}`;
 }
 
 export function summaryRows(ref: string, resolution: Resolution): Row[] {

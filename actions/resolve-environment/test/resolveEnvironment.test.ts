@@ -38,6 +38,7 @@ describe('resolve-environment (dist bundle)', () => {
       bucket: 'pipelines-artifacts-upper',
       'image-repository': 'pipelines/blog',
       'image-repositories': '["pipelines/blog"]',
+      'environment-url': 'https://blog.pipelines.example.com',
     });
     expect(result.summary).toContain('| environment | `prod` |');
     expect(result.summary).toContain('| approval | `yes` |');

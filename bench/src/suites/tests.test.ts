@@ -7,12 +7,12 @@ describe('slowestFiles', () => {
       numFailedTests: 0,
       testResults: [
         { name: '/repo/a.test.ts', startTime: 0, endTime: 100 },
-        { name: '/repo/tools/b.test.ts', startTime: 0, endTime: 900 },
+        { name: '/repo/suite/b.test.ts', startTime: 0, endTime: 900 },
         { name: '/repo/c.test.ts', startTime: 50, endTime: 450 },
       ],
     };
     expect(slowestFiles(report, '/repo', 2)).toEqual([
-      { file: 'tools/b.test.ts', ms: 900 },
+      { file: 'suite/b.test.ts', ms: 900 },
       { file: 'c.test.ts', ms: 400 },
     ]);
   });

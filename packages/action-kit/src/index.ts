@@ -45,3 +45,14 @@ export {
 // parser that only resolve-environment and the tools need, and ncc does not tree-shake CommonJS
 // re-exports, so exporting it here would put it into every action's bundle. AWS's name rules
 // (isEcrRepository, ...) come from '@pipelines/environments/names', which has no parser behind it.
+// The deploy jobs' GitHub deployment records: their payload and when a reader may trust one.
+export {
+  pipelinesPayload,
+  trustedRecord,
+  PAYLOAD_VERSION,
+  WORKFLOW_TOKEN_LOGIN,
+  type DeploymentPayload,
+  type RecordFacts,
+  type RunFacts,
+  type Trust,
+} from './deploymentRecords';

@@ -2,6 +2,7 @@
  * The deployment records the pipeline leaves on GitHub, as the report reads them, and which of
  * them count. Pure: API answers in, typed records out.
  */
+import { trustedRecord as sharedTrust, WORKFLOW_TOKEN_LOGIN } from '@pipelines/action-kit';
 
 /** GitHub's deployment status states. */
 export type StatusState =
@@ -34,8 +35,7 @@ export interface DeploymentRecord {
   statuses: RecordStatus[];
 }
 
-/** The login GitHub Actions' own token acts as. */
-export const PIPELINE_CREATOR = 'github-actions[bot]';
+export const PIPELINE_CREATOR = WORKFLOW_TOKEN_LOGIN;
 
 /** A deployment as the REST API lists it (the fields the report reads). */
 export interface ApiDeployment {
@@ -64,15 +64,15 @@ export function payloadObject(payload: unknown): Record<string, unknown> | undef
 }
 
 /**
- * Only the pipeline's own records count: created by GitHub Actions' token and marked
- * `"pipelines": 1`. Anyone with write access can create deployments through the API (a manual
- * `gh api`, another tool); those would skew every figure.
+ * Whether a deployment is a record a deploy job of this pipeline wrote: the one rule every reader
+ * shares (`trustedRecord` of the action kit: made by the workflow token, a Pipelines payload).
  */
 export function trustedRecord(deployment: Pick<ApiDeployment, 'creator' | 'payload'>): boolean {
-  return (
-    deployment.creator?.login === PIPELINE_CREATOR &&
-    payloadObject(deployment.payload)?.pipelines === 1
-  );
+  return sharedTrust({
+    environment: '',
+    creator: deployment.creator?.login,
+    payload: deployment.payload,
+  }).trusted;
 }
 
 const isoTime = (value: unknown): string | undefined =>

@@ -48,7 +48,8 @@ function runOf(deployed: Deployed): string {
   if (deployed.runId === undefined) return '';
   const attempt =
     deployed.runAttempt && deployed.runAttempt > 1 ? ` attempt ${deployed.runAttempt}` : '';
-  const workflow = deployed.workflow ? ` of ${deployed.workflow}` : '';
+  // The workflow file's name (pipeline.yml, rollback.yml), not its whole path.
+  const workflow = deployed.workflow ? ` of ${deployed.workflow.split('/').pop()}` : '';
   return `, by run ${deployed.runId}${attempt}${workflow}`;
 }
 

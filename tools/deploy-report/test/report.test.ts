@@ -44,7 +44,14 @@ function recorded(
     task: 'deploy',
     environment,
     description: null,
-    payload: { pipelines: 1, run_id: runId, run_attempt: 1, workflow: 'pipeline', ...payload },
+    payload: {
+      pipelines: 1,
+      run_id: runId,
+      run_attempt: 1,
+      workflow: '.github/workflows/pipeline.yml',
+      commit: sha(commit),
+      ...payload,
+    },
     productionEnvironment: environment === 'prod',
     transientEnvironment: false,
     createdAt,
@@ -181,14 +188,14 @@ qa: https://github.com/example/pipelines/deployments/qa
   never deployed (no deployment record of the pipeline)
 
 staging: https://github.com/example/pipelines/deployments/staging
-  runs now    3333333 (staging) since 2026-11-26 12:00 UTC, by run 5008 of pipeline
+  runs now    3333333 (staging) since 2026-11-26 12:00 UTC, by run 5008 of pipeline.yml
   lead time   median 1h 00m, p90 1h 00m (1 deploy)
   frequency   0.3 successful deploys per week (1 in 28 days)
   failed      0 of 1 finished deploy (0% change-failure rate)
   recent      2026-11-26 11:30 UTC  3333333  success
 
 prod: https://github.com/example/pipelines/deployments/prod
-  runs now    eeeeeee (master) since 2026-11-24 14:10 UTC, by run 5007 attempt 2 of pipeline, approved by alice
+  runs now    eeeeeee (master) since 2026-11-24 14:10 UTC, by run 5007 attempt 2 of pipeline.yml, approved by alice
   newest      fffffff error, created 2026-11-27 08:00 UTC
   lead time   median 1h 30m, p90 1d 0h (3 deploys)
   frequency   0.8 successful deploys per week (3 in 28 days)
@@ -200,7 +207,7 @@ prod: https://github.com/example/pipelines/deployments/prod
               2026-11-03 10:00 UTC  bbbbbbb  inactive
 
 int-alice: https://github.com/example/pipelines/deployments/int-alice
-  runs now    2222222 (int-alice) since 2026-11-12 15:06 UTC, by run 5005 of pipeline
+  runs now    2222222 (int-alice) since 2026-11-12 15:06 UTC, by run 5005 of pipeline.yml
   lead time   median 36m, p90 36m (1 deploy)
   frequency   0.3 successful deploys per week (1 in 28 days)
   failed      0 of 1 finished deploy (0% change-failure rate)
@@ -341,7 +348,7 @@ describe('pnpm deploy-report against the GitHub stand-in', () => {
     github.state.runs = {};
     const { stdout } = await report('--environment', 'prod');
     expect(stdout).toContain(
-      '  runs now    eeeeeee (master) since 2026-11-24 14:10 UTC, by run 5007 attempt 2 of pipeline, no approval on record\n',
+      '  runs now    eeeeeee (master) since 2026-11-24 14:10 UTC, by run 5007 attempt 2 of pipeline.yml, no approval on record\n',
     );
   });
 
@@ -351,7 +358,7 @@ describe('pnpm deploy-report against the GitHub stand-in', () => {
       `Deployments of example/pipelines, the 1 day from 2026-11-28 00:00 UTC to 2026-11-29 00:00 UTC
 
 staging: https://github.com/example/pipelines/deployments/staging
-  runs now    3333333 (staging) since 2026-11-26 12:00 UTC, by run 5008 of pipeline
+  runs now    3333333 (staging) since 2026-11-26 12:00 UTC, by run 5008 of pipeline.yml
   recent      no deploys in the last 1 day
 `,
     );

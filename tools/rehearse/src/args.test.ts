@@ -6,8 +6,13 @@ describe('parseCli', () => {
       ref: 'refs/heads/integration',
       approve: false,
       keep: false,
+      fresh: false,
       worktree: false,
     });
+  });
+
+  it('takes --fresh, which forgets the deployment records of earlier rehearsals', () => {
+    expect(parseCli(['--fresh'])).toMatchObject({ fresh: true });
   });
 
   it('takes a tag ref, --approve and --keep', () => {

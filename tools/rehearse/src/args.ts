@@ -5,6 +5,8 @@ export interface CliOptions {
   ref: string;
   approve: boolean;
   keep: boolean;
+  /** Forget the deployment records earlier rehearsals left in the local GitHub. */
+  fresh: boolean;
   worktree: boolean;
   verbose: boolean;
   workflow: string;
@@ -24,6 +26,7 @@ Options:
                      (default refs/heads/integration)
   --approve          for an approval environment (prod): approve, so the deploy after the hold runs
   --keep             keep the local AWS running at the end and print how to use it; Ctrl-C stops it
+  --fresh            forget what earlier rehearsals deployed (the local GitHub's deployment records)
   --worktree         rehearse the working tree as it is (uncommitted changes too), not HEAD
   --workflow <path>  the workflow file (default .github/workflows/pipeline.yml)
   --repo <dir>       the git repository to rehearse (default: this one)
@@ -45,6 +48,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         ref: { type: 'string', default: 'refs/heads/integration' },
         approve: { type: 'boolean', default: false },
         keep: { type: 'boolean', default: false },
+        fresh: { type: 'boolean', default: false },
         worktree: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         workflow: { type: 'string', default: '.github/workflows/pipeline.yml' },
@@ -73,6 +77,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ref,
     approve: v.approve ?? false,
     keep: v.keep ?? false,
+    fresh: v.fresh ?? false,
     worktree: v.worktree ?? false,
     verbose: v.verbose ?? false,
     workflow: v.workflow ?? '.github/workflows/pipeline.yml',

@@ -126,3 +126,24 @@ describe('the conclusion of a rehearsal phase', () => {
     );
   });
 });
+
+describe('the deployment record of the environment', () => {
+  it('is in the summary row and linked under the table', () => {
+    const url = 'http://127.0.0.1:9/repos/example/pipelines/deployments/1004/statuses';
+    const conclusion = conclude(
+      record({ deployment: { id: 1004, state: 'success', url } }),
+      seen(),
+    );
+    expect(conclusion.rows[0]?.deployment).toEqual({ id: 1004, state: 'success' });
+    expect(conclusion.lines.join('\n')).toMatch(/deployed\s+#1004 success\n/);
+    expect(conclusion.lines).toContain(
+      `Deployment record 1004 of prod (success) in the local GitHub: ${url}`,
+    );
+  });
+
+  it('is left out when the environment has none', () => {
+    const conclusion = conclude(record(), seen());
+    expect(conclusion.rows[0]?.deployment).toBeUndefined();
+    expect(conclusion.lines.join('\n')).not.toContain('Deployment record');
+  });
+});

@@ -4,6 +4,7 @@
  * tell the user. Pure: `rehearse.ts` observes the local AWS and prints the lines.
  */
 import type { Resolution } from '@pipelines/environments';
+import type { DeploymentLink } from './githubState';
 import type { PipelineResults } from './results';
 import { holdMessage, summaryTable, type SummaryRow } from './summary';
 import { judge, type Claims, type Observation, type Verdict } from './verify';
@@ -26,6 +27,8 @@ export interface PhaseRecord {
   readonly seconds: number;
   /** sha256 of the placeholder package the functions run until a deploy. */
   readonly placeholderSha256: string;
+  /** The environment's newest deployment record in the local GitHub, if any. */
+  readonly deployment?: DeploymentLink;
 }
 
 export interface Conclusion {
@@ -90,6 +93,9 @@ export function conclude(record: PhaseRecord, seen?: Observation): Conclusion {
     imageDigest: claims.digest,
     seconds: record.seconds,
     result: ok ? (holding ? 'waiting for approval' : 'deployed') : 'failed',
+    ...(record.deployment
+      ? { deployment: { id: record.deployment.id, state: record.deployment.state } }
+      : {}),
   };
   const lines: string[] = [];
   if (ok && holding) {
@@ -112,6 +118,11 @@ export function conclude(record: PhaseRecord, seen?: Observation): Conclusion {
     );
   }
   lines.push('\n' + summaryTable([row]));
+  if (record.deployment) {
+    lines.push(
+      `Deployment record ${record.deployment.id} of ${claims.environment} (${record.deployment.state}) in the local GitHub: ${record.deployment.url}`,
+    );
+  }
   if (ok && !holding) {
     lines.push(
       `\nVerified in the local AWS: ${claims.functionName} runs s3://${claims.bucket}/${claims.key} version ${claims.versionId} (sha256 ${seen.functionSha256}); the registry serves ${claims.repository}@${claims.digest}.`,

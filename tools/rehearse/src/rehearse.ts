@@ -34,6 +34,7 @@ import {
   type Resolution,
 } from '@pipelines/environments';
 import { conclude, claimsOf, EXIT, type Conclusion, type PhaseRecord } from './conclusion';
+import { loadGitHubState, newestDeployment, nextRunId, saveGitHubState } from './githubState';
 import { ENVIRONMENT_ROLE_MARKER, standInEnvironment, startOidcAws, type OidcAws } from './oidcAws';
 import type { TokenService } from './oidcIssuer';
 import { provisioningPlan, type ProvisioningPlan } from './plan';
@@ -68,6 +69,8 @@ export interface RehearsalOptions {
   repo?: string;
   /** Print every line the steps print, not only one line per job. */
   verbose: boolean;
+  /** Forget the deployment records earlier rehearsals left in the local GitHub. */
+  fresh?: boolean;
   log: (line: string) => void;
 }
 
@@ -82,6 +85,8 @@ export interface Rehearsal {
   strictAws: StrictAws;
   /** The GitHub-like OIDC token service the jobs' configure-aws-credentials asks. */
   tokens: TokenService;
+  /** The GitHub API stand-in: its deployment records are what the deploy jobs recorded. */
+  github: FakeGitHub;
   registry: Registry;
   /** Operator clients (moto directly): the rehearsal's own provisioning and verification. */
   clients: LocalAwsClients;
@@ -124,6 +129,8 @@ interface Started {
   moto?: Moto;
   registry?: Registry;
   github?: FakeGitHub;
+  /** Where the stand-in's deployment records are kept between rehearsals. */
+  githubStateDir?: string;
   strictAws?: StrictAws;
   tokens?: TokenService;
   act?: ChildProcess;
@@ -143,6 +150,11 @@ export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
         clearTimeout(timer);
       }
       await Promise.all([started.strictAws?.stop(), started.tokens?.stop()]);
+      if (started.github && started.githubStateDir)
+        saveGitHubState(started.githubStateDir, {
+          deployments: started.github.state.deployments ?? [],
+          workflowRuns: started.github.state.workflowRuns ?? {},
+        });
       await Promise.all([started.moto?.stop(), started.registry?.stop(), started.github?.stop()]);
       started.folder?.remove();
     })());
@@ -204,9 +216,21 @@ async function run(
     : checkoutCommit(source, head.sha, path.join(folder.root, 'repo'), model.project.github);
   options.log(announcement(options.ref, head, resolution));
 
-  // The stand-in answers the release notes' git reads (compare, pull requests) from this repository.
-  const services = await startLocalServices(model, started, source);
+  // The stand-in answers the release notes' git reads (compare, pull requests) from this
+  // repository, and keeps the deployment records between rehearsals.
+  const services = await startLocalServices(model, started, {
+    gitRepository: source,
+    stateDir: path.join(source, '.rehearsal', 'state'),
+    fresh: options.fresh ?? false,
+  });
   const aws = await provisionLocalAws(source, model, resolution, services, started);
+  // This run, as GitHub describes it to a reader of its deployment record.
+  (services.github.state.workflowRuns ??= {})[String(services.runId)] = {
+    path: options.workflow,
+    headBranch: options.ref.replace(/^refs\/(heads|tags)\//, ''),
+    event: 'push',
+    headSha: head.sha,
+  };
   options.log(
     `Local AWS at ${aws.oidcAws.strictAws.url} (IAM enforced from the ${resolution.tier} tier's ${aws.oidcAws.roles.length} OIDC roles; moto at ${services.moto.endpoint}, registry ${services.registry.host}): ` +
       `${aws.plan.buckets.length} buckets, ${aws.plan.functions.length} functions, ${aws.plan.repositories.length} ECR repositories`,
@@ -277,6 +301,7 @@ function rehearsalOf(record: RunRecord, conclusion: Conclusion, actLog: ActLog):
     moto: record.services.moto,
     strictAws: record.aws.oidcAws.strictAws,
     tokens: record.aws.oidcAws.tokens,
+    github: record.services.github,
     registry: record.services.registry,
     clients: record.aws.clients,
     actLog,
@@ -291,13 +316,22 @@ interface LocalServices {
   github: FakeGitHub;
   /** The environments a reviewer must approve. */
   approvalEnvironments: string[];
+  /**
+   * This rehearsal's workflow run id: one more than the newest run the kept deployment records
+   * name, so that each rehearsal is a newer run than the last, as each push is on GitHub.
+   */
+  runId: number;
 }
 
-/** The local AWS (moto and an ECR-like registry) and a GitHub API stand-in. */
+/**
+ * The local AWS (moto and an ECR-like registry) and a GitHub API stand-in, which starts with the
+ * deployment records earlier rehearsals left (saved at teardown) and answers the workflow's token
+ * as github-actions[bot], as GitHub does.
+ */
 async function startLocalServices(
   model: EnvironmentsConfig,
   started: Started,
-  gitRepository: string,
+  kept: { gitRepository: string; stateDir: string; fresh: boolean },
 ): Promise<LocalServices> {
   const [moto, registry] = await Promise.all([startMoto(), startRegistry({ ecr: true })]);
   started.moto = moto;
@@ -310,7 +344,9 @@ async function startLocalServices(
     defaultGitHubState({
       owner,
       repo,
-      gitRepository,
+      gitRepository: kept.gitRepository,
+      actor: 'github-actions[bot]',
+      ...loadGitHubState(kept.stateDir, kept.fresh),
       environments: Object.fromEntries(
         approvalEnvironments.map((name) => [
           name,
@@ -329,7 +365,9 @@ async function startLocalServices(
     }),
   );
   started.github = github;
-  return { moto, registry, github, approvalEnvironments };
+  started.githubStateDir = kept.stateDir;
+  const runId = nextRunId(github.state.deployments ?? []);
+  return { moto, registry, github, approvalEnvironments, runId };
 }
 
 interface LocalAwsSetup {
@@ -432,6 +470,7 @@ async function prepareWorkflow(
       GITHUB_REPOSITORY_OWNER: owner,
       // Every GitHub API call of the workflow goes to the local stand-in.
       GITHUB_API_URL: services.github.url,
+      GITHUB_RUN_ID: String(services.runId),
       REHEARSAL_BIN: folder.bin,
       ...standInEnvironment(aws.oidcAws, options.workflow),
       REHEARSAL_ARTIFACTS: folder.artifacts,
@@ -494,10 +533,12 @@ async function resume(record: RunRecord, started: Started, before: ActLog): Prom
   const resumed = path.join(folder.root, 'workflow', `approved-${path.basename(options.workflow)}`);
   writeFileSync(resumed, workflowForResume(workflow.text, workflow.held, ran));
   // What a reviewer's click leaves in the run's review log, which the prod guard reads: an
-  // approval of each held environment by a reviewer who is not the run's actor (act runs as
-  // run 1, actor nektos/act).
+  // approval of each held environment by a reviewer who is not the run's actor (act's actor is
+  // nektos/act).
   services.github.state.runs = {
-    '1': [{ user: 'alice', environments: services.approvalEnvironments, state: 'approved' }],
+    [String(services.runId)]: [
+      { user: 'alice', environments: services.approvalEnvironments, state: 'approved' },
+    ],
   };
   options.log(`\nApproved: resuming the run with ${workflow.held.join(', ')}`);
   return runPhase(record, started, resumed, workflow.held);
@@ -524,6 +565,13 @@ async function concludePhase(
     failed: phase.failed,
     seconds: (Date.now() - record.began) / 1000,
     placeholderSha256: createHash('sha256').update(placeholderPackage()).digest('hex'),
+    deployment: record.resolution.environment
+      ? newestDeployment(
+          record.services.github.state.deployments ?? [],
+          record.resolution.environment,
+          `${record.services.github.url}/repos/${record.model.project.github}`,
+        )
+      : undefined,
   };
   const claims = claimsOf(phaseRecord);
   const seen = claims

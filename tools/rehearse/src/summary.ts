@@ -9,6 +9,8 @@ export interface SummaryRow {
   imageDigest?: string;
   seconds: number;
   result: 'deployed' | 'waiting for approval' | 'failed' | 'not deployed';
+  /** The environment's newest deployment record in the local GitHub and its newest state. */
+  deployment?: { id: number; state: string };
 }
 
 const short = (value: string | undefined, keep: number) =>
@@ -38,6 +40,13 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
     `${row.seconds.toFixed(0)}s`,
     row.result,
   ]);
+  // The records column only when a record exists (the GitHub stand-in has deployments).
+  if (rows.some((row) => row.deployment)) {
+    header.push('deployment');
+    rows.forEach((row, i) =>
+      cells[i]?.push(row.deployment ? `#${row.deployment.id} ${row.deployment.state}` : '-'),
+    );
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (values: readonly string[]) =>
     values

@@ -144,9 +144,6 @@ export function needsInternet(run: string): string | undefined {
   const command = run.trim();
   if (/^\s*pnpm dlx snyk@/m.test(command)) return "Snyk or the npm registry's audit service";
   if (/^\s*pnpm audit\b/m.test(command)) return "the npm registry's audit service";
-  if (/^bash \.github\/scripts\/newer-deploy-guard\.sh$/.test(command)) {
-    return "GitHub's deployments API (the local GitHub stand-in serves environments only)";
-  }
   return undefined;
 }
 

@@ -31,7 +31,7 @@ describe('rehearse CLI', () => {
     );
   });
 
-  it('on Ctrl-C stops act, moto and the registry, removes its files and exits 130', async () => {
+  it('on Ctrl-C stops act, moto and the registry, removes its files (but the local GitHub’s records) and exits 130', async () => {
     const repo = miniRepo();
     try {
       const run = start(['--repo', repo.dir]);
@@ -45,7 +45,9 @@ describe('rehearse CLI', () => {
       await expect(fetch(`${moto}/moto-api/data.json`)).rejects.toThrow();
       await expect(fetch(`http://${registry}/v2/`)).rejects.toThrow();
       const base = path.join(repo.dir, '.rehearsal');
-      expect(existsSync(base) ? readdirSync(base) : []).toEqual([]);
+      // Only what outlives a rehearsal on purpose: the GitHub stand-in's kept records.
+      expect(existsSync(base) ? readdirSync(base) : []).toEqual(['state']);
+      expect(readdirSync(path.join(base, 'state'))).toEqual(['github-deployments.json']);
     } finally {
       repo.remove();
     }

@@ -108,10 +108,12 @@ describe('a rehearsal of a push to integration (fixture pipeline)', () => {
     );
   });
 
-  it('removes its run folder on teardown', async () => {
+  it('removes its run folder on teardown, keeping only the local GitHub’s records', async () => {
     const base = path.join(repo.dir, '.rehearsal');
     await r.teardown();
-    expect(existsSync(base) ? readdirSync(base) : []).toEqual([]);
+    // Only what outlives a rehearsal on purpose: the GitHub stand-in's kept records.
+    expect(existsSync(base) ? readdirSync(base) : []).toEqual(['state']);
+    expect(readdirSync(path.join(base, 'state'))).toEqual(['github-deployments.json']);
   });
 });
 

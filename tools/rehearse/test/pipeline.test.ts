@@ -3,15 +3,17 @@
  * rehearsed with act against the local AWS: proof 4 of the workflows issue. Three rehearsals, one
  * after the other (every job installs the workspace, and the machine has two cores):
  *   - a push to integration through the README's command, `bash scripts/rehearse.sh` (with --keep,
- *     so that this test can ask the local AWS itself before stopping it with Ctrl-C);
+ *     so that this test can ask the local AWS itself before stopping it with Ctrl-C, and --fresh,
+ *     so that the local GitHub starts without the deployment records of earlier rehearsals);
  *   - the staging tag, in-process;
  *   - a push to master: held (exit 3), then approved, which resumes the same run as a reviewer's
  *     click does on GitHub (the jobs before the hold are not run again).
- * Every assertion about a deploy asks the local AWS, not the logs. Each describe owns one
+ * Every assertion about a deploy asks the local AWS, not the logs; the deployment records are read
+ * from the local GitHub, which keeps them from one rehearsal to the next. Each describe owns one
  * rehearsal: its beforeAll runs it and records what the local AWS says at each point; each test
  * only reads that record, so any test can run alone (`-t`) or in any order.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +22,9 @@ import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3'
 import { localAwsClients, repoRoot, type LocalAwsClients } from '@pipelines/testkit';
 import { parseCli } from '../src/args';
 import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
+import type { FakeDeployment } from '@pipelines/testkit';
+import { trustedRecord } from '@pipelines/action-kit';
+import { loadEnvironments, resolveRef } from '@pipelines/environments';
 import { placeholderPackage } from '../src/zip';
 
 jest.setTimeout(15 * 60_000);
@@ -71,7 +76,7 @@ function rehearsalByCommand(command: string) {
       await new Promise((r) => setTimeout(r, 500));
     }
     // The report of a failed rehearsal is the first thing to read when this test fails.
-    if (!/ deployed\n/.test(output)) console.log(output);
+    if (!/ deployed( +#\d+ success)?\n/.test(output)) console.log(output);
   });
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGINT');
@@ -104,7 +109,7 @@ function rehearsalByCommand(command: string) {
 type Package = Awaited<ReturnType<typeof uploaded>>;
 
 describe('bash scripts/rehearse.sh: a push to integration (the README’s command)', () => {
-  const run = rehearsalByCommand('bash scripts/rehearse.sh');
+  const run = rehearsalByCommand('bash scripts/rehearse.sh --fresh');
   const seen: {
     pkg?: Package;
     mintSha?: string;
@@ -121,7 +126,10 @@ describe('bash scripts/rehearse.sh: a push to integration (the README’s comman
 
   it('deploys to mint: the summary shows sha256, VersionId and digest, and mint runs the uploaded package', () => {
     expect(run.row()).toMatch(
-      /^mint\s+mint-KatanaLambda\s+[0-9a-f]{16}…\s+\S+\s+sha256:[0-9a-f]+…\s+\d+s\s+deployed$/,
+      /^mint\s+mint-KatanaLambda\s+[0-9a-f]{16}…\s+\S+\s+sha256:[0-9a-f]+…\s+\d+s\s+deployed\s+#\d+ success$/,
+    );
+    expect(run.output()).toMatch(
+      /Deployment record \d+ of mint \(success\) in the local GitHub: http:\/\/127\.0\.0\.1:\d+\/repos\/example\/pipelines\/deployments\/\d+\/statuses/,
     );
     expect(run.output()).toMatch(
       /Verified in the local AWS: mint-KatanaLambda runs s3:\/\/pipelines-artifacts-lower\/mint\/katana-lambda\.zip version \S+ \(sha256 [0-9a-f]{64}\)/,
@@ -151,7 +159,7 @@ describe('bash scripts/rehearse.sh --ref refs/tags/staging', () => {
   });
 
   it('deploys to staging, not to mint or prod', () => {
-    expect(run.row()).toMatch(/^staging\s+staging-KatanaLambda\s.*\sdeployed$/);
+    expect(run.row()).toMatch(/^staging\s+staging-KatanaLambda\s.*\sdeployed\s+#\d+ success$/);
     expect(seen.pkg).toBeDefined();
     expect(seen.shas).toEqual({
       staging: seen.pkg?.sha256,
@@ -204,6 +212,7 @@ describe('rehearsal of the pipeline: push to master, held then approved', () => 
     prodSha?: string;
     ranDeploy?: boolean;
     output?: string;
+    records?: string[];
   } = {};
   const approved: {
     r?: Rehearsal;
@@ -219,6 +228,7 @@ describe('rehearsal of the pipeline: push to master, held then approved', () => 
     atHold.prodSha = await functionSha(clients, 'prod-KatanaLambda');
     atHold.ranDeploy = run.r.actLog.jobs.has('deploy-with-approval');
     atHold.output = run.lines.join('\n');
+    atHold.records = (run.r.github.state.deployments ?? []).map((d) => d.environment);
     if (!run.r.approve) return;
     approved.r = await run.r.approve();
     approved.pkg = await uploaded(clients, 'pipelines-artifacts-upper', 'prod/katana-lambda.zip');
@@ -243,6 +253,65 @@ describe('rehearsal of the pipeline: push to master, held then approved', () => 
     expect(approved.pkg?.versionId).toBe(atHold.pkg?.versionId);
     expect(approved.prodSha).toBe(atHold.pkg?.sha256);
     expect(approved.stagingSha).toBe(placeholder);
+  });
+
+  it('left one deployment record per environment, with the statuses that happened, kept from one rehearsal to the next', () => {
+    expect(approved.r).toBeDefined();
+    // At the hold prod had none: the deploy job had not run.
+    expect(atHold.records).toEqual(['mint', 'staging']);
+    const records = run.r.github.state.deployments ?? [];
+    const of = (environment: string) => records.find((d) => d.environment === environment);
+    expect(records.map((d) => d.environment)).toEqual(['mint', 'staging', 'prod']);
+    // Every rehearsal here rehearses the HEAD commit.
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+    for (const d of records) {
+      expect(d.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+      expect(d).toMatchObject({
+        creator: 'github-actions[bot]',
+        ref: commit,
+        productionEnvironment: d.environment === 'prod',
+        payload: {
+          pipelines: 1,
+          workflow: '.github/workflows/pipeline.yml',
+          commit,
+          function: { name: `${d.environment}-KatanaLambda`, alias: 'live' },
+        },
+      });
+    }
+    const payload = (d: FakeDeployment | undefined) =>
+      d?.payload as { run_id: number; package?: { version_id?: string; sha256?: string } };
+    // Each rehearsal is a newer run than the one before (its id follows the kept records).
+    const runs = records.map((d) => payload(d).run_id);
+    const runOf = (d: FakeDeployment) =>
+      run.r.github.state.workflowRuns?.[String(payload(d).run_id)] ?? null;
+    expect(runs).toEqual([...runs].sort((a, b) => a - b));
+    expect(new Set(runs).size).toBe(3);
+    // The prod record names exactly the package the reviewers approved.
+    expect(payload(of('prod')).package).toMatchObject({
+      version_id: atHold.pkg?.versionId,
+      sha256: atHold.pkg?.sha256,
+    });
+    expect(of('prod')?.statuses[0]?.environmentUrl).toBe('https://blog.pipelines.example.com');
+    // A reader (the release notes) trusts each record, having looked up the run it names.
+    const model = loadEnvironments(path.join(repoRoot, 'environments.yml'));
+    for (const d of records) {
+      const run = runOf(d);
+      const deploysTo = ['heads', 'tags']
+        .map((kind) => resolveRef(model, `refs/${kind}/${run?.headBranch}`))
+        .filter((r) => r.deploy && r.environment)
+        .map((r) => r.environment!);
+      const trust = trustedRecord(
+        { environment: d.environment, creator: d.creator, payload: d.payload },
+        run && { ...run, deploysTo },
+      );
+      expect(trust).toMatchObject({ trusted: true });
+    }
+    expect(of('mint')?.statuses[0]?.environmentUrl).toMatch(
+      /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/lambda\/.*#\/functions\/mint-KatanaLambda$/,
+    );
   });
 
   it("ran every job's AWS requests as the role it would hold on GitHub, assumed with an immutable-form token", () => {

@@ -17,6 +17,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleDeployments, type DeploymentsState } from './fakeGitHubDeployments';
 import { handleGit, type GitState } from './fakeGitHubGit';
+import { handleWorkflowRuns, type WorkflowRunsState } from './fakeGitHubRuns';
 import { gitHubApi, gitHubExample, type Operation } from './openApi';
 
 export interface FakeEnvironment {
@@ -48,7 +49,7 @@ export interface FakeRuleset {
   rules: { type: string; parameters?: unknown }[];
 }
 
-export interface FakeGitHubState extends DeploymentsState, GitState {
+export interface FakeGitHubState extends DeploymentsState, GitState, WorkflowRunsState {
   token: string;
   owner: string;
   repo: string;
@@ -173,7 +174,14 @@ export async function startFakeGitHub(
   const requests: RecordedRequest[] = [];
   const failures: string[] = [];
   const api = gitHubApi();
-  let nextId = 1000;
+  // Above every id of a history the caller brought (a rehearsal's earlier deployments), so that
+  // new records are newer, as GitHub's ids are.
+  let nextId = Math.max(
+    1000,
+    ...(state.deployments ?? [])
+      .flatMap((d) => [d.id, ...d.statuses.map((s) => s.id)])
+      .map((id) => id + 1),
+  );
 
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -246,6 +254,7 @@ export async function startFakeGitHub(
       ),
     ({ method, inRepo, query }, send) =>
       handleGit({ state, user: userOf }, method, inRepo, query, send),
+    ({ method, inRepo }, send) => handleWorkflowRuns(state, method, inRepo, send),
   ];
 
   function route(method: string, p: string, query: URLSearchParams, body: unknown, send: Send) {

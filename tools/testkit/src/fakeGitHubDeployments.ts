@@ -51,6 +51,11 @@ export interface DeploymentsState {
   refs?: Record<string, string>;
   /** The login that requests act as (the token's owner); GitHub Actions' token is github-actions[bot]. */
   actor?: string;
+  /**
+   * false: the token may read deployments but not write them (a job without `deployments: write`),
+   * so every write answers 403 as GitHub does. Default true.
+   */
+  canWriteDeployments?: boolean;
 }
 
 type Send = (status: number, data?: unknown) => void;
@@ -80,6 +85,17 @@ export function handleDeployments(
   const b = (body ?? {}) as Record<string, unknown>;
   const notFound = () =>
     send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+  if (
+    method === 'POST' &&
+    state.canWriteDeployments === false &&
+    /^\/deployments(\/\d+\/statuses)?$/.test(inRepo)
+  ) {
+    send(403, {
+      message: 'Resource not accessible by integration',
+      documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment',
+    });
+    return true;
+  }
 
   if (inRepo === '/deployments' && method === 'GET') {
     const matching = deployments

@@ -32,6 +32,7 @@ export {
 } from './fakeGitHubDeployments';
 export { type FakePull, type GitState } from './fakeGitHubGit';
 export { createGitRepository, type GitRepository, type Author } from './gitRepository';
+export { type FakeWorkflowRun } from './fakeGitHubRuns';
 export {
   gitHubApi,
   describeApi,

@@ -60,7 +60,12 @@ function push(
   });
 }
 
-const deployments = (r: Route) => r.environments.filter((e) => e.deployment);
+/**
+ * The environments the deploy jobs enter. Every job declares `deployment: false`: the deploy jobs
+ * record their deployments themselves (actions/deployment-record).
+ */
+const deployments = (r: Route) =>
+  r.environments.filter((e) => ['deploy', 'deploy-with-approval'].includes(e.job));
 const sorted = (jobs: string[]) => [...jobs].sort();
 
 describe('pipeline routing: the rows of the table', () => {
@@ -77,7 +82,7 @@ describe('pipeline routing: the rows of the table', () => {
   ])('%s tests, builds, uploads and deploys to %s without a hold', (ref, environment) => {
     const r = push(ref);
     expect(sorted(r.ran)).toEqual(sorted([...DELIVER, 'deploy']));
-    expect(deployments(r)).toEqual([{ job: 'deploy', environment, deployment: true }]);
+    expect(deployments(r)).toEqual([{ job: 'deploy', environment, deployment: false }]);
     // The upload and the image push enter the same environment, without a deployment record.
     expect(
       r.environments.filter((e) => ['upload', 'images'].includes(e.job)).map((e) => e.environment),
@@ -93,7 +98,7 @@ describe('pipeline routing: the rows of the table', () => {
     const r = push(ref);
     expect(sorted(r.ran)).toEqual(sorted([...DELIVER, 'deploy-with-approval']));
     expect(deployments(r)).toEqual([
-      { job: 'deploy-with-approval', environment: 'prod', deployment: true },
+      { job: 'deploy-with-approval', environment: 'prod', deployment: false },
     ]);
     // Before the hold nothing enters `prod` (entering it would start the hold before the upload).
     expect(
@@ -313,17 +318,18 @@ describe('a pending approval blocks nothing else', () => {
   );
 
   test.each(['deploy', 'deploy-with-approval'])(
-    '%s checks that no newer run deployed, inside its group, before it asks for AWS credentials',
+    '%s checks that no newer run deployed and records its deployment, inside its group, before it asks for AWS credentials, and records the result last',
     (id) => {
       const steps = job(id).steps;
-      const guard = steps.findIndex(
-        (s) => s.run?.trim() === 'bash .github/scripts/newer-deploy-guard.sh',
-      );
+      const record = (phase: string) =>
+        steps.findIndex((s) => s.uses === './actions/deployment-record' && s.with?.phase === phase);
       const credentials = steps.findIndex((s) =>
         s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
       );
-      expect(guard).toBeGreaterThan(0);
-      expect(guard).toBeLessThan(credentials);
+      // Right after the checkout, before the prod guard and any credential.
+      expect(record('start')).toBe(1);
+      expect(record('start')).toBeLessThan(credentials);
+      expect(record('finish')).toBe(steps.length - 1);
     },
   );
 });
@@ -422,7 +428,7 @@ describe('an edited environments.yml routes with no workflow edit beyond the gen
       expect(r.environments.filter((e) => e.job !== 'audit')).toEqual([
         { job: 'upload', environment: `${environment}-candidate`, deployment: false },
         { job: 'images', environment: `${environment}-candidate`, deployment: false },
-        { job: 'deploy-with-approval', environment, deployment: true },
+        { job: 'deploy-with-approval', environment, deployment: false },
       ]);
       expect(r.concurrency).toEqual([
         { job: 'deploy-with-approval', group: `deploy-${environment}` },

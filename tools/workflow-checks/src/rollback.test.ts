@@ -101,22 +101,27 @@ describe('rollback routing', () => {
     (ref, environment, more, mode) => {
       const r = dispatch({ ref, environment, ...more });
       expect(r.ran.sort()).toEqual(['resolve', 'rollback']);
-      expect(r.environments).toEqual([{ job: 'rollback', environment, deployment: true }]);
+      expect(r.environments).toEqual([{ job: 'rollback', environment, deployment: false }]);
       expect(r.concurrency).toEqual([{ job: 'rollback', group: `deploy-${environment}` }]);
       expect(r.mode).toBe(mode);
     },
   );
 
   test.each(['refs/heads/master', 'refs/tags/production', 'refs/tags/RELEASE-4'])(
-    '%s with environment prod goes through rollback-with-approval, guard first',
+    '%s with environment prod goes through rollback-with-approval, guard before any credential',
     (ref) => {
       const r = dispatch({ ref, environment: 'prod', version: '12' });
       expect(r.environments).toEqual([
-        { job: 'rollback-with-approval', environment: 'prod', deployment: true },
+        { job: 'rollback-with-approval', environment: 'prod', deployment: false },
       ]);
       expect(r.concurrency).toEqual([{ job: 'rollback-with-approval', group: 'deploy-prod' }]);
       const steps = rollback.jobs.find((j) => j.id === 'rollback-with-approval')!.steps;
+      // After the record's start (which the guard's refusal then marks failed).
       expect(steps[1]).toMatchObject({
+        uses: './actions/deployment-record',
+        with: { phase: 'start' },
+      });
+      expect(steps[2]).toMatchObject({
         uses: './actions/environment-guard',
         with: { environment: '${{ needs.resolve.outputs.environment }}' },
       });
