@@ -1,7 +1,7 @@
 /**
  * scripts/build-image.sh on this machine (no Docker engine): the umoci path. The OCI layout it
  * writes must hold the built site with its title, name port 3000, and be readable by skopeo (as
- * the ecr-push action reads it).
+ * the ecr-push action reads it); the same site must give the same digest.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +49,33 @@ test('the image layout holds the built site and names port 3000', async () => {
   });
   expect(page).toContain('>Pipelines blog</title>');
 }, 60_000);
+
+test('is reproducible: two builds of the same site give the same image digest (the reuse by content hash relies on it)', async () => {
+  const digestOf = async (out: string) => {
+    await buildImage(out);
+    return JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8')).manifests[0].digest;
+  };
+  const first = await digestOf(path.join(tmp, 'first'));
+  // A second apart: a build that wrote the time into the config or history would differ.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const second = await digestOf(path.join(tmp, 'second'));
+  expect(second).toBe(first);
+  const { stdout } = await run(systemTool('/usr/bin/skopeo'), [
+    'inspect',
+    '--config',
+    `oci:${path.join(tmp, 'first')}:latest`,
+  ]);
+  const config = JSON.parse(stdout);
+  expect(config.created).toBe('1970-01-01T00:00:00Z');
+  expect(config.config.Labels['org.opencontainers.image.revision']).toBeUndefined();
+}, 60_000);
+
+test('--builder names the builder and its version (part of the reuse key)', async () => {
+  const { stdout } = await run('bash', [script, '--builder'], {
+    env: { ...process.env, BLOG_IMAGE_BUILDER: 'umoci' },
+  });
+  expect(stdout).toMatch(/^umoci umoci version \S+, tar \(GNU tar\) \S+\n$/);
+});
 
 test('refuses a non-empty output directory and changes nothing in it', async () => {
   const out = path.join(tmp, 'busy');
