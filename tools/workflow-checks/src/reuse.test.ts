@@ -402,7 +402,9 @@ describe('the pipeline builds whenever it does not reuse', () => {
     expect(restore?.with?.['key-prefix']).toMatch(/^\$\{\{ inputs\.cache-key-prefix \}\}-/);
     expect(restore?.with?.['protected-only']).toBe('${{ inputs.protected-only }}');
     const install = steps.find((s) => /pnpm install/.test(s.run ?? ''));
-    expect(install?.if).toBe("steps.reuse-verify.outputs.reused != 'true'");
+    expect(install?.if).toBe(
+      "inputs.install != 'false' && steps.reuse-verify.outputs.reused != 'true'",
+    );
     expect(steps.find((s) => s.id === 'reuse-verify')?.run).toBe(
       'bash .github/scripts/reuse.sh verify "$REUSE_PATH" "$CACHE_HIT"',
     );
