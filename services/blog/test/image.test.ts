@@ -1,10 +1,11 @@
 /**
  * scripts/build-image.sh on this machine (no Docker engine): the umoci path. The OCI layout it
  * writes must hold the built site with its title, name port 3000, and be readable by skopeo (as
- * the ecr-push action reads it); the same site must give the same digest.
+ * the ecr-push action reads it); the same site must give the same digest, and the site itself
+ * must not depend on where the checkout is.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -69,6 +70,30 @@ test('is reproducible: two builds of the same site give the same image digest (t
   expect(config.created).toBe('1970-01-01T00:00:00Z');
   expect(config.config.Labels['org.opencontainers.image.revision']).toBeUndefined();
 }, 60_000);
+
+test('the built site names no Gatsby node id (derived from the absolute path of the checkout, one would make the digest depend on where the site was built)', () => {
+  const pageData = path.join(blog, 'public', 'page-data');
+  const files = readdirSync(pageData, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.json'),
+  );
+  expect(files.length).toBeGreaterThan(0);
+  const ids: string[] = [];
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(collect);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'id' && typeof inner === 'string') ids.push(inner);
+      else collect(inner);
+    }
+  };
+  for (const file of files) {
+    const { result } = JSON.parse(readFileSync(path.join(pageData, file), 'utf8')) as {
+      result?: unknown;
+    };
+    collect(result);
+  }
+  expect(ids).toEqual([]);
+});
 
 test('--builder names the builder and its version (part of the reuse key)', async () => {
   const { stdout } = await run('bash', [script, '--builder'], {
