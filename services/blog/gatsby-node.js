@@ -1,4 +1,6 @@
-// One page per Markdown post, at /posts/<slug>/ (slug from the front matter).
+// One page per Markdown post, at /posts/<slug>/ (slug from the front matter). Pages find their
+// post by slug, not by node id: gatsby-source-filesystem derives ids from the absolute path, which
+// would make the built site (and the image's digest) depend on where the checkout is.
 const path = require('node:path');
 
 exports.createPages = async ({ graphql, actions, reporter }) => {
@@ -6,7 +8,6 @@ exports.createPages = async ({ graphql, actions, reporter }) => {
     {
       allMarkdownRemark {
         nodes {
-          id
           frontmatter {
             slug
           }
@@ -22,7 +23,7 @@ exports.createPages = async ({ graphql, actions, reporter }) => {
     actions.createPage({
       path: `/posts/${node.frontmatter.slug}/`,
       component: path.resolve(__dirname, 'src/templates/post.tsx'),
-      context: { id: node.id },
+      context: { slug: node.frontmatter.slug },
     });
   }
 };

@@ -1,10 +1,11 @@
 /**
  * scripts/build-image.sh on this machine (no Docker engine): the umoci path. The OCI layout it
  * writes must hold the built site with its title, name port 3000, and be readable by skopeo (as
- * the ecr-push action reads it).
+ * the ecr-push action reads it); the same site must give the same digest, and the site itself
+ * must not depend on where the checkout is.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +50,57 @@ test('the image layout holds the built site and names port 3000', async () => {
   });
   expect(page).toContain('>Pipelines blog</title>');
 }, 60_000);
+
+test('is reproducible: two builds of the same site give the same image digest (the reuse by content hash relies on it)', async () => {
+  const digestOf = async (out: string) => {
+    await buildImage(out);
+    return JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8')).manifests[0].digest;
+  };
+  const first = await digestOf(path.join(tmp, 'first'));
+  // A second apart: a build that wrote the time into the config or history would differ.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const second = await digestOf(path.join(tmp, 'second'));
+  expect(second).toBe(first);
+  const { stdout } = await run(systemTool('/usr/bin/skopeo'), [
+    'inspect',
+    '--config',
+    `oci:${path.join(tmp, 'first')}:latest`,
+  ]);
+  const config = JSON.parse(stdout);
+  expect(config.created).toBe('1970-01-01T00:00:00Z');
+  expect(config.config.Labels['org.opencontainers.image.revision']).toBeUndefined();
+}, 60_000);
+
+test('the built site names no Gatsby node id (derived from the absolute path of the checkout, one would make the digest depend on where the site was built)', () => {
+  const pageData = path.join(blog, 'public', 'page-data');
+  const files = readdirSync(pageData, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.json'),
+  );
+  expect(files.length).toBeGreaterThan(0);
+  const ids: string[] = [];
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(collect);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'id' && typeof inner === 'string') ids.push(inner);
+      else collect(inner);
+    }
+  };
+  for (const file of files) {
+    const { result } = JSON.parse(readFileSync(path.join(pageData, file), 'utf8')) as {
+      result?: unknown;
+    };
+    collect(result);
+  }
+  expect(ids).toEqual([]);
+});
+
+test('--builder names the builder and its version (part of the reuse key)', async () => {
+  const { stdout } = await run('bash', [script, '--builder'], {
+    env: { ...process.env, BLOG_IMAGE_BUILDER: 'umoci' },
+  });
+  expect(stdout).toMatch(/^umoci umoci version \S+, tar \(GNU tar\) \S+\n$/);
+});
 
 test('refuses a non-empty output directory and changes nothing in it', async () => {
   const out = path.join(tmp, 'busy');

@@ -53,7 +53,14 @@ import {
   type RemoteUse,
   type WorkflowJob,
 } from './workflow';
-import { checkoutCommit, createRunFolder, gitHead, writeJson, type RunFolder } from './workspace';
+import {
+  checkoutCommit,
+  createRunFolder,
+  gitHead,
+  reuseCacheFolder,
+  writeJson,
+  type RunFolder,
+} from './workspace';
 import { placeholderPackage } from './zip';
 
 export { EXIT };
@@ -478,7 +485,8 @@ async function prepareWorkflow(
     },
     artifactPath: folder.actArtifacts,
     artifactPort: await freePort(),
-    cachePath: folder.actCache,
+    // Kept between runs, one folder per ref: what makes a second run of the same inputs warm.
+    cachePath: reuseCacheFolder(path.dirname(folder.root), options.ref),
     cachePort: await freePort(),
     actionCachePath: folder.actionCache,
   };

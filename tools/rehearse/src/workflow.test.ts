@@ -251,6 +251,30 @@ jobs:
     });
     expect(steps[1]?.with).toEqual({ file: 'a.zip' });
   });
+
+  it('skips only the whole-workspace install, whose purpose is the store saved', () => {
+    const text = `
+on: push
+jobs:
+  fill:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/setup
+        with: { cache-key-prefix: lower }
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ./.github/actions/setup
+        with: { cache-key-prefix: lower, filter: '@pipelines/katana-lambda...' }
+`;
+    const jobs = (
+      parse(workflowForAct(text, [])) as {
+        jobs: Record<string, { steps: { with: Record<string, string> }[] }>;
+      }
+    ).jobs;
+    expect(jobs.fill?.steps[0]?.with.install).toBe('false');
+    expect(jobs.test?.steps[0]?.with.install).toBeUndefined();
+  });
 });
 
 describe('the real pipeline as act runs it', () => {
@@ -269,6 +293,9 @@ describe('the real pipeline as act runs it', () => {
     const setups = steps.filter((s) => s.uses === './.github/actions/setup');
     expect(setups.length).toBeGreaterThan(5);
     expect(setups.every((s) => s.with?.['cache-backend'] === 'none')).toBe(true);
+    expect(setups.filter((s) => s.with?.install === 'false')).toEqual([
+      expect.objectContaining({ with: expect.not.objectContaining({ filter: expect.anything() }) }),
+    ]);
   });
 
   it('keeps no step that calls Snyk', () => {

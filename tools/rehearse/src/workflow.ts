@@ -91,7 +91,13 @@ export function mayRequestIdToken(workflowPermissions: unknown, jobPermissions: 
  * reviewers and ignores `environment:`, so leaving them out is how the rehearsal waits), and
  * without `environment.deployment`, a GitHub property (2025) that act 0.2.89's schema rejects.
  * The setup action gets `cache-backend: none`: every job runs on this machine and shares its warm
- * pnpm store, so restoring a cached copy would only copy the store onto itself.
+ * pnpm store, so restoring a cached copy would only copy the store onto itself. Its reused build
+ * outputs (`reuse-backend`) stay on the GitHub backend, which act's cache server serves from a
+ * folder kept between runs (workspace.ts reuseCacheFolder): that is what makes a second run warm.
+ * A setup step without a filter (the cache-dependencies job: the whole workspace, installed so that
+ * the store it saves is complete) gets `install: false`: this machine's store is complete since
+ * bootstrap's frozen install of the same lockfile, nothing is saved, and every later job still
+ * runs its own frozen install.
  * Since act ignores `environment:` and `permissions:`, each configure-aws-credentials step gets
  * the job's environment name (the same expression) as REHEARSAL_JOB_ENVIRONMENT, so that its OIDC
  * token carries it as GitHub's does, and REHEARSAL_ID_TOKEN (`write` or `none`), so that a job
@@ -113,6 +119,10 @@ export function workflowForAct(yamlText: string, remove: readonly string[]): str
       const uses = record(step).uses;
       if (uses === SETUP_ACTION) {
         doc.setIn(['jobs', id, 'steps', index, 'with', 'cache-backend'], 'none');
+        // No filter: the whole workspace, installed only so that the store saved is complete.
+        if (!record(record(step).with).filter) {
+          doc.setIn(['jobs', id, 'steps', index, 'with', 'install'], 'false');
+        }
       }
       if (typeof uses === 'string' && CREDENTIALS_ACTION.test(uses)) {
         const env = ['jobs', id, 'steps', index, 'env'];

@@ -1,8 +1,9 @@
 /**
  * The rehearsal's files: one folder per run under .rehearsal/ (git-ignored), holding the checkout
  * act copies into each job, the event, the derived workflow, the stand-ins' tool folder and act's
- * caches. A run removes its own folder; a later run removes folders of runs that died (their pid
- * is gone), so nothing needs cleaning by hand.
+ * action cache. A run removes its own folder; a later run removes folders of runs that died (their
+ * pid is gone), so nothing needs cleaning by hand. What outlives a run: the synth cache and the
+ * cache act's cache server keeps (reuseCacheFolder), which is what makes a second run warm.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,6 @@ export interface RunFolder {
   root: string;
   bin: string;
   artifacts: string;
-  actCache: string;
   actionCache: string;
   actArtifacts: string;
   remove(): void;
@@ -48,12 +48,11 @@ export function createRunFolder(base: string, tools: { node: string; pnpm: strin
     root,
     bin: path.join(root, 'bin'),
     artifacts: path.join(root, 'artifacts'),
-    actCache: path.join(root, 'act-cache-server'),
     actionCache: path.join(root, 'act'),
     actArtifacts: path.join(root, 'act-artifacts'),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
-  for (const dir of [folder.bin, folder.artifacts, folder.actCache, folder.actionCache]) {
+  for (const dir of [folder.bin, folder.artifacts, folder.actionCache]) {
     mkdirSync(dir, { recursive: true });
   }
   mkdirSync(folder.actArtifacts, { recursive: true });
@@ -61,6 +60,28 @@ export function createRunFolder(base: string, tools: { node: string; pnpm: strin
   symlinkSync(tools.node, path.join(folder.bin, 'node'));
   symlinkSync(tools.pnpm, path.join(folder.bin, 'pnpm'));
   return folder;
+}
+
+/**
+ * The folder of act's cache server for a ref: it outlives the run, so the build outputs a run
+ * saved (by content hash, see .github/scripts/reuse.sh) are restored by the next run of the ref.
+ * One folder per ref, as GitHub's cache is scoped to the ref that saved an entry: a rehearsal of a
+ * feature branch never writes what a rehearsal of master restores. (GitHub also lets every ref
+ * read the default branch's entries; here a ref reads only its own, which costs reuse, never
+ * safety.)
+ */
+export function reuseCacheFolder(base: string, ref: string): string {
+  const folder = path.join(base, 'act-cache', refFolderName(ref));
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+/** A ref as one folder name, distinct for distinct refs (`refs/heads/a` -> `refs%2fheads%2fa`). */
+export function refFolderName(ref: string): string {
+  return ref.replace(
+    /[^A-Za-z0-9._-]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /**

@@ -3,7 +3,6 @@ import { graphql, Link, type HeadFC, type PageProps } from 'gatsby';
 import { Layout } from '../components/layout';
 
 interface Post {
-  id: string;
   excerpt: string;
   frontmatter: { title: string; date: string; slug: string };
 }
@@ -21,7 +20,7 @@ export default function IndexPage({ data }: PageProps<Data>) {
       </p>
       <ul style={{ listStyle: 'none', padding: 0 }}>
         {posts.map((post) => (
-          <li key={post.id} style={{ marginBottom: '1.5rem' }}>
+          <li key={post.frontmatter.slug} style={{ marginBottom: '1.5rem' }}>
             <h2 style={{ marginBottom: 0 }}>
               <Link to={`/posts/${post.frontmatter.slug}/`}>{post.frontmatter.title}</Link>
             </h2>
@@ -45,7 +44,6 @@ export const query = graphql`
   {
     allMarkdownRemark(sort: { frontmatter: { date: DESC } }) {
       nodes {
-        id
         excerpt(pruneLength: 160)
         frontmatter {
           title
