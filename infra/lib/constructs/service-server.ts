@@ -1,7 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as assets from 'aws-cdk-lib/aws-s3-assets';
-import { SymlinkFollowMode } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { serverImage, serverUserData, serviceUserData } from './user-data';
 
@@ -45,8 +44,6 @@ export class ServiceServer extends Construct {
     const bundle = new assets.Asset(this, 'Bundle', {
       path: props.serviceDir,
       exclude: ASSET_EXCLUDES,
-      // deploy-lib.sh in each folder links to services/lib: ship the file, not the link.
-      followSymlinks: SymlinkFollowMode.ALWAYS,
     });
     const userData = serverUserData();
     this.instance = new ec2.Instance(this, 'Instance', {
