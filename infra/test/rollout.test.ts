@@ -305,14 +305,36 @@ describe('the blog server: static site releases from S3 object versions', () => 
     ]);
   });
 
-  it('rolls back by hand to the previous release, and lists what is kept', async () => {
-    const result = await server.deploy('--rollback');
-    expect(result.code).toBe(0);
+  it("rolls back by hand with the runbook's commands, and back again", async () => {
+    const [a, b] = [s3.a!.sha256.slice(0, 16), s3.b!.sha256.slice(0, 16)];
+    const status = await server.host.run('bash /opt/pipelines/blog/deploy.sh --status');
+    expect(status).toContain(`current: ${b}\nprevious: ${a}\n`);
+    expect(status).toContain(`${a}  ${s3.a!.uri}`);
+    expect(await server.host.run('readlink /opt/pipelines/blog/current')).toBe(`releases/${b}\n`);
+
+    await server.host.run('bash /opt/pipelines/blog/deploy.sh --rollback');
     expect(await server.get('http://127.0.0.1:3000/')).toContain('release A');
-    const status = await server.deploy('--status');
-    expect(status.stdout).toContain(`current: ${s3.a!.sha256.slice(0, 16)}`);
-    expect(status.stdout).toContain(`previous: ${s3.b!.sha256.slice(0, 16)}`);
-    expect(status.stdout).toContain(s3.b!.uri);
+    expect(await server.host.run('readlink /opt/pipelines/blog/current')).toBe(`releases/${a}\n`);
+    await server.host.run('bash /opt/pipelines/blog/deploy.sh --rollback');
+    expect(await server.get('http://127.0.0.1:3000/')).toContain('release B');
+  });
+
+  it('keeps the last PIPELINES_KEEP_RELEASES releases, and always the current and previous', async () => {
+    const kept = ['D', 'E'].map((name) =>
+      upload('mint/blog-site.tar.gz', blogSite(`release ${name}`)),
+    );
+    for (const release of kept) {
+      const result = await server.deploy(release.uri, release.sha256);
+      expect(result.code).toBe(0);
+    }
+    const keepOne = await server.host.exec(
+      `PIPELINES_KEEP_RELEASES=1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_ENDPOINT_URL_S3=${server.s3.endpoint} bash /opt/pipelines/blog/deploy.sh '${s3.a!.uri}' ${s3.a!.sha256}`,
+    );
+    expect(keepOne.code).toBe(0);
+    // A is current again (still on the server: not fetched), E previous; B, D, bundled are gone.
+    expect((await server.host.run('ls /opt/pipelines/blog/releases')).split('\n').sort()).toEqual(
+      ['', s3.a!.sha256.slice(0, 16), kept[1]!.sha256.slice(0, 16)].sort(),
+    );
   });
 });
 

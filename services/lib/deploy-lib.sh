@@ -99,8 +99,12 @@ prune_releases() {
 
 # ── Fetching the exact artifact into a new release folder ──────────────────────────────────────
 
-aws_cli() { # the AWS CLI, at the endpoint the standard variables name (Debian 12's CLI predates them)
-  local endpoint="${AWS_ENDPOINT_URL_S3:-${AWS_ENDPOINT_URL:-}}"
+# The AWS CLI, at the endpoint the standard variables name for the service (AWS_ENDPOINT_URL_S3,
+# AWS_ENDPOINT_URL_ECR, or AWS_ENDPOINT_URL): Debian 12's CLI predates them.
+aws_cli() { # COMMAND ARGS...
+  local api="${1%api}" variable endpoint
+  variable="AWS_ENDPOINT_URL_${api^^}"
+  endpoint="${!variable:-${AWS_ENDPOINT_URL:-}}"
   if [[ -n "$endpoint" ]]; then aws --endpoint-url "$endpoint" "$@"; else aws "$@"; fi
 }
 
