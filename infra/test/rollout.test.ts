@@ -503,6 +503,20 @@ describe.each([
       ]);
     });
 
+    if (service === 'fulcrum') {
+      it("refuses to deploy on Fulcrum's database server, changing nothing", async () => {
+        const settings = '/etc/pipelines/fulcrum.env';
+        await server.host.run(
+          `cp ${settings} /root/settings && sed -i 's/^PIPELINES_ROLE=app$/PIPELINES_ROLE=db/' ${settings}`,
+        );
+        try {
+          await expectRefused(server, [[[images.a!], /this is Fulcrum's database server/]]);
+        } finally {
+          await server.host.run(`cp /root/settings ${settings}`);
+        }
+      });
+    }
+
     it('never touches the database: its container keeps running, its data is not removed', async () => {
       expect(await server.host.run(databaseState)).toBe(databaseBefore);
       // Compose's `down -v` (or `--volumes`) would delete MongoDB's volume.

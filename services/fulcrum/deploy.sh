@@ -26,6 +26,7 @@ SERVICE_UNIT=fulcrum.service
 IMAGE_SETTINGS=/etc/pipelines/fulcrum-image.env
 . "$(dirname "${BASH_SOURCE[0]}")/deploy-lib.sh"
 
+load_settings
 if [[ "${PIPELINES_ROLE:-app}" == db && "${1:-}" != --status ]]; then
   fail 2 "Could not deploy: this is Fulcrum's database server (PIPELINES_ROLE=db in /etc/pipelines/fulcrum.env), which runs no app. Run the deploy on the app server."
 fi
