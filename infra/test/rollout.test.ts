@@ -41,6 +41,7 @@ import { SERVER_BASE_PACKAGES, serviceUserData } from '../lib/constructs/user-da
 jest.setTimeout(900_000);
 
 const SERVICES = resolve(__dirname, '..', '..', 'services');
+const PACK = join(SERVICES, 'lib', 'pack-release.sh');
 const DOMAIN = 'pipelines.example.com';
 const BUCKET = 'rollout-artifacts';
 // The rootfs servers.test.ts uses too (one cached build).
@@ -66,15 +67,16 @@ afterAll(async () => {
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** A gzip tar of the files (paths relative to its top). */
+/** A release of the files (paths relative to its top), packed as the pipeline packs it. */
 function tarGz(files: Record<string, string>): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'rollout-release-'));
   try {
     for (const [name, text] of Object.entries(files)) {
-      mkdirSync(join(dir, name, '..'), { recursive: true });
-      writeFileSync(join(dir, name), text);
+      mkdirSync(join(dir, 'files', name, '..'), { recursive: true });
+      writeFileSync(join(dir, 'files', name), text);
     }
-    return execFileSync('tar', ['-C', dir, '--sort=name', '-czf', '-', '.']);
+    execFileSync('bash', [PACK, join(dir, 'files'), join(dir, 'release.tar.gz')]);
+    return readFileSync(join(dir, 'release.tar.gz'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -93,6 +93,10 @@ prune_releases() {
       continue
     fi
     say "removing old release $name"
+    # An image release's image goes too (Docker refuses while a container still uses it).
+    if [[ "$ARTIFACT_KIND" == image ]]; then
+      docker image rm "$(artifact_of "$name")" >/dev/null 2>&1 || true
+    fi
     rm -rf "${RELEASES:?}/$name"
   done < <(ls -1t "$RELEASES")
 }

@@ -4,6 +4,9 @@
  * The deploys themselves run on test hosts: infra/test/rollout.test.ts.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const SERVICES = path.resolve(__dirname, '..', '..');
@@ -93,9 +96,53 @@ describe('an image', () => {
   });
 });
 
+describe('pack-release.sh', () => {
+  const PACK = path.join(SERVICES, 'lib', 'pack-release.sh');
+  const pack = (dir: string, out: string, ...paths: string[]) =>
+    spawnSync('bash', [PACK, dir, out, ...paths], { encoding: 'utf8' });
+  const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+  test('the same files give the same archive, whatever their times and modes', () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'pack-release-'));
+    const site = path.join(work, 'site');
+    mkdirSync(path.join(site, 'posts'), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(site, 'index.html'), '<h1>blog</h1>\n', { mode: 0o600 });
+    writeFileSync(path.join(site, 'posts', 'one.html'), 'one\n');
+    expect(pack(site, path.join(work, 'first.tar.gz')).status).toBe(0);
+    utimesSync(path.join(site, 'index.html'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    expect(pack(site, path.join(work, 'second.tar.gz')).status).toBe(0);
+    expect(sha256(path.join(work, 'second.tar.gz'))).toBe(sha256(path.join(work, 'first.tar.gz')));
+    const listing = spawnSync('tar', ['-tvzf', path.join(work, 'first.tar.gz')], {
+      encoding: 'utf8',
+    });
+    // Readable by nginx's workers, owned by root, at the epoch.
+    expect(listing.stdout).toMatch(/^drwxr-xr-x 0\/0 +0 1970-01-01 00:00 \.\/posts\/$/m);
+    expect(listing.stdout).toMatch(/^-rw-r--r-- 0\/0 +14 1970-01-01 00:00 \.\/index\.html$/m);
+  });
+
+  test('packs only the paths given (the proxy: render.sh and nginx/)', () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'pack-release-'));
+    const out = path.join(work, 'proxy.tar.gz');
+    expect(pack(path.join(SERVICES, 'proxy'), out, 'render.sh', 'nginx').status).toBe(0);
+    const names = spawnSync('tar', ['-tzf', out], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(names).toContain('render.sh');
+    expect(names).toContain('nginx/pipelines.conf.template');
+    expect(names.filter((name) => !name.startsWith('nginx/') && name !== 'render.sh')).toEqual([]);
+  });
+
+  test('refuses a folder that does not exist', () => {
+    const result = pack('/nonexistent/public', '/tmp/never.tar.gz');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      'Could not pack a release: /nonexistent/public is not a folder.',
+    );
+  });
+});
+
 test('shellcheck finds nothing in the deploy scripts, the install scripts and the Docker stand-in', () => {
   const scripts = [
     'lib/deploy-lib.sh',
+    'lib/pack-release.sh',
     ...['blog', 'proxy', 'fulcrum', 'rocketchat'].flatMap((name) => [
       `${name}/deploy.sh`,
       `${name}/install.sh`,
