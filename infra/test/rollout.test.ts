@@ -307,6 +307,17 @@ describe('the blog server: static site releases from S3 object versions', () => 
     ]);
   });
 
+  it('refuses to fetch without a region (no AWS_REGION, no instance metadata), changing nothing', async () => {
+    const release = upload('mint/blog-site.tar.gz', blogSite('release F'));
+    const before = await server.state();
+    const result = await server.host.exec(
+      `AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_ENDPOINT_URL_S3=${server.s3.endpoint} bash /opt/pipelines/blog/deploy.sh '${release.uri}' ${release.sha256}`,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Could not deploy: no AWS region');
+    expect(await server.state()).toBe(before);
+  });
+
   it("rolls back by hand with the runbook's commands, and back again", async () => {
     const [a, b] = [s3.a!.sha256.slice(0, 16), s3.b!.sha256.slice(0, 16)];
     const status = await server.host.run('bash /opt/pipelines/blog/deploy.sh --status');

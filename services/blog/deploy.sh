@@ -7,9 +7,10 @@
 #   bash /opt/pipelines/blog/deploy.sh --rollback    # back to the previous release
 #
 # The artifact is a gzip tar of the built site (what `gatsby build` writes to public/, at the
-# top of the archive), one S3 object version, and the sha256 of that object. The AWS CLI fetches
-# it with the server's role (AWS_REGION, or the instance's region; AWS_ENDPOINT_URL_S3 or
-# AWS_ENDPOINT_URL point it elsewhere). It is unpacked to /opt/pipelines/blog/releases/<id>/site,
+# top of the archive; services/lib/pack-release.sh makes it), one S3 object version, and the
+# sha256 of that object. The AWS CLI fetches it with the server's role (AWS_REGION, or the
+# instance's region from its metadata; AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL point it
+# elsewhere). It is unpacked to /opt/pipelines/blog/releases/<id>/site,
 # `current` is switched to it, and nginx serves it at once (its root is current/site, no reload).
 # Healthy: GET http://127.0.0.1:$PORT/ answers 200 (PIPELINES_HEALTH_ATTEMPTS, default 15,
 # PIPELINES_HEALTH_INTERVAL seconds apart, default 2); otherwise the previous site is switched

@@ -112,9 +112,24 @@ aws_cli() { # COMMAND ARGS...
   if [[ -n "$endpoint" ]]; then aws --endpoint-url "$endpoint" "$@"; else aws "$@"; fi
 }
 
+# The region for the AWS CLI: AWS_REGION or AWS_DEFAULT_REGION, else the instance's own from its
+# metadata (IMDSv2), which the CLI does not look up by itself. Not reachable on the test hosts.
+ensure_region() {
+  [[ -n "${AWS_REGION:-${AWS_DEFAULT_REGION:-}}" ]] && return 0
+  local token
+  if ! token="$(curl --silent --fail --max-time 2 --request PUT \
+    --header 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)" ||
+    ! AWS_REGION="$(curl --silent --fail --max-time 2 --header "X-aws-ec2-metadata-token: $token" \
+      http://169.254.169.254/latest/meta-data/placement/region)"; then
+    fail 2 "Could not deploy: no AWS region (AWS_REGION is not set and the instance metadata did not answer). Set AWS_REGION to the server's region."
+  fi
+  export AWS_REGION
+}
+
 # Fetches S3_* into DIR by VersionId, checks its sha256 against EXPECTED, unpacks it.
 fetch_s3_release() { # DIR EXPECTED_SHA256
   local dir="$1" object="$1/.artifact" output actual
+  ensure_region
   if ! output="$(aws_cli s3api get-object --bucket "$S3_BUCKET" --key "$S3_KEY" \
     --version-id "$S3_VERSION" "$object" 2>&1 >/dev/null)"; then
     fail 1 "Could not fetch s3://$S3_BUCKET/$S3_KEY version $S3_VERSION: ${output:-aws exited non-zero}. Check that this version exists and that the server's role may s3:GetObjectVersion on it."

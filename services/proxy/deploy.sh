@@ -7,9 +7,10 @@
 #   bash /opt/pipelines/proxy/deploy.sh --rollback    # back to the previous release
 #
 # The artifact is a gzip tar holding render.sh and nginx/ (the template and its snippets) of
-# services/proxy at its top, one S3 object version, and the sha256 of that object. The AWS CLI
-# fetches it with the server's role (AWS_REGION, or the instance's region; AWS_ENDPOINT_URL_S3 or
-# AWS_ENDPOINT_URL point it elsewhere). It is unpacked to /opt/pipelines/proxy/releases/<id>,
+# services/proxy at its top (services/lib/pack-release.sh makes it), one S3 object version, and
+# the sha256 of that object. The AWS CLI fetches it with the server's role (AWS_REGION, or the
+# instance's region from its metadata; AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL point it
+# elsewhere). It is unpacked to /opt/pipelines/proxy/releases/<id>,
 # rendered there by its own render.sh with this server's settings (/etc/pipelines/proxy.env) and
 # certificate into pipelines.conf, and checked by `nginx -t` with it in place of the live file
 # (in a private mount namespace) before anything switches; then `current` is switched to it
