@@ -9,10 +9,11 @@
  * - S3: `aws s3 cp s3://<bucket>/<key> <file>` copies the bundle this test zipped the way the CDK
  *   asset zips the folder (the real awscli is installed; a wrapper earlier on PATH answers);
  * - the SSM agent: a no-op `amazon-ssm-agent` command, so the user data skips installing it;
- * - Docker, on Fulcrum's host: Fulcrum's image cannot be built here and no engine runs here. An
- *   empty `docker.io` package (so the user data finds it installed), a `docker.service` that does
- *   nothing, and a `docker` command whose `run` of the fulcrum container serves port 3000 with a
- *   sign-in page, after checking the env file it was given exists (the database container waits);
+ * - Docker, on Fulcrum's host: Fulcrum's image cannot be built here and no engine runs here. The
+ *   testkit's stand-in (installDockerStandIn: an empty `docker.io` package, a `docker.service`
+ *   that does nothing, a `docker` command that pulls by digest from a local OCI registry and runs
+ *   the image's command; the database container idles), and a stand-in Fulcrum image (a web
+ *   server on 3000 with a sign-in page) that Fulcrum's deploy.sh rolls out;
  * - CloudFormation: this test fills the template's Ref, Fn::Sub and Fn::GetAtt (region, account,
  *   the servers' private addresses = the test hosts' addresses).
  */
@@ -20,7 +21,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { startTestHost, type TestHost } from '../../tools/testkit/src/testHost';
+import {
+  installDockerStandIn,
+  pushStandInImage,
+  startRegistry,
+  startRelay,
+  startTestHost,
+  webServerImage,
+  type Registry,
+  type Relay,
+  type TestHost,
+} from '../../tools/testkit/src';
 import { SERVER_BASE_PACKAGES } from '../lib/constructs/user-data';
 import { synthTier } from './helpers';
 
@@ -137,48 +148,6 @@ async function provision(host: TestHost, script: string, zip: string): Promise<v
   }
 }
 
-/** The stand-in Docker on a test host (see the top of this file). */
-async function standInDocker(host: TestHost): Promise<void> {
-  const write = (file: string, text: string, mode = 0o644) => {
-    mkdirSync(dirname(join(host.root, file)), { recursive: true });
-    writeFileSync(join(host.root, file), text, { mode });
-  };
-  write(
-    'var/lib/test-docker/docker.io/DEBIAN/control',
-    'Package: docker.io\nVersion: 0-standin\nArchitecture: all\nMaintainer: tests\nDescription: stand-in\n',
-  );
-  await host.run(
-    'dpkg-deb --build /var/lib/test-docker/docker.io /var/lib/test-docker/docker.io.deb >/dev/null && dpkg -i /var/lib/test-docker/docker.io.deb >/dev/null',
-  );
-  write(
-    'etc/systemd/system/docker.service',
-    '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n',
-  );
-  write(
-    'usr/bin/docker',
-    [
-      '#!/bin/bash',
-      '[ "$1" = run ] || exit 0',
-      'shift; name=""; envfile=""',
-      'while [[ "$1" == --* ]]; do',
-      '  case "$1" in',
-      '    --rm) shift ;;',
-      '    --name) name="$2"; shift 2 ;;',
-      '    --env-file) envfile="$2"; shift 2 ;;',
-      '    *) shift 2 ;;',
-      '  esac',
-      'done',
-      '[ -r "$envfile" ] || { echo "stand-in docker: no env file $envfile" >&2; exit 125; }',
-      '[ "$name" = fulcrum ] || exec sleep infinity',
-      'site=$(mktemp -d) && mkdir -p "$site/users" && echo "Fulcrum stand-in: $1" > "$site/users/sign_in"',
-      'cd "$site" && exec python3 -m http.server --bind 0.0.0.0 3000',
-      '',
-    ].join('\n'),
-    0o755,
-  );
-  await host.run('systemctl daemon-reload');
-}
-
 /** An HTTPS request from this machine to the proxy host, by name (its certificate is self-signed). */
 function curl(args: string[]): { status: number; headers: string; body: string } {
   const result = spawnSync('curl', ['-sk', '--max-time', '10', '-D', '-', ...args], {
@@ -191,6 +160,8 @@ function curl(args: string[]): { status: number; headers: string; body: string }
 describe('the proxy and blog servers, installed by their user data on Debian 12 test hosts', () => {
   const hosts: TestHost[] = [];
   let domain = '';
+  let registry: Registry | undefined;
+  let registryRelay: Relay | undefined;
   const packages = [...SERVER_BASE_PACKAGES, 'nginx'];
 
   beforeAll(async () => {
@@ -204,10 +175,14 @@ describe('the proxy and blog servers, installed by their user data on Debian 12 
     hosts.push(fulcrum);
     await provision(blog, userData.blog, bundle('blog', builtSite()));
     await provision(proxy, userData.proxy, bundle('proxy'));
-    await standInDocker(fulcrum);
+    registry = await startRegistry();
+    registryRelay = await startRelay(fulcrum.machineAddress, registry.port);
+    await installDockerStandIn(fulcrum);
     await provision(fulcrum, userData.fulcrum, bundle('fulcrum'));
   });
   afterAll(async () => {
+    await registryRelay?.stop();
+    await registry?.stop();
     for (const host of hosts) await host.stop();
   });
 
@@ -263,10 +238,15 @@ describe('the proxy and blog servers, installed by their user data on Debian 12 
       ),
     ).toBe('2\n');
 
-    // What a deploy does: write the image by digest, start the service.
-    await fulcrum.run(
-      `echo FULCRUM_IMAGE=registry.example/pipelines/fulcrum@sha256:${'0'.repeat(64)} > /etc/pipelines/fulcrum-image.env && systemctl start fulcrum.service`,
+    // A deploy: Fulcrum's deploy.sh rolls out a stand-in image by digest.
+    if (!registry || !registryRelay) throw new Error('no registry');
+    const digest = await pushStandInImage(
+      registry.endpoint,
+      'pipelines/fulcrum',
+      webServerImage({ 'users/sign_in': 'Fulcrum stand-in: sign in\n' }),
     );
+    const image = `${registryRelay.address}/pipelines/fulcrum@${digest}`;
+    await fulcrum.run(`bash /opt/pipelines/fulcrum/deploy.sh ${image}`);
     await fulcrum.waitForUnit('fulcrum.service');
     // The health check (Fulcrum's real unit) passes against it.
     await fulcrum.run('systemctl start fulcrum-health.service');
@@ -284,6 +264,6 @@ describe('the proxy and blog servers, installed by their user data on Debian 12 
       `https://${host}/users/sign_in`,
     ]);
     expect(response.status).toBe(200);
-    expect(response.body).toContain('Fulcrum stand-in: registry.example/pipelines/fulcrum@sha256:');
+    expect(response.body).toContain('Fulcrum stand-in: sign in');
   });
 });

@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
 # The blog server's install step: the user data runs it as root in /opt/pipelines/blog, with the
-# settings of /etc/pipelines/blog.env exported (PORT). Debian's nginx serves the built site,
-# public/ of this folder, with the same site config as the image (nginx/default.conf) on PORT.
-# Without a built site it serves a page that says so, so the proxy and health checks still work.
+# settings of /etc/pipelines/blog.env exported (PORT). Debian's nginx serves the current release
+# of the built site (releases/<id>/site, through the `current` link that deploy.sh switches), with
+# the same site config as the image (nginx/default.conf) on PORT. The first release is the built
+# site shipped in this folder (public/), or, without one, a page that says the blog is not
+# deployed yet, so the proxy and health checks still work.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PORT="${PORT:-3000}"
-SITE="$HERE/public"
+SITE="$HERE/current/site"
 CONF=/etc/nginx/conf.d/blog.conf
 
-if [[ ! -f "$SITE/index.html" ]]; then
-  SITE=/var/lib/pipelines/blog-placeholder
-  mkdir -p "$SITE"
-  printf '<!doctype html><title>Pipelines blog</title><p>The blog has not been deployed yet.</p>\n' \
-    >"$SITE/index.html"
-  cp "$SITE/index.html" "$SITE/404.html"
+if [[ ! -e "$HERE/current" ]]; then
+  first="$HERE/releases/bundled"
+  mkdir -p "$first/site"
+  if [[ -f "$HERE/public/index.html" ]]; then
+    cp -R "$HERE/public/." "$first/site/"
+    echo "ARTIFACT=bundled public/" >"$first/release.env"
+  else
+    printf '<!doctype html><title>Pipelines blog</title><p>The blog has not been deployed yet.</p>\n' \
+      >"$first/site/index.html"
+    cp "$first/site/index.html" "$first/site/404.html"
+    echo "ARTIFACT=bundled placeholder" >"$first/release.env"
+  fi
+  ln -sfn releases/bundled "$HERE/current"
 fi
 
 sed -e "s|^\( *root \)/usr/share/nginx/html;|\1$SITE;|" \

@@ -104,3 +104,10 @@ export {
   type BucketVersioning,
   type FunctionFromZip,
 } from './localAwsSetup';
+export { startRelay, type Relay } from './relay';
+export {
+  installDockerStandIn,
+  pushStandInImage,
+  webServerImage,
+  type StandInImage,
+} from './dockerStandIn';

@@ -1,0 +1,1 @@
+../lib/deploy-lib.sh
