@@ -85,7 +85,7 @@ describe('the prod-candidate upload role', () => {
         const acts = asArray(s.Action);
         if (resource === '*') expect(acts).toEqual(['ecr:GetAuthorizationToken']);
         else if (resource.startsWith(`${BUCKET}/`)) expect(resource).toBe(`${BUCKET}/prod/*`);
-        else if (resource === BUCKET && acts.includes('s3:ListBucketVersions')) {
+        else if (resource === BUCKET && acts.includes('s3:ListBucket')) {
           expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['prod/', 'prod/*'] } });
         } else if (resource === BUCKET) {
           expect(acts).toEqual(['s3:GetBucketVersioning', 's3:ListBucketMultipartUploads']);
@@ -104,7 +104,6 @@ describe('the prod-candidate upload role', () => {
       's3:GetObjectVersion',
       's3:AbortMultipartUpload',
       's3:ListBucket',
-      's3:ListBucketVersions',
       's3:GetBucketVersioning',
       's3:ListBucketMultipartUploads',
       'ecr:GetAuthorizationToken',

@@ -343,7 +343,7 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
           } else if (resource.startsWith(`${bucket}/`)) {
             expect(resource).toBe(`${bucket}/${env.name}/*`);
           } else if (resource === bucket) {
-            if (actions.includes('s3:ListBucketVersions')) {
+            if (actions.includes('s3:ListBucket')) {
               expect(s.Condition).toEqual({
                 StringLike: { 's3:prefix': [`${env.name}/`, `${env.name}/*`] },
               });

@@ -229,12 +229,12 @@ function packageStatements(
     }),
     new iam.PolicyStatement({
       sid: 'ListOnlyThisEnvironmentsFolder',
-      // s3-upload lists with Prefix = the key: ListObjectsV2 (s3:ListBucket) for the current
-      // object's size, then, only when a skip is possible, ListObjectVersions for its VersionId.
+      // s3-upload lists with Prefix = the key (ListObjectsV2) for the current object's size, and
+      // only when a skip is possible reads the listed key with HeadObject (s3:GetObject above).
       // Only under the environment's folder: a missing key is then a 403 to HeadObject (S3 hides
       // whether it exists from a caller that may not list the whole bucket), so s3-upload never
-      // probes the bare key.
-      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+      // probes a key the listing did not show.
+      actions: ['s3:ListBucket'],
       resources: [bucketArn],
       conditions: { StringLike: { 's3:prefix': [env.artifactPrefix, `${env.artifactPrefix}*`] } },
     }),
