@@ -1,13 +1,15 @@
 /**
  * The real pipeline (.github/workflows/pipeline.yml at HEAD, with the committed action bundles),
- * rehearsed with act against the local AWS: proof 4 of the workflows issue. Three rehearsals, one
+ * rehearsed with act against the local AWS: proof 4 of the workflows issue. Four rehearsals, one
  * after the other (every job installs the workspace, and the machine has two cores):
  *   - a push to integration through the README's command, `bash scripts/rehearse.sh` (with --keep,
  *     so that this test can ask the local AWS itself before stopping it with Ctrl-C, and --fresh,
  *     so that the local GitHub starts without the deployment records of earlier rehearsals);
  *   - the staging tag, in-process;
  *   - a push to master: held (exit 3), then approved, which resumes the same run as a reviewer's
- *     click does on GitHub (the jobs before the hold are not run again).
+ *     click does on GitHub (the jobs before the hold are not run again);
+ *   - a push to master of a clone two commits ahead of what its prod runs, up to the hold: the
+ *     release notes reviewers read there.
  * Every assertion about a deploy asks the local AWS, not the logs; the deployment records are read
  * from the local GitHub, which keeps them from one rehearsal to the next. Each describe owns one
  * rehearsal: its beforeAll runs it and records what the local AWS says at each point; each test
@@ -15,12 +17,14 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { localAwsClients, repoRoot, type LocalAwsClients } from '@pipelines/testkit';
 import { parseCli } from '../src/args';
+import { saveGitHubState } from '../src/githubState';
 import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
 import type { FakeDeployment } from '@pipelines/testkit';
 import { trustedRecord } from '@pipelines/action-kit';
@@ -333,5 +337,130 @@ describe('rehearsal of the pipeline: push to master, held then approved', () => 
       decisions.filter((d) => d.role === role && d.allowed).flatMap((d) => d.actions);
     expect(actionsOf('pipelines-deploy-prod-candidate')).toContain('s3:PutObject');
     expect(actionsOf('pipelines-deploy-prod')).toContain('lambda:UpdateFunctionCode');
+  });
+});
+
+/** `git` in a repository, with a fixed identity for commits; stdout trimmed. */
+function git(repo: string, args: string[], author?: { name: string; email: string }): string {
+  const identity = author ?? { name: 'Pipelines test', email: 'test@example.org' };
+  return execFileSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: identity.name,
+      GIT_AUTHOR_EMAIL: identity.email,
+      GIT_COMMITTER_NAME: identity.name,
+      GIT_COMMITTER_EMAIL: identity.email,
+    },
+  }).trim();
+}
+
+describe('rehearsal of a master push after an earlier prod deploy: the release notes at the hold', () => {
+  // A clone of this repository, two commits ahead of what its local prod runs. What prod runs is
+  // the record an earlier deploy left, as actions/deployment-record writes it (kept between
+  // rehearsals in .rehearsal/state, where the next rehearsal's GitHub stand-in finds it).
+  const seen: {
+    exitCode?: number;
+    output?: string;
+    base?: string;
+    head?: string;
+    baseTitle?: string;
+  } = {};
+  let clone = '';
+  let r: Rehearsal | undefined;
+  beforeAll(async () => {
+    clone = mkdtempSync(path.join(os.tmpdir(), 'rehearse-notes-'));
+    execFileSync('git', ['clone', '-q', repoRoot, clone]);
+    seen.base = git(clone, ['rev-parse', 'HEAD']);
+    seen.baseTitle = git(clone, ['log', '-1', '--format=%s']);
+    const authors = [
+      { name: 'Ada Lovelace', email: 'ada@example.org' },
+      { name: 'Grace Hopper', email: 'grace@example.org' },
+    ];
+    for (const [i, author] of authors.entries()) {
+      writeFileSync(path.join(clone, 'docs', `release-note-${i + 1}.md`), `# Note ${i + 1}\n`);
+      git(clone, ['add', '-A']);
+      git(clone, ['commit', '-q', '-m', `docs: release note ${i + 1}`], author);
+    }
+    seen.head = git(clone, ['rev-parse', 'HEAD']);
+    const earlierRun = 41;
+    saveGitHubState(path.join(clone, '.rehearsal', 'state'), {
+      deployments: [
+        {
+          id: 9001,
+          sha: seen.base,
+          ref: seen.base,
+          task: 'deploy',
+          environment: 'prod',
+          description: 'katana-lambda and the blog image',
+          payload: {
+            pipelines: 1,
+            run_id: earlierRun,
+            run_attempt: 1,
+            workflow: '.github/workflows/pipeline.yml',
+            commit: seen.base,
+            committed_at: git(clone, ['log', '-1', '--format=%cI', seen.base]),
+          },
+          productionEnvironment: true,
+          transientEnvironment: false,
+          createdAt: '2026-11-01T10:00:00Z',
+          creator: 'github-actions[bot]',
+          statuses: [
+            ['in_progress', '2026-11-01T10:00:01Z'],
+            ['success', '2026-11-01T10:01:00Z'],
+          ].map(([state, at], i) => ({
+            id: 9100 + i,
+            state: state as 'in_progress' | 'success',
+            description: '',
+            environmentUrl: 'https://blog.pipelines.example.com',
+            logUrl: `https://github.com/example/pipelines/actions/runs/${earlierRun}/attempts/1`,
+            createdAt: at!,
+            creator: 'github-actions[bot]',
+          })),
+        },
+      ],
+      workflowRuns: {
+        [String(earlierRun)]: {
+          path: '.github/workflows/pipeline.yml',
+          headBranch: 'master',
+          event: 'push',
+          headSha: seen.base,
+        },
+      },
+    });
+    // Only for speed: the clone starts from this repository's build cache (keys are content hashes).
+    const cache = path.join(repoRoot, '.rehearsal', 'act-cache');
+    if (existsSync(cache))
+      cpSync(cache, path.join(clone, '.rehearsal', 'act-cache'), { recursive: true });
+
+    const lines: string[] = [];
+    r = await rehearse({
+      ...optionsOf('bash scripts/rehearse.sh --ref refs/heads/master'),
+      repo: clone,
+      log: (line) => lines.push(line),
+    });
+    seen.exitCode = r.exitCode;
+    seen.output = lines.join('\n');
+    if (r.exitCode !== EXIT.held) console.log(seen.output);
+  });
+  afterAll(async () => {
+    await r?.teardown();
+    if (clone) rmSync(clone, { recursive: true, force: true });
+  });
+
+  it('lists exactly the commits between what prod runs and this commit, with their authors and a compare link', () => {
+    expect(seen.exitCode).toBe(EXIT.held);
+    const output = seen.output ?? '';
+    expect(output).toContain('2 commit(s) in this release that prod does not run yet');
+    const listed = output.split('\n').filter((line) => /^- `[0-9a-f]{7,}` /.test(line));
+    expect(listed).toEqual([
+      expect.stringContaining('docs: release note 1 (Ada Lovelace)'),
+      expect.stringContaining('docs: release note 2 (Grace Hopper)'),
+    ]);
+    expect(output).not.toContain(`\` ${seen.baseTitle} (`);
+    expect(output).toContain(
+      `https://github.com/example/pipelines/compare/${seen.base}...${seen.head}`,
+    );
   });
 });
