@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import type { DeploymentPayload } from '@pipelines/action-kit';
-import { gitHubClient, type GitHubClient } from '@pipelines/action-kit/github';
+import type { GitHubClient } from '@pipelines/action-kit/github';
 import type { ListedDeployment } from './decisions';
 
 export interface StatusFields {
@@ -27,9 +27,18 @@ export class Deployments {
   private readonly owner: string;
   private readonly repo: string;
 
-  constructor(token: string, repository: string, warn: (message: string) => void) {
-    this.client = gitHubClient(token, { userAgent: 'pipelines-deployment-record', warn });
+  private constructor(client: GitHubClient, repository: string) {
+    this.client = client;
     [this.owner, this.repo] = repository.split('/') as [string, string];
+  }
+
+  /** The GitHub client loads only here: a step failing on its inputs never loads it. */
+  static async open(token: string, repository: string, warn: (message: string) => void) {
+    const { gitHubClient } = await import('@pipelines/action-kit/github');
+    return new Deployments(
+      gitHubClient(token, { userAgent: 'pipelines-deployment-record', warn }),
+      repository,
+    );
   }
 
   /** The environment's newest deployments (newest first), each with its newest status. */

@@ -20,7 +20,7 @@ const PERMISSION =
 export async function run(): Promise<void> {
   const inputs = getInputs();
   core.setSecret(inputs['github-token']);
-  const deployments = new Deployments(inputs['github-token'], inputs.repository, (m) =>
+  const deployments = await Deployments.open(inputs['github-token'], inputs.repository, (m) =>
     core.warning(m),
   );
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';

@@ -1,37 +1,18 @@
 /**
  * The two GitHub reads the guard makes: the environment's protection and this run's deployment
- * reviews. Plain fetch (built into Node 24) instead of Octokit: two requests do not justify a
- * megabyte of client in the bundle.
+ * reviews, through the shared GitHub client (@actions/github's Octokit with retries and
+ * throttling). A 404 for the environment is an answer (it does not exist); any other error
+ * propagates, and the guard fails closed on it.
  */
 import { protectionOf, type ApiEnvironment } from '@pipelines/action-kit';
+import { gitHubStatusOf } from '@pipelines/action-kit/errors';
+import type { GitHubClient } from '@pipelines/action-kit/github';
 import type { GuardFacts, RunReview } from './verdict';
 
 interface Where {
-  token: string;
+  github: GitHubClient;
   owner: string;
   repo: string;
-}
-
-async function get(where: Where, path: string): Promise<{ status: number; body: unknown }> {
-  const api = process.env.GITHUB_API_URL ?? 'https://api.github.com';
-  const url = `${api}/repos/${encodeURIComponent(where.owner)}/${encodeURIComponent(where.repo)}${path}`;
-  const response = await fetch(url, {
-    headers: {
-      authorization: `Bearer ${where.token}`,
-      accept: 'application/vnd.github+json',
-      'x-github-api-version': '2022-11-28',
-      'user-agent': 'pipelines-environment-guard',
-    },
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok && response.status !== 404) {
-    const message = (body as { message?: unknown } | undefined)?.message;
-    throw new Error(
-      `GitHub answered ${response.status} ${typeof message === 'string' ? message : response.statusText}`,
-    );
-  }
-  return { status: response.status, body };
 }
 
 /** undefined when the environment does not exist. */
@@ -39,9 +20,17 @@ export async function readProtection(
   where: Where,
   environment: string,
 ): Promise<GuardFacts['protection']> {
-  const { status, body } = await get(where, `/environments/${encodeURIComponent(environment)}`);
-  if (status === 404) return undefined;
-  const data = body as (ApiEnvironment & { can_admins_bypass?: unknown }) | undefined;
+  let data: (ApiEnvironment & { can_admins_bypass?: unknown }) | undefined;
+  try {
+    const answer = await where.github.request(
+      'GET /repos/{owner}/{repo}/environments/{environment_name}',
+      { owner: where.owner, repo: where.repo, environment_name: environment },
+    );
+    data = answer.data as unknown as typeof data;
+  } catch (error) {
+    if (gitHubStatusOf(error) === 404) return undefined;
+    throw error;
+  }
   if (!data || typeof data !== 'object') throw new Error('GitHub answered without an environment');
   return {
     ...protectionOf(data),
@@ -52,9 +41,20 @@ export async function readProtection(
 
 /** This run's deployment review log; an entry without a user or environments is an error. */
 export async function readReviews(where: Where, runId: string): Promise<RunReview[]> {
-  const { status, body } = await get(where, `/actions/runs/${encodeURIComponent(runId)}/approvals`);
-  if (status === 404 || !Array.isArray(body))
-    throw new Error(`GitHub has no review log for run ${runId} (${status})`);
+  let body: unknown;
+  try {
+    const answer = await where.github.request(
+      'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals',
+      { owner: where.owner, repo: where.repo, run_id: Number(runId) },
+    );
+    body = answer.data;
+  } catch (error) {
+    const status = gitHubStatusOf(error);
+    if (status === 404)
+      throw new Error(`GitHub has no review log for run ${runId} (404)`, { cause: error });
+    throw error;
+  }
+  if (!Array.isArray(body)) throw new Error(`GitHub has no review log for run ${runId}`);
   return body.map((entry: unknown) => {
     const e = entry as {
       state?: unknown;

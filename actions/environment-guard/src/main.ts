@@ -14,7 +14,13 @@ export async function run(): Promise<void> {
   );
 
   const [owner, repo] = inputs.repository.split('/') as [string, string];
-  const where = { token: inputs['github-token'], owner, repo };
+  // Loaded only now: a step failing on its inputs never loads the GitHub client.
+  const { gitHubClient } = await import('@pipelines/action-kit/github');
+  const github = gitHubClient(inputs['github-token'], {
+    userAgent: 'pipelines-environment-guard',
+    warn: (message) => core.warning(message),
+  });
+  const where = { github, owner, repo };
   let protection: GuardFacts['protection'];
   let reviews: RunReview[];
   try {

@@ -5,7 +5,8 @@
  * hashes are the gate, and a reviewer must still see the hashes when GitHub's API is down.
  */
 import { errorMessage } from '@pipelines/action-kit';
-import { gitHubStatusOf, type GitHubClient } from '@pipelines/action-kit/github';
+import { gitHubStatusOf } from '@pipelines/action-kit/errors';
+import type { GitHubClient } from '@pipelines/action-kit/github';
 import type { Changes, CommitFact, PullFact, Running } from './notes';
 import { runningRecord, trustedRecord, type ApiDeployment } from './record';
 

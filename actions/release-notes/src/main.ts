@@ -1,6 +1,5 @@
 import * as core from '@actions/core';
 import { errorMessage, setOutputs } from '@pipelines/action-kit';
-import { gitHubClient } from '@pipelines/action-kit/github';
 import { readChanges, readRunning } from './github';
 import { getInputs, parseCounts } from './inputs';
 import { releaseNotes, type Changes, type Sizes } from './notes';
@@ -11,6 +10,8 @@ export async function run(): Promise<void> {
   core.setSecret(inputs.token);
   const sizes = await measure(inputs.packageFile, inputs.imageLayout);
 
+  // Loaded only now: a step failing on its inputs never loads the GitHub client.
+  const { gitHubClient } = await import('@pipelines/action-kit/github');
   const github = gitHubClient(inputs.token, {
     userAgent: 'pipelines-release-notes',
     warn: (message) => core.warning(message),

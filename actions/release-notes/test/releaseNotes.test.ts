@@ -37,7 +37,9 @@ function record(
     description: null,
     payload: {
       pipelines: 1,
-      run_id: '41',
+      run_id: 41,
+      run_attempt: 1,
+      workflow: '.github/workflows/pipeline.yml',
       commit,
       package: { sha256: OLD_SHA256, size: 1000, version_id: 'v-old' },
       function: { name: 'prod-KatanaLambda', alias: 'live' },

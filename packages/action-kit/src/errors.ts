@@ -48,3 +48,9 @@ export function httpStatusOf(error: unknown): number | undefined {
   const meta = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
   return typeof meta?.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
 }
+
+/** The HTTP status of an Octokit request error (GitHub's answer), or undefined for anything else. */
+export function gitHubStatusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -56,8 +56,5 @@ export function gitHubClient(token: string, options: GitHubClientOptions = {}): 
   );
 }
 
-/** The HTTP status of an Octokit request error, or undefined for anything else. */
-export function gitHubStatusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | undefined)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
+// Kept in errors.ts (no Octokit behind it), so that callers can read a status without loading the client.
+export { gitHubStatusOf } from './errors';
