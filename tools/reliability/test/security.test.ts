@@ -86,7 +86,7 @@ describe('the workflows', () => {
   );
 
   it.each(workflows.map((w) => [w.name, w] as const))(
-    '%s grants nothing at the top, and each job only read scopes, plus id-token: write where it runs in a GitHub environment',
+    '%s grants nothing at the top, and each job only read scopes, plus id-token: write where it runs in a GitHub environment and deployments: write where it records its deployment',
     (_name, w) => {
       expect(w.doc.permissions).toEqual({});
       for (const [name, job] of Object.entries(w.doc.jobs)) {
@@ -96,9 +96,19 @@ describe('the workflows', () => {
         });
         for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
           if (level === 'read') continue;
-          // The only write: the OIDC token, and only in a job bound to an environment, so the token's
-          // subject is repo:<owner>/<repo>:environment:<env> (what the AWS roles trust).
-          expect({ name, scope, level }).toEqual({ name, scope: 'id-token', level: 'write' });
+          // The other write: a deploy job records its own deployment (actions/deployment-record),
+          // and nothing else in it writes to GitHub.
+          if (scope === 'deployments') {
+            expect({ name, level, records: JSON.stringify(job.steps ?? []) }).toEqual({
+              name,
+              level: 'write',
+              records: expect.stringContaining('./actions/deployment-record'),
+            });
+          } else {
+            // The OIDC token, and only in a job bound to an environment, so the token's subject
+            // is repo:<owner>/<repo>:environment:<env> (what the AWS roles trust).
+            expect({ name, scope, level }).toEqual({ name, scope: 'id-token', level: 'write' });
+          }
           expect({ name, environment: job.environment !== undefined }).toEqual({
             name,
             environment: true,
@@ -123,14 +133,39 @@ describe('the workflows', () => {
     },
   );
 
-  it('uses secrets only in the audit job, through an environment of its own', () => {
+  it('uses secrets only in the audit job, through an environment of its own, and the optional notification webhook in the two steps that send', () => {
     const uses = workflows.flatMap((w) =>
       Object.entries(w.doc.jobs)
         .filter(([, job]) => JSON.stringify(job).includes('secrets.'))
-        .map(([name, job]) => ({ workflow: w.name, name, environment: job.environment })),
+        .map(([name, job]) => ({
+          workflow: w.name,
+          name,
+          environment: job.environment,
+          secrets: [...new Set(JSON.stringify(job).match(/secrets\.[A-Za-z_]+/g))],
+        })),
     );
     expect(uses).toEqual([
-      { workflow: 'pipeline.yml', name: 'audit', environment: { name: 'snyk', deployment: false } },
+      {
+        workflow: 'pipeline.yml',
+        name: 'audit',
+        environment: { name: 'snyk', deployment: false },
+        secrets: ['secrets.SNYK_TOKEN'],
+      },
+      // A repository secret on purpose: the summary job runs for every push, and an environment
+      // limited to deploying refs would fail it on every other branch. Anyone who can push a
+      // workflow can read it; what that allows (posting to the channel) is in docs/security.md.
+      {
+        workflow: 'pipeline.yml',
+        name: 'release-candidate',
+        environment: undefined,
+        secrets: ['secrets.DEPLOY_WEBHOOK_URL'],
+      },
+      {
+        workflow: 'pipeline.yml',
+        name: 'summary',
+        environment: undefined,
+        secrets: ['secrets.DEPLOY_WEBHOOK_URL'],
+      },
     ]);
   });
 
