@@ -66,7 +66,13 @@ export function phaseRows(phase: Phase, run: Timed): Row[] {
       ours: formatMs(run.ms),
       peer: '100%',
       ratio: '-',
-      target: phase === 'warm' ? '≤ 60 s (informational)' : '(informational)',
+      // The issue's target: a warm rehearsal (nothing changed since the last) within 60 s.
+      target:
+        phase === 'warm'
+          ? run.ms <= WARM_TARGET_MS
+            ? 'met (≤ 60 s)'
+            : '**missed** (target ≤ 60 s)'
+          : '(informational)',
     },
     ...jobs.map((j) => ({
       case: `${phase}: job ${j.job} (${j.state})`,
@@ -77,6 +83,9 @@ export function phaseRows(phase: Phase, run: Timed): Row[] {
     })),
   ];
 }
+
+/** A warm rehearsal's target on this 2-core machine. */
+const WARM_TARGET_MS = 60_000;
 
 export async function rehearsalSuite({ quick }: { quick: boolean }): Promise<Section> {
   if (quick)
