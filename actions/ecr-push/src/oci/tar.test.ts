@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { extractTar, numeric, paxRecords, safePath } from './tar';
+import { extractTar, safePath } from './tar';
 
 let work: string;
 beforeEach(() => {
@@ -113,27 +113,12 @@ describe('extractTar', () => {
   });
 });
 
-describe('tar fields', () => {
-  it.each([
-    [Buffer.from('00000001750\0'), 1000],
-    [Buffer.from('     12 \0'), 10],
-    [Buffer.from([0x80, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0]), 2 * 2 ** 32],
-  ])('numeric(%j) = %d', (field, value) => {
-    expect(numeric(field)).toBe(value);
-  });
-
-  it('reads pax records', () => {
-    expect(paxRecords(Buffer.from('14 path=a/b/c\n21 linkpath=../x/y.z\n'))).toEqual({
-      path: 'a/b/c',
-      linkpath: '../x/y.z',
-    });
-  });
-
-  it.each(['/etc/passwd', '../x', 'a/../../x'])('safePath refuses %s', (name) => {
+describe('safePath', () => {
+  it.each(['/etc/passwd', '../x', 'a/../../x'])('refuses %s', (name) => {
     expect(() => safePath('/tmp/out', name)).toThrow('outside');
   });
 
-  it('safePath keeps ./-prefixed names inside', () => {
+  it('keeps ./-prefixed names inside', () => {
     expect(safePath('/tmp/out', './blobs/sha256/x')).toBe('/tmp/out/blobs/sha256/x');
   });
 });
