@@ -50,7 +50,7 @@ function parseSpecs() {
 
 export function getInputs(): Readonly<Inputs> {
   const inputs = parseSpecs();
-  if (inputs.backend === 's3' && !inputs['s3-bucket']) {
+  if (inputs.backend === 's3' && !inputs.s3Bucket) {
     throw new InputError(
       's3-bucket',
       'is required when backend is s3',

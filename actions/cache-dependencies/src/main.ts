@@ -35,16 +35,16 @@ export async function run(): Promise<void> {
     await Promise.all([import('./lockfiles'), import('./probes'), import('./flow')]);
   const cwd = process.cwd();
   const target = inputs.path ?? (await pnpmStorePath(cwd));
-  const lockfiles = await hashLockfiles(inputs['key-files'], cwd);
+  const lockfiles = await hashLockfiles(inputs.keyFiles, cwd);
   if (lockfiles.files.length === 0) {
     throw new InputError(
       'key-files',
-      `matched no files under ${cwd} (${inputs['key-files'].join(', ')})`,
+      `matched no files under ${cwd} (${inputs.keyFiles.join(', ')})`,
       'Point key-files at your lockfiles (default **/pnpm-lock.yaml), and check out the repository first.',
     );
   }
   const keys = cacheKeys({
-    prefix: inputs['key-prefix'] ?? '',
+    prefix: inputs.keyPrefix ?? '',
     platform: process.platform,
     arch: process.arch,
     nodeMajor: await installingNodeMajor(cwd),
@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
     core.info(`Not restoring: ${skipped}.`);
   }
   const restored = backend
-    ? await restore(backend, keys, target, inputs['lookup-only'])
+    ? await restore(backend, keys, target, inputs.lookupOnly)
     : { hit: false, matchedKey: '', note: `not used: ${skipped}` };
   core.saveState('cacheHit', String(restored.hit));
   setOutputs({ 'cache-hit': restored.hit, key: keys.key, 'matched-key': restored.matchedKey });
@@ -102,7 +102,7 @@ export async function post(): Promise<void> {
 /** Why the cache must not be used on this run at all, if it must not (see scope.ts). */
 function skipReason(inputs: Readonly<Inputs>): string | undefined {
   if (inputs.backend !== 'github') return undefined;
-  if (githubCacheUsable(process.env.GITHUB_REF, inputs['protected-only'])) return undefined;
+  if (githubCacheUsable(process.env.GITHUB_REF, inputs.protectedOnly)) return undefined;
   return (
     'protected-only is set and this run is not on a branch; GitHub’s cache would serve this ' +
     'ref’s own entries first, which anyone who may push this ref name could have saved'
@@ -116,16 +116,16 @@ function skipReason(inputs: Readonly<Inputs>): string | undefined {
 async function createBackend(inputs: Readonly<Inputs>): Promise<CacheBackend> {
   if (inputs.backend === 'github') return (await import('./github.js')).githubBackend();
   const env = process.env;
-  const region = resolveRegion(inputs['aws-region']);
+  const region = resolveRegion(inputs.awsRegion);
   return (await import('./s3.js')).s3Backend({
-    bucket: inputs['s3-bucket'] ?? '',
-    root: inputs['s3-prefix'],
+    bucket: inputs.s3Bucket ?? '',
+    root: inputs.s3Prefix,
     region,
     scope: cacheScope({
       repository: env.GITHUB_REPOSITORY,
       ref: env.GITHUB_REF,
-      defaultBranch: inputs['default-branch'] ?? defaultBranchFromEvent(readEvent()),
-      protectedOnly: inputs['protected-only'],
+      defaultBranch: inputs.defaultBranch ?? defaultBranchFromEvent(readEvent()),
+      protectedOnly: inputs.protectedOnly,
     }),
   });
 }

@@ -102,7 +102,7 @@ export type Inputs = ReturnType<typeof parseWithRunner>;
  */
 export function getInputs(env: Env = process.env): Inputs {
   const inputs = parseWithRunner(env);
-  if (inputs.phase === 'finish' && inputs['job-status'] === undefined)
+  if (inputs.phase === 'finish' && inputs.jobStatus === undefined)
     throw new InputError('job-status', 'is required with phase: finish', specs['job-status'].fix);
   if (inputs.phase === 'start' && inputs.workflow === undefined)
     throw new InputError('workflow', 'is required with phase: start', specs.workflow.fix);

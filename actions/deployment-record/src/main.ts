@@ -19,12 +19,12 @@ const PERMISSION =
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
-  core.setSecret(inputs['github-token']);
-  const deployments = await Deployments.open(inputs['github-token'], inputs.repository, (m) =>
+  core.setSecret(inputs.githubToken);
+  const deployments = await Deployments.open(inputs.githubToken, inputs.repository, (m) =>
     core.warning(m),
   );
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const logUrl = runUrl(server, inputs.repository, inputs['run-id'], inputs['run-attempt']);
+  const logUrl = runUrl(server, inputs.repository, inputs.runId, inputs.runAttempt);
   const page = deploymentsPage(server, inputs.repository, inputs.environment);
   if (inputs.phase === 'start') await start(inputs, deployments, logUrl, page);
   else await finish(inputs, deployments, logUrl, page);
@@ -36,7 +36,7 @@ export async function run(): Promise<void> {
  */
 async function start(inputs: Inputs, deployments: Deployments, logUrl: string, page: string) {
   const { environment } = inputs;
-  const runId = inputs['run-id'];
+  const runId = inputs.runId;
   let listed;
   try {
     listed = await deployments.list(environment);
@@ -57,21 +57,21 @@ async function start(inputs: Inputs, deployments: Deployments, logUrl: string, p
   const built = builtFrom(inputs, listed);
   const payload = buildPayload({
     runId,
-    runAttempt: inputs['run-attempt'],
+    runAttempt: inputs.runAttempt,
     workflow: inputs.workflow ?? '',
     ...built,
     package: {
-      sha256: inputs['package-sha256'],
-      size: inputs['package-size'],
-      bucket: inputs['package-bucket'],
-      key: inputs['package-key'],
-      versionId: inputs['package-version-id'],
+      sha256: inputs.packageSha256,
+      size: inputs.packageSize,
+      bucket: inputs.packageBucket,
+      key: inputs.packageKey,
+      versionId: inputs.packageVersionId,
     },
-    function: { name: inputs['function-name'], alias: inputs['function-alias'] },
+    function: { name: inputs.functionName, alias: inputs.functionAlias },
     image: {
-      digest: inputs['image-digest'],
-      uri: inputs['image-uri'],
-      size: inputs['image-size'],
+      digest: inputs.imageDigest,
+      uri: inputs.imageUri,
+      size: inputs.imageSize,
     },
   });
   const commit = payload.commit;
@@ -82,7 +82,7 @@ async function start(inputs: Inputs, deployments: Deployments, logUrl: string, p
     id = await deployments.create({
       commit,
       environment,
-      production: inputs['production-environment'],
+      production: inputs.productionEnvironment,
       description: describe(
         inputs.description ?? `${commit.slice(0, 12)} by run ${runId} of ${payload.workflow}`,
       ),
@@ -92,7 +92,7 @@ async function start(inputs: Inputs, deployments: Deployments, logUrl: string, p
       state: 'in_progress',
       description: describe(`Deploying ${commit.slice(0, 12)} (run ${runId})`),
       logUrl,
-      environmentUrl: inputs['environment-url'],
+      environmentUrl: inputs.environmentUrl,
     });
   } catch (error) {
     throw new ActionError(
@@ -114,7 +114,7 @@ function builtFrom(
   listed: ListedDeployment[],
 ): { commit: string; committedAt?: string } {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const sha256 = inputs['package-sha256'];
+  const sha256 = inputs.packageSha256;
   if (inputs.redeploy && sha256) {
     const found = commitOfPackage(listed, sha256);
     if (found) return found;
@@ -131,8 +131,8 @@ function builtFrom(
  */
 async function finish(inputs: Inputs, deployments: Deployments, logUrl: string, page: string) {
   const { environment } = inputs;
-  const id = inputs['deployment-id'];
-  const jobStatus = inputs['job-status'] ?? 'failure';
+  const id = inputs.deploymentId;
+  const jobStatus = inputs.jobStatus ?? 'failure';
   if (id === undefined) {
     core.info(
       `No deployment of ${environment} was recorded (the start step did not get that far): nothing to finish.`,
@@ -145,13 +145,13 @@ async function finish(inputs: Inputs, deployments: Deployments, logUrl: string, 
       state,
       description: describe(
         state === 'success'
-          ? `Deployed by run ${inputs['run-id']}`
+          ? `Deployed by run ${inputs.runId}`
           : state === 'failure'
-            ? `The deploy failed (run ${inputs['run-id']})`
-            : `The deploy was cancelled (run ${inputs['run-id']})`,
+            ? `The deploy failed (run ${inputs.runId})`
+            : `The deploy was cancelled (run ${inputs.runId})`,
       ),
       logUrl,
-      environmentUrl: inputs['environment-url'],
+      environmentUrl: inputs.environmentUrl,
     });
     if (state === 'success') {
       for (const older of toInactivate(await deployments.list(environment), id)) {

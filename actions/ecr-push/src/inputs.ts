@@ -97,7 +97,7 @@ const specs = {
 export function getInputs(env: Env = process.env): Readonly<Inputs> {
   const parsed = parseInputs(specs, env);
   const image = parsed.image;
-  const source = parsed['source-image'];
+  const source = parsed.sourceImage;
   if ((image === undefined) === (source === undefined)) {
     throw new InputError(
       image === undefined ? 'image' : 'source-image',
@@ -109,7 +109,7 @@ export function getInputs(env: Env = process.env): Readonly<Inputs> {
   }
   let registry: RegistryEndpoint | undefined;
   if (parsed.registry !== undefined) {
-    const resolved = resolveEndpoint(parsed.registry, parsed['insecure-registry']);
+    const resolved = resolveEndpoint(parsed.registry, parsed.insecureRegistry);
     if (typeof resolved === 'string') {
       throw new InputError(
         'registry',
@@ -125,11 +125,11 @@ export function getInputs(env: Env = process.env): Readonly<Inputs> {
     repository: parsed.repository,
     tags: [...new Set(parsed.tags ?? [])],
     registry,
-    region: resolveRegion(parsed['aws-region'], env),
-    createRepository: parsed['create-repository'],
-    kmsKey: parsed['kms-key'],
+    region: resolveRegion(parsed.awsRegion, env),
+    createRepository: parsed.createRepository,
+    kmsKey: parsed.kmsKey,
     concurrency: parsed.concurrency,
-    chunkSizeMb: parsed['chunk-size-mb'],
-    insecureRegistry: parsed['insecure-registry'],
+    chunkSizeMb: parsed.chunkSizeMb,
+    insecureRegistry: parsed.insecureRegistry,
   });
 }

@@ -40,10 +40,10 @@ const specs = {
 
 export interface Inputs {
   environment: string;
-  'github-token': string;
+  githubToken: string;
   repository: string;
-  'min-reviewers': number;
-  'run-id': string;
+  minReviewers: number;
+  runId: string;
   /** Who may not be the approver: the run's actor and whoever triggered this attempt. */
   actors: string[];
 }
@@ -62,9 +62,7 @@ export function getInputs(env: Env = process.env): Inputs {
       'triggering-actor': 'GITHUB_TRIGGERING_ACTOR',
     }),
   );
-  const actors = [parsed.actor, parsed['triggering-actor']].filter(
-    (a): a is string => a !== undefined,
-  );
+  const actors = [parsed.actor, parsed.triggeringActor].filter((a): a is string => a !== undefined);
   return { ...parsed, actors: [...new Set(actors)] };
 }
 

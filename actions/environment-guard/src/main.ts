@@ -6,7 +6,7 @@ import { judge, type GuardFacts, type RunReview } from './verdict';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
-  core.setSecret(inputs['github-token']);
+  core.setSecret(inputs.githubToken);
   const subject = oidcSubject(inputs.repository, inputs.environment);
   const immutable = immutableSubject(inputs.repository, inputs.environment);
   core.info(
@@ -16,7 +16,7 @@ export async function run(): Promise<void> {
   const [owner, repo] = inputs.repository.split('/') as [string, string];
   // Loaded only now: a step failing on its inputs never loads the GitHub client.
   const { gitHubClient } = await import('@pipelines/action-kit/github');
-  const github = gitHubClient(inputs['github-token'], {
+  const github = gitHubClient(inputs.githubToken, {
     userAgent: 'pipelines-environment-guard',
     warn: (message) => core.warning(message),
   });
@@ -25,11 +25,11 @@ export async function run(): Promise<void> {
   let reviews: RunReview[];
   try {
     protection = await readProtection(where, inputs.environment);
-    reviews = protection ? await readReviews(where, inputs['run-id']) : [];
+    reviews = protection ? await readReviews(where, inputs.runId) : [];
   } catch (error) {
     // Fail closed: a guard that cannot look must not let the deploy through.
     throw new ActionError(
-      `read environment ${inputs.environment} and the reviews of run ${inputs['run-id']} of ${inputs.repository}`,
+      `read environment ${inputs.environment} and the reviews of run ${inputs.runId} of ${inputs.repository}`,
       error,
       'Give the job `permissions: actions: read` (the guard fails closed when it cannot look).',
     );
@@ -38,11 +38,11 @@ export async function run(): Promise<void> {
   const verdict = judge({
     environment: inputs.environment,
     repository: inputs.repository,
-    minReviewers: inputs['min-reviewers'],
+    minReviewers: inputs.minReviewers,
     protection,
     reviews,
     actors: inputs.actors,
-    runId: inputs['run-id'],
+    runId: inputs.runId,
   });
   const reviewers = (protection?.reviewers ?? [])
     .map((r) => `${r.type === 'Team' ? 'team ' : ''}${r.name}`)

@@ -108,11 +108,11 @@ function versionSource(
 
 export function getInputs(env: Env = process.env): Readonly<Inputs> {
   const p = parseInputs(specs, env);
-  const s3Given = [p['s3-bucket'], p['s3-key'], p['s3-object-version']];
-  const zip = p['zip-file'];
+  const s3Given = [p.s3Bucket, p.s3Key, p.s3ObjectVersion];
+  const zip = p.zipFile;
   let source: CodeSource;
   if (p.version !== undefined) {
-    source = versionSource(p.version, [zip, ...s3Given], p.alias, p['expected-sha256'], p.publish);
+    source = versionSource(p.version, [zip, ...s3Given], p.alias, p.expectedSha256, p.publish);
   } else if (zip !== undefined) {
     if (s3Given.some((v) => v !== undefined)) {
       throw new InputError(
@@ -136,7 +136,7 @@ export function getInputs(env: Env = process.env): Readonly<Inputs> {
           : 'Give s3-bucket, s3-key and s3-object-version (the outputs of s3-upload), or zip-file.',
       );
     }
-    if (p['expected-sha256'] === undefined) {
+    if (p.expectedSha256 === undefined) {
       throw new InputError(
         'expected-sha256',
         'is required when deploying from S3',
@@ -153,12 +153,12 @@ export function getInputs(env: Env = process.env): Readonly<Inputs> {
     );
   }
   return Object.freeze({
-    functionName: p['function-name'],
+    functionName: p.functionName,
     source,
-    expectedSha256: p['expected-sha256'],
+    expectedSha256: p.expectedSha256,
     publish: p.publish,
     alias: p.alias,
-    region: resolveRegion(p['aws-region'], env),
-    timeoutSeconds: p['timeout-seconds'],
+    region: resolveRegion(p.awsRegion, env),
+    timeoutSeconds: p.timeoutSeconds,
   });
 }

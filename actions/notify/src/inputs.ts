@@ -65,7 +65,7 @@ export function getInputs(env: Env = process.env): Inputs {
   );
   const p = parseInputs(specs, filled);
   return {
-    ...(p['webhook-url'] ? { webhookUrl: p['webhook-url'] } : {}),
+    ...(p.webhookUrl ? { webhookUrl: p.webhookUrl } : {}),
     event: p.event,
     ...(p.environment ? { environment: p.environment } : {}),
     ...(p.notes ? { notes: p.notes } : {}),
@@ -73,7 +73,7 @@ export function getInputs(env: Env = process.env): Inputs {
     commit: p.commit,
     ref: p.ref,
     repository: p.repository,
-    runUrl: p['run-url'],
-    timeoutMs: p['timeout-seconds'] * 1000,
+    runUrl: p.runUrl,
+    timeoutMs: p.timeoutSeconds * 1000,
   };
 }

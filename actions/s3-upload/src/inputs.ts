@@ -59,8 +59,8 @@ export function getInputs(env: Env = process.env): Readonly<Inputs> {
     file: parsed.file,
     bucket: parsed.bucket,
     key: parsed.key,
-    region: resolveRegion(parsed['aws-region'], env),
-    partSizeMb: parsed['part-size-mb'],
+    region: resolveRegion(parsed.awsRegion, env),
+    partSizeMb: parsed.partSizeMb,
     concurrency: parsed.concurrency,
     tags: parsed.tags ?? [],
   });

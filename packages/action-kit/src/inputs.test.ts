@@ -23,7 +23,7 @@ const specs = {
 };
 
 describe('parseInputs', () => {
-  it('reads INPUT_ variables the way the runner sets them, with defaults for empty inputs', () => {
+  it('reads INPUT_ variables the way the runner sets them, with defaults for empty inputs, keyed in camelCase', () => {
     const parsed = parseInputs(specs, {
       INPUT_BUCKET: ' my-bucket ',
       'INPUT_TIMEOUT-SECONDS': '',
@@ -32,7 +32,7 @@ describe('parseInputs', () => {
     expect(parsed).toEqual({
       bucket: 'my-bucket',
       publish: true,
-      'timeout-seconds': 300,
+      timeoutSeconds: 300,
       tags: ['a', 'b', 'c'],
     });
   });

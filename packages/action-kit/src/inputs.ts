@@ -24,8 +24,18 @@ export function input<T extends z.ZodType>(schema: T, fix: string): InputSpec<T>
   return { schema, fix };
 }
 
+/** An input's name as code spells it: `s3-object-version` becomes `s3ObjectVersion`. */
+export type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+export function camelCase(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The parsed inputs, keyed by camelCase names (action.yml keeps GitHub's kebab-case). */
 type Parsed<S extends Record<string, InputSpec>> = {
-  readonly [K in keyof S]: z.output<S[K]['schema']>;
+  readonly [K in keyof S & string as CamelCase<K>]: z.output<S[K]['schema']>;
 };
 
 /**
@@ -48,7 +58,7 @@ export function parseInputs<S extends Record<string, InputSpec>>(
           : `is not valid (${JSON.stringify(truncate(raw))}): ${issue?.message ?? 'invalid'}`;
       throw new InputError(name, problem, spec.fix);
     }
-    out[name] = result.data;
+    out[camelCase(name)] = result.data;
   }
   return Object.freeze(out) as Parsed<S>;
 }
