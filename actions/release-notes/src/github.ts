@@ -4,11 +4,11 @@
  * becomes a fact saying so ("unreadable"), never an exception: the notes are information, the
  * hashes are the gate, and a reviewer must still see the hashes when GitHub's API is down.
  */
-import { errorMessage } from '@pipelines/action-kit';
+import { errorMessage, isPipelinesDeployment } from '@pipelines/action-kit';
 import { gitHubStatusOf } from '@pipelines/action-kit/errors';
 import type { GitHubClient } from '@pipelines/action-kit/github';
 import type { Changes, CommitFact, PullFact, Running } from './notes';
-import { runningRecord, trustedRecord, type ApiDeployment } from './record';
+import { runningRecord, type ApiDeployment } from './record';
 
 export interface Where {
   owner: string;
@@ -48,7 +48,7 @@ export async function readRunning(
       });
       const deployments = data as unknown as ApiDeployment[];
       for (const deployment of deployments) {
-        if (!trustedRecord(deployment)) continue;
+        if (!isPipelinesDeployment(deployment)) continue;
         const { data: statuses } = await github.request(
           'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
           { ...where, deployment_id: deployment.id, per_page: 1 },

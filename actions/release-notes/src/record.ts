@@ -8,9 +8,7 @@
  * names an environment. Every payload field is optional: a missing one is shown as unknown, never
  * guessed.
  */
-import { trustedRecord as sharedTrust, WORKFLOW_TOKEN_LOGIN } from '@pipelines/action-kit';
-
-export const ACTIONS_BOT = WORKFLOW_TOKEN_LOGIN;
+import { payloadObject } from '@pipelines/action-kit';
 
 /** The payload a deploy job writes into its deployment record (every field may be missing). */
 export interface RecordPayload {
@@ -46,30 +44,6 @@ type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** GitHub answers a payload as an object, or as the string it was given. */
-function payloadObject(payload: unknown): Json | undefined {
-  if (isObject(payload)) return payload;
-  if (typeof payload !== 'string' || payload === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(payload);
-    return isObject(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Whether a deployment is a record a deploy job of this pipeline wrote: the one rule every reader
- * shares (`trustedRecord` of the action kit: made by the workflow token, a Pipelines payload).
- */
-export function trustedRecord(deployment: Pick<ApiDeployment, 'creator' | 'payload'>): boolean {
-  return sharedTrust({
-    environment: '',
-    creator: deployment.creator?.login,
-    payload: deployment.payload,
-  }).trusted;
-}
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== ''

@@ -1,4 +1,5 @@
 import {
+  isPipelinesDeployment,
   pipelinesPayload,
   trustedRecord,
   type RecordFacts,
@@ -78,5 +79,25 @@ describe('trustedRecord', () => {
     const trust = trustedRecord(facts, runFacts);
     expect(trust.trusted).toBe(false);
     expect(!trust.trusted && trust.reason).toMatch(reason);
+  });
+});
+
+describe('isPipelinesDeployment: a listed deployment the readers count (release notes, report)', () => {
+  const bot = { login: 'github-actions[bot]' };
+  it.each<[string, { creator: { login: string } | null; payload: unknown }, boolean]>([
+    ['a record of ours by the workflow token', { creator: bot, payload }, true],
+    [
+      'a payload GitHub returns as a string',
+      { creator: bot, payload: JSON.stringify(payload) },
+      true,
+    ],
+    ['a deployment a person created', { creator: { login: 'mallory' }, payload }, false],
+    ["GitHub's own deployment for a job's environment", { creator: bot, payload: {} }, false],
+    ['one without the pipelines mark', { creator: bot, payload: { run_id: 7 } }, false],
+    ['another version of the payload', { creator: bot, payload: { pipelines: 2 } }, false],
+    ['a payload that is not JSON', { creator: bot, payload: 'pipelines' }, false],
+    ['no creator (a deleted account)', { creator: null, payload }, false],
+  ])('%s: %s', (_case, deployment, trusted) => {
+    expect(isPipelinesDeployment(deployment)).toBe(trusted);
   });
 });

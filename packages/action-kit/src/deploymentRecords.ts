@@ -40,10 +40,11 @@ const positiveInteger = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
 /**
- * The payload of a deployment when it is one of ours (GitHub answers it as an object, or as the
- * string it was given); undefined for anything else.
+ * A deployment's payload as an object: GitHub answers it as an object, or as the string it was
+ * given. undefined for anything else. Readers take their display fields from it; whether the
+ * record counts is pipelinesPayload's and trustedRecord's to say.
  */
-export function pipelinesPayload(raw: unknown): DeploymentPayload | undefined {
+export function payloadObject(raw: unknown): Record<string, unknown> | undefined {
   let value = raw;
   if (typeof raw === 'string') {
     try {
@@ -52,7 +53,16 @@ export function pipelinesPayload(raw: unknown): DeploymentPayload | undefined {
       return undefined;
     }
   }
-  if (!isObject(value) || value.pipelines !== PAYLOAD_VERSION) return undefined;
+  return isObject(value) ? value : undefined;
+}
+
+/**
+ * The payload of a deployment when it is one of ours (GitHub answers it as an object, or as the
+ * string it was given); undefined for anything else.
+ */
+export function pipelinesPayload(raw: unknown): DeploymentPayload | undefined {
+  const value = payloadObject(raw);
+  if (!value || value.pipelines !== PAYLOAD_VERSION) return undefined;
   if (!positiveInteger(value.run_id) || !positiveInteger(value.run_attempt)) return undefined;
   if (typeof value.workflow !== 'string' || typeof value.commit !== 'string') return undefined;
   if (!/^[0-9a-f]{40}$/.test(value.commit)) return undefined;
@@ -119,4 +129,19 @@ export function trustedRecord(record: RecordFacts, run?: RunFacts | null): Trust
       reason: `run ${payload.run_id} ran on ${run.headBranch ?? 'no ref'}, which does not deploy to ${record.environment}`,
     };
   return { trusted: true, payload };
+}
+
+/**
+ * trustedRecord for a deployment as GET /repos/{owner}/{repo}/deployments lists it, without a run
+ * lookup: the check the readers that only list deployments make (the release notes, the report).
+ */
+export function isPipelinesDeployment(deployment: {
+  creator?: { login?: string } | null;
+  payload: unknown;
+}): boolean {
+  return trustedRecord({
+    environment: '',
+    creator: deployment.creator?.login,
+    payload: deployment.payload,
+  }).trusted;
 }

@@ -47,6 +47,8 @@ export {
 // (isEcrRepository, ...) come from '@pipelines/environments/names', which has no parser behind it.
 // The deploy jobs' GitHub deployment records: their payload and when a reader may trust one.
 export {
+  isPipelinesDeployment,
+  payloadObject,
   pipelinesPayload,
   trustedRecord,
   PAYLOAD_VERSION,

@@ -2,12 +2,11 @@
  * Reads the deployment records from GitHub's Deployments API: the I/O half of the report (the
  * figures are computed from what this returns, in figures.ts).
  */
-import { ActionError } from '@pipelines/action-kit';
+import { ActionError, isPipelinesDeployment } from '@pipelines/action-kit';
 import { gitHubStatusOf, type GitHubClient } from '@pipelines/action-kit/github';
 import { historyComplete } from './figures';
 import {
   recordPayload,
-  trustedRecord,
   type ApiDeployment,
   type DeploymentRecord,
   type StatusState,
@@ -63,7 +62,7 @@ export class DeploymentHistory {
     for (let page = 1; page <= MAX_PAGES; page++) {
       const listed = await this.page(environment, page);
       for (const deployment of listed) {
-        if (trustedRecord(deployment)) records.push(await this.withStatuses(deployment));
+        if (isPipelinesDeployment(deployment)) records.push(await this.withStatuses(deployment));
         if (historyComplete(records, deployment.created_at, since)) return records;
       }
       if (listed.length < PER_PAGE) break;
@@ -81,7 +80,7 @@ export class DeploymentHistory {
       const listed = await this.page(undefined, page);
       for (const deployment of listed) {
         if (Date.parse(deployment.created_at) < Date.parse(since)) return [...found].sort();
-        if (trustedRecord(deployment) && isMember(deployment.environment))
+        if (isPipelinesDeployment(deployment) && isMember(deployment.environment))
           found.add(deployment.environment);
       }
       if (listed.length < PER_PAGE) break;

@@ -2,7 +2,7 @@
  * The deployment records the pipeline leaves on GitHub, as the report reads them, and which of
  * them count. Pure: API answers in, typed records out.
  */
-import { trustedRecord as sharedTrust, WORKFLOW_TOKEN_LOGIN } from '@pipelines/action-kit';
+import { payloadObject } from '@pipelines/action-kit';
 
 /** GitHub's deployment status states. */
 export type StatusState =
@@ -35,8 +35,6 @@ export interface DeploymentRecord {
   statuses: RecordStatus[];
 }
 
-export const PIPELINE_CREATOR = WORKFLOW_TOKEN_LOGIN;
-
 /** A deployment as the REST API lists it (the fields the report reads). */
 export interface ApiDeployment {
   id: number;
@@ -46,33 +44,6 @@ export interface ApiDeployment {
   created_at: string;
   creator: { login: string } | null;
   payload: unknown;
-}
-
-/** The payload as an object: GitHub hands it back as it was given, an object or a JSON string. */
-export function payloadObject(payload: unknown): Record<string, unknown> | undefined {
-  let value = payload;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-  }
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
-/**
- * Whether a deployment is a record a deploy job of this pipeline wrote: the one rule every reader
- * shares (`trustedRecord` of the action kit: made by the workflow token, a Pipelines payload).
- */
-export function trustedRecord(deployment: Pick<ApiDeployment, 'creator' | 'payload'>): boolean {
-  return sharedTrust({
-    environment: '',
-    creator: deployment.creator?.login,
-    payload: deployment.payload,
-  }).trusted;
 }
 
 const isoTime = (value: unknown): string | undefined =>
