@@ -61,9 +61,11 @@ prepare_release() { # DIR
 accepting_workers() {
   local master pid children=()
   master="$(cat /run/nginx.pid 2>/dev/null)" || return 0
-  read -ra children <"/proc/$master/task/$master/children" 2>/dev/null || true
+  # A worker can exit between the two reads. Redirections apply left to right, so stderr is
+  # silenced before bash opens the file: a vanished /proc entry is not an error worth printing.
+  read -ra children 2>/dev/null <"/proc/$master/task/$master/children" || true
   for pid in "${children[@]}"; do
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'worker process *$'; then echo "$pid"; fi
+    if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'worker process *$'; then echo "$pid"; fi
   done | sort
 }
 

@@ -154,3 +154,25 @@ test('shellcheck finds nothing in the deploy scripts, the install scripts and th
   expect(result.stdout).toBe('');
   expect(result.status).toBe(0);
 });
+
+// Bash applies redirections left to right: in `cmd <"$file" 2>/dev/null` the open of a missing
+// file reports on the real stderr before stderr is silenced. A deploy whose stderr shows such a
+// line (a /proc entry of a worker that just exited) reads as a failed one.
+test('no deploy script silences stderr only after an input redirection that can fail', () => {
+  const scripts = ['blog', 'proxy', 'fulcrum', 'rocketchat'].map((name) => `${name}/deploy.sh`);
+  const late = scripts.flatMap((script) =>
+    readFileSync(path.join(SERVICES, script), 'utf8')
+      .split('\n')
+      .map((line, index) => ({ where: `${script}:${index + 1}`, line }))
+      .filter(({ line }) => /<\s*"?[$/][^|;&]*\s2>\/dev\/null/.test(line))
+      .map(({ where }) => where),
+  );
+  expect(late).toEqual([]);
+});
+
+test('the silenced order is the one that keeps a missing file off stderr', () => {
+  const early = bash('read -r line 2>/dev/null <"/nonexistent/$1" || true', 'x');
+  const late = bash('read -r line <"/nonexistent/$1" 2>/dev/null || true', 'x');
+  expect(early.stderr).toBe('');
+  expect(late.stderr).toContain('No such file or directory');
+});
