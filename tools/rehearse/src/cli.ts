@@ -4,7 +4,8 @@
  */
 import { parseCli, usage, UsageError } from './args';
 import { keepHelp } from './keep';
-import { activeTeardowns, EXIT, rehearse } from './rehearse';
+import { EXIT, rehearse } from './rehearse';
+import { activeTeardowns } from './teardown';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let options;

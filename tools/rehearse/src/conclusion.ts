@@ -1,7 +1,7 @@
 /**
  * The end of a rehearsal phase (the run up to the hold, or the approved run), decided from what
  * the pipeline reported and what the local AWS says: the exit code, the summary row, and what to
- * tell the user. Pure: `rehearse.ts` observes the local AWS and prints the lines.
+ * tell the user. Pure: `concludePhase.ts` observes the local AWS and prints the lines.
  */
 import type { Resolution } from '@pipelines/environments';
 import type { DeploymentLink } from './githubState';
