@@ -1,4 +1,4 @@
-import { holdMessage, summaryTable } from './summary';
+import { holdMessage, summaryTable, textTable, type Column } from './summary';
 
 describe('summaryTable', () => {
   it('has one row per environment with the function, code sha256, S3 version, digest and time', () => {
@@ -26,6 +26,37 @@ describe('summaryTable', () => {
       { environment: 'prod', function: 'prod-KatanaLambda', seconds: 1, result: 'failed' },
     ]).split('\n');
     expect(row).toMatch(/^prod\s+prod-KatanaLambda\s+-\s+-\s+-\s+1s\s+failed$/);
+  });
+  it('adds the deployment column only when a row has a record, with a dash for a row that has none', () => {
+    const row = { function: 'mint-KatanaLambda', seconds: 3, result: 'deployed' } as const;
+    expect(summaryTable([{ ...row, environment: 'mint' }]).split('\n')[0]).not.toContain(
+      'deployment',
+    );
+    const [header, , first, second] = summaryTable([
+      { ...row, environment: 'mint', deployment: { id: 7, state: 'success' } },
+      { ...row, environment: 'amy' },
+    ]).split('\n');
+    expect(header).toMatch(/\s+result\s+deployment$/);
+    expect(first).toMatch(/\s+deployed\s+#7 success$/);
+    expect(second).toMatch(/\s+deployed\s+-$/);
+  });
+});
+
+describe('textTable', () => {
+  const columns: readonly Column<{ name: string; note?: string }>[] = [
+    { header: 'name', cell: (row) => row.name },
+    { header: 'note', cell: (row) => row.note, optional: true },
+  ];
+
+  it.each([
+    ['leaves out an optional column that no row has', [{ name: 'a' }], ['name', '----', 'a']],
+    [
+      'widens each column to its widest cell and shows a dash where a row has none',
+      [{ name: 'alpha', note: 'n' }, { name: 'b' }],
+      ['name   note', '-----  ----', 'alpha  n', 'b      -'],
+    ],
+  ])('%s', (_, rows, expected) => {
+    expect(textTable(columns, rows).split('\n')).toEqual(expected);
   });
 });
 

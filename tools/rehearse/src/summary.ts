@@ -20,33 +20,24 @@ const short = (value: string | undefined, keep: number) =>
       ? `${value.slice(0, keep)}…`
       : value;
 
-/** A plain-text table that fits 120 columns (hashes shortened; full values are printed above). */
-export function summaryTable(rows: readonly SummaryRow[]): string {
-  const header = [
-    'environment',
-    'function',
-    'code sha256',
-    'S3 version',
-    'image digest',
-    'time',
-    'result',
-  ];
-  const cells = rows.map((row) => [
-    row.environment,
-    row.function,
-    short(row.codeSha256, 16),
-    short(row.s3Version, 20),
-    short(row.imageDigest?.replace(/^sha256:/, 'sha256:'), 23),
-    `${row.seconds.toFixed(0)}s`,
-    row.result,
-  ]);
-  // The records column only when a record exists (the GitHub stand-in has deployments).
-  if (rows.some((row) => row.deployment)) {
-    header.push('deployment');
-    rows.forEach((row, i) =>
-      cells[i]?.push(row.deployment ? `#${row.deployment.id} ${row.deployment.state}` : '-'),
-    );
-  }
+/**
+ * One column of a plain-text table: its header and a row's cell ('-' where the row has none). An
+ * `optional` column is shown only when some row has a cell in it (a column of what only some runs
+ * produce, such as deployment records).
+ */
+export interface Column<Row> {
+  readonly header: string;
+  readonly cell: (row: Row) => string | undefined;
+  readonly optional?: boolean;
+}
+
+/** A plain-text table: columns as wide as their widest cell, two spaces apart. */
+export function textTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
+  const shown = columns.filter(
+    (column) => !column.optional || rows.some((row) => column.cell(row) !== undefined),
+  );
+  const header = shown.map((column) => column.header);
+  const cells = rows.map((row) => shown.map((column) => column.cell(row) ?? '-'));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (values: readonly string[]) =>
     values
@@ -54,6 +45,31 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/**
+ * The summary's columns: one row per environment the rehearsal deployed (or held, or failed).
+ * What a later phase adds to a row (each server's release, say) is one more optional column here.
+ */
+export const SUMMARY_COLUMNS: readonly Column<SummaryRow>[] = [
+  { header: 'environment', cell: (row) => row.environment },
+  { header: 'function', cell: (row) => row.function },
+  { header: 'code sha256', cell: (row) => short(row.codeSha256, 16) },
+  { header: 'S3 version', cell: (row) => short(row.s3Version, 20) },
+  { header: 'image digest', cell: (row) => short(row.imageDigest, 23) },
+  { header: 'time', cell: (row) => `${row.seconds.toFixed(0)}s` },
+  { header: 'result', cell: (row) => row.result },
+  // Only when a record exists (the GitHub stand-in has deployments).
+  {
+    header: 'deployment',
+    cell: (row) => row.deployment && `#${row.deployment.id} ${row.deployment.state}`,
+    optional: true,
+  },
+];
+
+/** A plain-text table that fits 120 columns (hashes shortened; full values are printed above). */
+export function summaryTable(rows: readonly SummaryRow[]): string {
+  return textTable(SUMMARY_COLUMNS, rows);
 }
 
 export interface HoldFacts {
