@@ -21,8 +21,7 @@ describe('outputsOf', () => {
       'function-name': '',
       'function-alias': '',
       bucket: '',
-      'image-repository': 'pipelines/blog',
-      'image-repositories': '["pipelines/blog"]',
+      images: '[{"repository":"pipelines/blog","service":"blog"}]',
       'environment-url': '',
     });
   });
@@ -60,6 +59,22 @@ describe('outputsOf', () => {
       'upload-environment': 'prod-candidate',
     });
   });
+});
+
+it('lists every image repository with the service that builds it, for the matrix', () => {
+  const two = parseEnvironments(
+    readFileSync(path.resolve(__dirname, '../../../environments.yml'), 'utf8').replace(
+      'image-repositories: [pipelines/blog]',
+      'image-repositories: [pipelines/blog, pipelines/hello]',
+    ),
+    'environments.yml',
+  );
+  expect(
+    JSON.parse(outputsOf(resolveRef(two, 'refs/heads/integration'), two).images ?? ''),
+  ).toEqual([
+    { repository: 'pipelines/blog', service: 'blog' },
+    { repository: 'pipelines/hello', service: 'hello' },
+  ]);
 });
 
 describe('summaryRows', () => {
