@@ -744,6 +744,41 @@ describe('promoting by digest', () => {
     }
   }, 60_000);
 
+  it('promotes every image of source-images where it is, under the same tags (the promote after approval)', async () => {
+    const other = buildImage('promote-other', [2048]);
+    const pushed = await push({
+      image: writeLayout(dir('promote-other'), other.manifest, imageBlobs(other)),
+      repository: 'lower/api',
+      tags: 'candidate',
+    });
+    expect(pushed.exitCode).toBe(0);
+    proxy.reset();
+    const run = await push({
+      'source-images': [
+        `${proxy.host}/lower/web@${image.manifest.digest}`,
+        `${proxy.host}/lower/api@${other.manifest.digest}`,
+      ].join('\n'),
+      tags: 'prod-1234',
+    });
+    expect(run.errors).toEqual([]);
+    expect(JSON.parse(run.outputs.images ?? '')).toEqual([
+      {
+        repository: 'lower/web',
+        digest: image.manifest.digest,
+        'image-uri': `${proxy.host}/lower/web@${image.manifest.digest}`,
+      },
+      {
+        repository: 'lower/api',
+        digest: other.manifest.digest,
+        'image-uri': `${proxy.host}/lower/api@${other.manifest.digest}`,
+      },
+    ]);
+    expect(inspectDigest(readBack, 'lower/web:prod-1234')).toBe(image.manifest.digest);
+    expect(inspectDigest(readBack, 'lower/api:prod-1234')).toBe(other.manifest.digest);
+    // Within one repository nothing is copied: only the tags are written.
+    expect(uploads()).toMatchObject({ started: 0, puts: 0 });
+  }, 60_000);
+
   it('fails naming the source when the digest does not exist there, and pushes nothing', async () => {
     const absent = `sha256:${'0'.repeat(64)}`;
     const run = await push({
