@@ -1,8 +1,9 @@
 /**
  * Issue "environments.yml edits change the pipeline's behaviour with no workflow edit", for a
  * second image: a clone of this repository whose environments.yml lists a second image
- * repository, pipelines/hello, built by the clone's services/hello/scripts/build-image.sh (a
- * one-file umoci image, the convention docs/environments.md describes). The committed pipeline,
+ * repository, pipelines/hello, built by the clone's own build script for it
+ * (services/<service>/scripts/build-image.sh: a one-file umoci image, the convention
+ * docs/environments.md describes). The committed pipeline,
  * rehearsed for one push to integration (mint: no hold), builds and pushes both images to the
  * local registry by digest, and the deploy that follows has both: the verdict asks the registry
  * for each digest the run listed. One rehearsal (beforeAll); each test reads what it left.

@@ -471,7 +471,7 @@ function addBuildScript(root: string, service: string) {
 
 /**
  * A fork adds a second image: one line in environments.yml (names.image-repositories) and the
- * service's build script, services/hello/scripts/build-image.sh. The committed workflow builds,
+ * service's build script (services/<service>/scripts/build-image.sh, for hello). The committed workflow builds,
  * pushes and promotes it with the first, one matrix leg per image.
  */
 describe('an edited environments.yml with a second image repository builds, pushes and promotes both, with no workflow edit', () => {
@@ -557,7 +557,7 @@ describe('an edited environments.yml with a second image repository builds, push
     expect(rendered(r, 'deploy-with-approval', './actions/ecr-push', 'tags')).toBe(`prod-${SHA}`);
   });
 
-  test('without services/hello/scripts/build-image.sh, resolve fails and nothing is built or deployed', () => {
+  test("without the hello service's build script, resolve fails and nothing is built or deployed", () => {
     rmSync(path.join(forkDir, 'services', 'hello'), { recursive: true });
     try {
       expect(() => resolveOutputsFor(file)).toThrow(

@@ -22,6 +22,8 @@ import { repoRoot } from './paths';
 // Fixture trees below name files of these packages (made here, not the repository's own).
 const BLOG = 'services/blog';
 const LAMBDA = 'services/katana-lambda';
+// A second image's service (a fork's, not this repository's).
+const HELLO = 'services/hello';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -166,17 +168,17 @@ describe('the inputs of each build output', () => {
 
   test("another service's image (a second entry of names.image-repositories): its own folder", () => {
     const root = repository();
-    write(root, 'services/hello/scripts/build-image.sh', '#!/usr/bin/env bash\n');
-    write(root, 'services/hello/site/index.html', '<p>hello</p>\n');
-    write(root, 'services/hello/test/hello.test.ts', 'not an input\n');
+    write(root, `${HELLO}/scripts/build-image.sh`, '#!/usr/bin/env bash\n');
+    write(root, `${HELLO}/site/index.html`, '<p>hello</p>\n');
+    write(root, `${HELLO}/test/hello.test.ts`, 'not an input\n');
     keyOf(root, 'hello-image');
     expect(inputFiles(root, 'hello-image')).toEqual(
-      [...COMMON, 'services/hello/scripts/build-image.sh', 'services/hello/site/index.html'].sort(),
+      [...COMMON, `${HELLO}/scripts/build-image.sh`, `${HELLO}/site/index.html`].sort(),
     );
     const before = keyOf(root, 'hello-image');
     write(root, `${BLOG}/content/posts/first.md`, 'the blog changed\n');
     expect(keyOf(root, 'hello-image')).toBe(before);
-    write(root, 'services/hello/site/index.html', '<p>hello again</p>\n');
+    write(root, `${HELLO}/site/index.html`, '<p>hello again</p>\n');
     expect(keyOf(root, 'hello-image')).not.toBe(before);
   });
 
