@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnvironments, resolveRef } from '@pipelines/environments';
+import { withImageRepository } from '@pipelines/testkit';
 import { outputsOf, summaryRows } from './outputs';
 
 const config = parseEnvironments(
@@ -63,9 +64,9 @@ describe('outputsOf', () => {
 
 it('lists every image repository with the service that builds it, for the matrix', () => {
   const two = parseEnvironments(
-    readFileSync(path.resolve(__dirname, '../../../environments.yml'), 'utf8').replace(
-      'image-repositories: [pipelines/blog]',
-      'image-repositories: [pipelines/blog, pipelines/hello]',
+    withImageRepository(
+      readFileSync(path.resolve(__dirname, '../../../environments.yml'), 'utf8'),
+      'pipelines/hello',
     ),
     'environments.yml',
   );

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, runAction } from '@pipelines/testkit';
+import { addImageRepository, repoRoot, runAction } from '@pipelines/testkit';
 
 const action = 'actions/resolve-environment';
 
@@ -121,14 +121,7 @@ describe('resolve-environment (dist bundle)', () => {
   });
 
   it('lists a second image repository for the matrix once its service has a build script, and refuses it, naming the script, before', async () => {
-    const file = path.join(workspace, 'environments.yml');
-    const text = readFileSync(file, 'utf8');
-    const edited = text.replace(
-      'image-repositories: [pipelines/blog]',
-      'image-repositories: [pipelines/blog, pipelines/hello]',
-    );
-    expect(edited).not.toBe(text);
-    writeFileSync(file, edited);
+    const edited = addImageRepository(path.join(workspace, 'environments.yml'), 'pipelines/hello');
     const line = edited.split('\n').findIndex((l) => l.includes('pipelines/hello')) + 1;
 
     const refused = await run({ ref: 'refs/heads/integration' });

@@ -15,13 +15,12 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '@pipelines/testkit';
+import { addImageRepository, repoRoot } from '@pipelines/testkit';
 import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
 
 jest.setTimeout(15 * 60_000);
@@ -76,14 +75,7 @@ describe('rehearsal of a push to integration with a second image repository in e
   beforeAll(async () => {
     clone = mkdtempSync(path.join(os.tmpdir(), 'rehearse-images-'));
     execFileSync('git', ['clone', '-q', repoRoot, clone]);
-    const file = path.join(clone, 'environments.yml');
-    const original = readFileSync(file, 'utf8');
-    const edited = original.replace(
-      'image-repositories: [pipelines/blog]',
-      'image-repositories: [pipelines/blog, pipelines/hello]',
-    );
-    expect(edited).not.toBe(original);
-    writeFileSync(file, edited);
+    addImageRepository(path.join(clone, 'environments.yml'), 'pipelines/hello');
     const script = path.join(clone, 'services', 'hello', 'scripts', 'build-image.sh');
     mkdirSync(path.dirname(script), { recursive: true });
     writeFileSync(script, HELLO_BUILD);
