@@ -141,6 +141,7 @@ describe('rehearsal of a push to integration with a second image repository in e
   it("the deploy's record names the first image, the one release-candidate gave it", () => {
     const mint = (r?.github.state.deployments ?? []).filter((d) => d.environment === 'mint').pop();
     const payload = mint?.payload as { image?: { digest?: string } } | undefined;
+    expect(payload?.image?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(payload?.image?.digest).toBe(seen.images?.[0]?.digest);
   });
 });
