@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reuse of build outputs by content hash (the blog image, the Lambda's build and its package).
+# Reuse of build outputs by content hash (each service's image, the Lambda's build and its package).
 # docs/workflows.md ("Reusing build outputs") explains the keys and who may write them.
 #
 #   reuse.sh key NAME    Lists the inputs of output NAME (run from the repository root) into
@@ -30,13 +30,17 @@ COMMON=(pnpm-lock.yaml pnpm-workspace.yaml package.json patches tsconfig.base.js
 # Per output: the files and folders read by its build, and what under them is not read.
 inputs_of() {
   case "$1" in
-    blog-image)
-      # The Gatsby build reads the whole package folder (config, src, content) and the image
-      # build adds Dockerfile, nginx/ and scripts/. Tests and docs are not read.
-      INPUTS=(services/blog)
-      EXCLUDE=(services/blog/public services/blog/.cache services/blog/node_modules
-        services/blog/test services/blog/README.md services/blog/jest.config.js
-        services/blog/.build.lock)
+    *-image)
+      # The image of services/<service> (environments.yml names.image-repositories): its
+      # scripts/build-image.sh reads the service folder (for the blog: the Gatsby config, src,
+      # content; nginx/ and the Dockerfile are taken too). Tests, docs and build folders are not.
+      local service="${1%-image}"
+      [[ "$service" =~ ^[a-z0-9][a-z0-9._-]*$ ]] || { echo "::error::Could not compute the reuse key: '$1' names no service. Use <service>-image." >&2; exit 2; }
+      INPUTS=("services/$service")
+      EXCLUDE=()
+      for path in public .cache node_modules test README.md jest.config.js .build.lock .built-from; do
+        EXCLUDE+=("services/$service/$path")
+      done
       ;;
     lambda-build)
       # webpack bundles src/index.ts (src/ is taken whole) with webpack.config.js, which also
@@ -54,7 +58,7 @@ inputs_of() {
       EXCLUDE=()
       ;;
     *)
-      echo "::error::Could not compute the reuse key: unknown output '$1'. Use blog-image, lambda-build or lambda-package." >&2
+      echo "::error::Could not compute the reuse key: unknown output '$1'. Use <service>-image, lambda-build or lambda-package." >&2
       exit 2
       ;;
   esac
@@ -66,9 +70,18 @@ tools_of() {
   echo "tool pnpm $(pnpm --version)"
   echo "tool platform $(uname -s)-$(uname -m)"
   case "$1" in
-    blog-image) echo "tool image-builder $(bash services/blog/scripts/build-image.sh --builder)" ;;
+    # Every image is built with umoci (docs/decisions/0009-one-image-build.md) and a GNU tar.
+    *-image) echo "tool image-builder $(image_builder)" ;;
     lambda-build) echo "tool commit ${GITHUB_SHA:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}" ;;
   esac
+}
+
+image_builder() {
+  if command -v umoci >/dev/null; then
+    echo "umoci $(umoci --version | head -1), $(tar --version | head -1)"
+  else
+    echo none
+  fi
 }
 
 # "<sha256>  <path>" for every file under the given paths (a missing path is listed as such, so

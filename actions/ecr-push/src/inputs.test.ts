@@ -1,4 +1,4 @@
-import { getInputs } from './inputs';
+import { getInputs, pushesOf } from './inputs';
 
 const D = `sha256:${'e'.repeat(64)}`;
 const env = (inputs: Record<string, string>) => ({
@@ -13,6 +13,7 @@ describe('getInputs', () => {
     ).toEqual({
       image: 'image.tar',
       source: undefined,
+      sources: [],
       repository: 'katana/web',
       tags: ['v1', 'v2'],
       registry: undefined,
@@ -41,8 +42,39 @@ describe('getInputs', () => {
     expect(inputs.registry).toEqual({ host: '127.0.0.1:5001', baseUrl: 'http://127.0.0.1:5001' });
   });
 
+  it('reads source-images as one promotion per image, each into the repository its reference names', () => {
+    const inputs = getInputs(
+      env({
+        'source-images': `127.0.0.1:5000/pipelines/blog@${D}\n127.0.0.1:5000/pipelines/hello@${D}`,
+        tags: 'prod-abc',
+      }),
+    );
+    expect(pushesOf(inputs).map((p) => [p.repository, p.source?.repository, p.tags])).toEqual([
+      ['pipelines/blog', 'pipelines/blog', ['prod-abc']],
+      ['pipelines/hello', 'pipelines/hello', ['prod-abc']],
+    ]);
+    const one = getInputs(env({ image: 'a', repository: 'web' }));
+    expect(pushesOf(one)).toEqual([one]);
+  });
+
   it.each([
-    [{ repository: 'web' }, 'Input "image" is required but was not set (nor was source-image)'],
+    [
+      { repository: 'web' },
+      'Input "image" is required but was not set (nor was source-image or source-images)',
+    ],
+    [
+      { 'source-images': `r.io/web@${D}`, repository: 'web' },
+      'Input "repository" is set together with source-images',
+    ],
+    [
+      { 'source-images': `r.io/web@${D}, r.io/web@${D}` },
+      'Input "source-images" names repository web twice',
+    ],
+    [{ 'source-images': `r.io/web@${D}, r.io/api:v1` }, 'by digest only'],
+    [
+      { 'source-image': `r.io/web@${D}`, 'source-images': `r.io/web@${D}` },
+      'Input "source-images" is set together with source-image',
+    ],
     [
       { image: 'a', 'source-image': `r.io/web@${D}`, repository: 'web' },
       'Input "source-image" is set together with image',

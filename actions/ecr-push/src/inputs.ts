@@ -25,6 +25,8 @@ export interface Inputs {
   /** Local image path, or undefined when promoting. */
   image: string | undefined;
   source: ImageReference | undefined;
+  /** source-images: each promoted into its own repository ([] otherwise); see pushesOf. */
+  sources: readonly ImageReference[];
   repository: string;
   tags: readonly string[];
   /** The registry override, or undefined to use the endpoint from ECR's token. */
@@ -47,6 +49,14 @@ const tagList = listString.superRefine((tags, ctx) => {
 });
 
 const sourceRef = z.string().transform(parsedBy(parseImageReference));
+const sourceRefs = listString.transform((refs, ctx) =>
+  refs.map((ref) => {
+    const parsed = parseImageReference(ref);
+    if (typeof parsed !== 'string') return parsed;
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(ref)} ${parsed}` });
+    return z.NEVER;
+  }),
+);
 
 const specs = {
   image: input(
@@ -57,13 +67,18 @@ const specs = {
     sourceRef.optional(),
     'Set source-image to registry/repository@sha256:<digest>, e.g. the image-uri output of the push to the lower account.',
   ),
+  'source-images': input(
+    sourceRefs.optional(),
+    'Give source-images as registry/repository@sha256:<digest> references, one per line or comma-separated, each repository once, e.g. the image-uri of each image pushed before the hold.',
+  ),
   repository: input(
     z
       .string()
       .refine(
         isEcrRepositoryName,
         'expected an ECR repository name (2-256 of lowercase a-z 0-9, components joined by one of . _ - or /)',
-      ),
+      )
+      .optional(),
     'Set repository to the ECR repository name, e.g. katana/web.',
   ),
   tags: input(
@@ -98,14 +113,42 @@ export function getInputs(env: Env = process.env): Readonly<Inputs> {
   const parsed = parseInputs(specs, env);
   const image = parsed.image;
   const source = parsed.sourceImage;
-  if ((image === undefined) === (source === undefined)) {
+  const sources = parsed.sourceImages ?? [];
+  const given = [
+    ...(image === undefined ? [] : ['image']),
+    ...(source === undefined ? [] : ['source-image']),
+    ...(sources.length === 0 ? [] : ['source-images']),
+  ];
+  if (given.length !== 1) {
     throw new InputError(
-      image === undefined ? 'image' : 'source-image',
-      image === undefined
-        ? 'is required but was not set (nor was source-image)'
-        : 'is set together with image',
-      'Set exactly one: image to push a local image, or source-image to promote one by digest.',
+      given[1] ?? 'image',
+      given.length === 0
+        ? 'is required but was not set (nor was source-image or source-images)'
+        : `is set together with ${given[0]}`,
+      'Set exactly one: image to push a local image, source-image to promote one by digest, or source-images to promote several, each into its own repository.',
     );
+  }
+  const repository = parsed.repository ?? '';
+  if (sources.length > 0) {
+    if (repository !== '') {
+      throw new InputError(
+        'repository',
+        'is set together with source-images',
+        'Leave repository empty: each of source-images is promoted into the repository its reference names.',
+      );
+    }
+    const twice = sources.find(
+      (s, i) => sources.findIndex((o) => o.repository === s.repository) < i,
+    );
+    if (twice) {
+      throw new InputError(
+        'source-images',
+        `names repository ${twice.repository} twice`,
+        'Give each repository once: its tags can point at one digest only.',
+      );
+    }
+  } else if (repository === '') {
+    throw new InputError('repository', 'is required but was not set', specs.repository.fix);
   }
   let registry: RegistryEndpoint | undefined;
   if (parsed.registry !== undefined) {
@@ -122,7 +165,8 @@ export function getInputs(env: Env = process.env): Readonly<Inputs> {
   return Object.freeze({
     image,
     source,
-    repository: parsed.repository,
+    sources,
+    repository,
     tags: [...new Set(parsed.tags ?? [])],
     registry,
     region: resolveRegion(parsed.awsRegion, env),
@@ -132,4 +176,15 @@ export function getInputs(env: Env = process.env): Readonly<Inputs> {
     chunkSizeMb: parsed.chunkSizeMb,
     insecureRegistry: parsed.insecureRegistry,
   });
+}
+
+/**
+ * The pushes the inputs ask for: one, or with source-images one promotion per image, into the
+ * repository its reference names (the promote after approval tags each image where it is).
+ */
+export function pushesOf(inputs: Readonly<Inputs>): Readonly<Inputs>[] {
+  if (inputs.sources.length === 0) return [inputs];
+  return inputs.sources.map((source) =>
+    Object.freeze({ ...inputs, source, sources: [], repository: source.repository }),
+  );
 }

@@ -3,7 +3,8 @@ import * as core from '@actions/core';
 import { awsClientConfig } from '@pipelines/action-kit/aws';
 import { setOutputs } from '@pipelines/action-kit/run';
 import { writeSummary } from '@pipelines/action-kit/summary';
-import { getInputs } from './inputs';
+import { getInputs, pushesOf, type Inputs } from './inputs';
+import type { Outcome } from './ecrPush';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
@@ -14,13 +15,28 @@ export async function run(): Promise<void> {
     import('./ecrPush'),
   ]);
   const ecr = new ECRClient(awsClientConfig('ecr', { region: inputs.region, action: 'ecr-push' }));
-  const result = await pushToEcr(inputs, {
-    ecr,
-    log: (m) => core.info(m),
-    mask: (s) => core.setSecret(s),
-    tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
+  const images: { repository: string; digest: string; 'image-uri': string }[] = [];
+  let last: Outcome | undefined;
+  // One after the other: each push checks its own repository and reads its digest back.
+  for (const push of pushesOf(inputs)) {
+    last = await pushToEcr(push, {
+      ecr,
+      log: (m) => core.info(m),
+      mask: (s) => core.setSecret(s),
+      tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
+    });
+    images.push({ repository: push.repository, digest: last.digest, 'image-uri': last.imageUri });
+    await summarise(push, last);
+  }
+  setOutputs({
+    digest: last?.digest ?? '',
+    'image-uri': last?.imageUri ?? '',
+    registry: last?.registry ?? '',
+    images: JSON.stringify(images),
   });
-  setOutputs({ digest: result.digest, 'image-uri': result.imageUri, registry: result.registry });
+}
+
+async function summarise(inputs: Readonly<Inputs>, result: Outcome): Promise<void> {
   const source = inputs.source;
   await writeSummary(
     inputs.source ? 'ECR promote' : 'ECR push',

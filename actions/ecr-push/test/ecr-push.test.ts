@@ -102,6 +102,19 @@ function push(
   });
 }
 
+/** A small image already in the registry before the case: built, pushed, proxy counts reset. */
+async function pushedBefore(name: string, repository: string, tags: string) {
+  const image = buildImage(name, [2048]);
+  const run = await push({
+    image: writeLayout(dir(name), image.manifest, imageBlobs(image)),
+    repository,
+    tags,
+  });
+  expect(run.exitCode).toBe(0);
+  proxy.reset();
+  return image;
+}
+
 function skopeo(...args: string[]): string {
   return execFileSync('skopeo', ['--insecure-policy', ...args], { encoding: 'utf8' });
 }
@@ -592,15 +605,8 @@ describe('refusing bad input before anything is pushed', () => {
   });
 
   it('refuses a tag that already points at another digest, naming both digests, before uploading', async () => {
-    const first = buildImage('tag-first', [2048]);
+    const first = await pushedBefore('tag-first', 'katana/tags', 'stable');
     const second = buildImage('tag-second', [2048]);
-    const ok = await push({
-      image: writeLayout(dir('t1'), first.manifest, imageBlobs(first)),
-      repository: 'katana/tags',
-      tags: 'stable',
-    });
-    expect(ok.exitCode).toBe(0);
-    proxy.reset();
 
     const run = await push({
       image: writeLayout(dir('t2'), second.manifest, imageBlobs(second)),
@@ -742,6 +748,34 @@ describe('promoting by digest', () => {
     } finally {
       await other.stop();
     }
+  }, 60_000);
+
+  it('promotes every image of source-images where it is, under the same tags (the promote after approval)', async () => {
+    const other = await pushedBefore('promote-other', 'lower/api', 'candidate');
+    const run = await push({
+      'source-images': [
+        `${proxy.host}/lower/web@${image.manifest.digest}`,
+        `${proxy.host}/lower/api@${other.manifest.digest}`,
+      ].join('\n'),
+      tags: 'prod-1234',
+    });
+    expect(run.errors).toEqual([]);
+    expect(JSON.parse(run.outputs.images ?? '')).toEqual([
+      {
+        repository: 'lower/web',
+        digest: image.manifest.digest,
+        'image-uri': `${proxy.host}/lower/web@${image.manifest.digest}`,
+      },
+      {
+        repository: 'lower/api',
+        digest: other.manifest.digest,
+        'image-uri': `${proxy.host}/lower/api@${other.manifest.digest}`,
+      },
+    ]);
+    expect(inspectDigest(readBack, 'lower/web:prod-1234')).toBe(image.manifest.digest);
+    expect(inspectDigest(readBack, 'lower/api:prod-1234')).toBe(other.manifest.digest);
+    // Within one repository nothing is copied: only the tags are written.
+    expect(uploads()).toMatchObject({ started: 0, puts: 0 });
   }, 60_000);
 
   it('fails naming the source when the digest does not exist there, and pushes nothing', async () => {

@@ -9,6 +9,7 @@ describe('getInputs', () => {
       ref: 'refs/tags/mint',
       config: 'environments.yml',
       configPath: path.join(workspace, 'environments.yml'),
+      workspace,
     });
     expect(
       getInputs({

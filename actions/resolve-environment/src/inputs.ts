@@ -13,6 +13,8 @@ export interface Inputs {
   config: string;
   /** The same file, absolute. */
   configPath: string;
+  /** The repository root (GITHUB_WORKSPACE): where the image build scripts are looked for. */
+  workspace: string;
 }
 
 const specs = {
@@ -51,5 +53,5 @@ export function getInputs(env: Env = process.env): Readonly<Inputs> {
       'Give a path relative to the repository root, e.g. environments.yml.',
     );
   }
-  return Object.freeze({ ref: parsed.ref, config: parsed.config, configPath });
+  return Object.freeze({ ref: parsed.ref, config: parsed.config, configPath, workspace });
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as core from '@actions/core';
 import { ActionError, setOutputs, writeSummary } from '@pipelines/action-kit';
 import {
@@ -37,7 +38,9 @@ function readConfig(inputs: Inputs): EnvironmentsConfig {
       'Check out the repository first (actions/checkout) and check the config input',
     );
   }
-  return resolveOrAnnotate(() => parseEnvironments(text, inputs.config));
+  // Every image repository needs its build script in the checkout (services/<service>/...).
+  const exists = (relative: string) => existsSync(path.join(inputs.workspace, relative));
+  return resolveOrAnnotate(() => parseEnvironments(text, inputs.config, { exists }));
 }
 
 /** Config problems become annotations on their lines, then fail the step. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnvironments, resolveRef } from '@pipelines/environments';
+import { withImageRepository } from '@pipelines/testkit';
 import { outputsOf, summaryRows } from './outputs';
 
 const config = parseEnvironments(
@@ -21,8 +22,7 @@ describe('outputsOf', () => {
       'function-name': '',
       'function-alias': '',
       bucket: '',
-      'image-repository': 'pipelines/blog',
-      'image-repositories': '["pipelines/blog"]',
+      images: '[{"repository":"pipelines/blog","service":"blog"}]',
       'environment-url': '',
     });
   });
@@ -60,6 +60,22 @@ describe('outputsOf', () => {
       'upload-environment': 'prod-candidate',
     });
   });
+});
+
+it('lists every image repository with the service that builds it, for the matrix', () => {
+  const two = parseEnvironments(
+    withImageRepository(
+      readFileSync(path.resolve(__dirname, '../../../environments.yml'), 'utf8'),
+      'pipelines/hello',
+    ),
+    'environments.yml',
+  );
+  expect(
+    JSON.parse(outputsOf(resolveRef(two, 'refs/heads/integration'), two).images ?? ''),
+  ).toEqual([
+    { repository: 'pipelines/blog', service: 'blog' },
+    { repository: 'pipelines/hello', service: 'hello' },
+  ]);
 });
 
 describe('summaryRows', () => {

@@ -1,6 +1,7 @@
 /** The step's outputs and summary rows for a resolution: pure, so the table test covers them. */
 import type { Row } from '@pipelines/action-kit';
 import {
+  imagesOf,
   uploadEnvironmentName,
   type EnvironmentsConfig,
   type Resolution,
@@ -24,10 +25,9 @@ export function outputsOf(
     'function-name': resolution.functionName,
     'function-alias': resolution.functionAlias,
     bucket: resolution.bucket,
-    // The one repository the pipeline pushes to (load refuses more than one).
-    'image-repository': config.names.imageRepositories[0] ?? '',
-    // Always the file's list (a workflow matrix over an empty array fails to expand).
-    'image-repositories': JSON.stringify(config.names.imageRepositories),
+    // Every image to build and push, for the image jobs' matrix: [{"repository","service"}].
+    // Always the file's list, whatever the ref: the matrix is expanded before the jobs' `if`.
+    images: JSON.stringify(imagesOf(config)),
     'environment-url': environmentUrl(resolution, config),
   };
 }

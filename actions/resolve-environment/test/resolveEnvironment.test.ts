@@ -3,10 +3,10 @@
  * GITHUB_STEP_SUMMARY files, Node 24), against the repository's environments.yml and against
  * broken copies of it in a temporary workspace.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, runAction } from '@pipelines/testkit';
+import { addImageRepository, repoRoot, runAction } from '@pipelines/testkit';
 
 const action = 'actions/resolve-environment';
 
@@ -15,7 +15,14 @@ describe('resolve-environment (dist bundle)', () => {
   beforeEach(() => {
     workspace = mkdtempSync(path.join(os.tmpdir(), 'resolve-environment-'));
     copyFileSync(path.join(repoRoot, 'environments.yml'), path.join(workspace, 'environments.yml'));
+    addBuildScript('blog');
   });
+  /** A checkout's services/<service>/scripts/build-image.sh (only its existence is checked). */
+  const addBuildScript = (service: string) => {
+    const scripts = path.join(workspace, 'services', service, 'scripts');
+    mkdirSync(scripts, { recursive: true });
+    writeFileSync(path.join(scripts, 'build-image.sh'), '');
+  };
   afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
   const run = (inputs: Record<string, string>) =>
@@ -36,8 +43,7 @@ describe('resolve-environment (dist bundle)', () => {
       'function-name': 'prod-KatanaLambda',
       'function-alias': 'live',
       bucket: 'pipelines-artifacts-upper',
-      'image-repository': 'pipelines/blog',
-      'image-repositories': '["pipelines/blog"]',
+      images: '[{"repository":"pipelines/blog","service":"blog"}]',
       'environment-url': 'https://blog.pipelines.example.com',
     });
     expect(result.summary).toContain('| environment | `prod` |');
@@ -112,6 +118,28 @@ describe('resolve-environment (dist bundle)', () => {
       'environments.yml is not valid: 1 problem(s), listed above. Fix them and run again; nothing was resolved.',
     ]);
     expect(result.stdout).toContain(`::error file=environments.yml,line=${line},col=11::`);
+  });
+
+  it('lists a second image repository for the matrix once its service has a build script, and refuses it, naming the script, before', async () => {
+    const edited = addImageRepository(path.join(workspace, 'environments.yml'), 'pipelines/hello');
+    const line = edited.split('\n').findIndex((l) => l.includes('pipelines/hello')) + 1;
+
+    const refused = await run({ ref: 'refs/heads/integration' });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.outputs).toEqual({});
+    expect(refused.errors[0]).toMatch(
+      new RegExp(
+        `^environments\\.yml:${line}:\\d+: names\\.image-repositories\\.1: pipelines/hello is built by services/hello/scripts/build-image\\.sh, which does not exist\\. Add services/hello/scripts/build-image\\.sh`,
+      ),
+    );
+
+    addBuildScript('hello');
+    const resolved = await run({ ref: 'refs/heads/integration' });
+    expect(resolved.exitCode).toBe(0);
+    expect(JSON.parse(resolved.outputs.images ?? '')).toEqual([
+      { repository: 'pipelines/blog', service: 'blog' },
+      { repository: 'pipelines/hello', service: 'hello' },
+    ]);
   });
 
   it('fails with the path and the fix when the config file is missing', async () => {

@@ -1,6 +1,7 @@
 /** environments.yml: which ref deploys where. The one model every reader of the file shares. */
 export { ConfigError, RefError, issueText, type ConfigIssue } from './errors';
-export { parseEnvironments, loadEnvironments } from './load';
+export { parseEnvironments, loadEnvironments, type ParseOptions } from './load';
+export { imagesOf, imageBuildScript, type ImageInfo } from './images';
 export {
   resolveRef,
   parseRef,

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './errors';
+import { imagesOf } from './images';
 import { loadEnvironments, parseEnvironments } from './load';
 import { concreteEnvironments, environmentFamilies } from './resolve';
 
@@ -248,12 +249,20 @@ describe('parseEnvironments: contradictory files (two rules claiming one ref) fa
 describe('parseEnvironments: what the pipeline cannot honour fails at load, not silently', () => {
   it.each<[string, string, RegExp]>([
     [
-      'a second image repository (the pipeline builds and pushes one image)',
+      'two repositories of one service (both would build in services/blog)',
       edit(
         'image-repositories: [pipelines/blog]',
-        'image-repositories: [pipelines/blog, pipelines/api]',
+        'image-repositories: [pipelines/blog, other/blog]',
       ),
-      /^environments\.yml:10:\d+: names\.image-repositories\.1: lists 2 repositories, but the pipeline builds and pushes one image\. List one repository/,
+      /^environments\.yml:10:\d+: names\.image-repositories\.1: other\/blog and pipelines\/blog are both built by services\/blog\/scripts\/build-image\.sh .*\. Give each image its own service name/,
+    ],
+    [
+      'one repository twice',
+      edit(
+        'image-repositories: [pipelines/blog]',
+        'image-repositories: [pipelines/blog, pipelines/blog]',
+      ),
+      /^environments\.yml:10:\d+: names\.image-repositories\.1: lists pipelines\/blog twice\. Remove one/,
     ],
     [
       'an approval family (its environments would exist without reviewers until first deployed)',
@@ -363,6 +372,28 @@ describe('parseEnvironments: patterns and names', () => {
   });
 });
 
+describe("image repositories: any number, each built by its service's script", () => {
+  const two = edit(
+    'image-repositories: [pipelines/blog]',
+    'image-repositories: [pipelines/blog, pipelines/api]',
+  );
+
+  it('lists every image with the service that builds it, in file order', () => {
+    expect(imagesOf(parseEnvironments(two, 'environments.yml'))).toEqual([
+      { repository: 'pipelines/blog', service: 'blog' },
+      { repository: 'pipelines/api', service: 'api' },
+    ]);
+  });
+
+  it('refuses a repository whose service has no build script, naming the file to add', () => {
+    const exists = (p: string) => p === 'services/blog/scripts/build-image.sh';
+    expect(() => parseEnvironments(two, 'environments.yml', { exists })).toThrow(
+      /^environments\.yml:10:\d+: names\.image-repositories\.1: pipelines\/api is built by services\/api\/scripts\/build-image\.sh, which does not exist\. Add services\/api\/scripts\/build-image\.sh/,
+    );
+    expect(() => parseEnvironments(two, 'environments.yml', { exists: () => true })).not.toThrow();
+  });
+});
+
 describe('loadEnvironments', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'environments-'))));
@@ -372,6 +403,17 @@ describe('loadEnvironments', () => {
     const file = path.join(dir, 'environments.yml');
     writeFileSync(file, edit('    tier: upper', '    tier: uper'));
     expect(() => loadEnvironments(file)).toThrow(`${file}:25:11: environments.prod.tier`);
+  });
+
+  it('checks the build script of every image in the folder of the file (the repository root)', () => {
+    const file = path.join(dir, 'environments.yml');
+    writeFileSync(file, base);
+    expect(() => loadEnvironments(file)).toThrow(
+      /names\.image-repositories\.0: pipelines\/blog is built by services\/blog\/scripts\/build-image\.sh, which does not exist/,
+    );
+    mkdirSync(path.join(dir, 'services', 'blog', 'scripts'), { recursive: true });
+    writeFileSync(path.join(dir, 'services', 'blog', 'scripts', 'build-image.sh'), '');
+    expect(loadEnvironments(file).names.imageRepositories).toEqual(['pipelines/blog']);
   });
 
   it('says how to fix a missing file', () => {

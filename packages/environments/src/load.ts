@@ -4,7 +4,8 @@
  * then the meaning: tiers exist, names make valid Lambda functions and S3 keys, patterns are
  * anchored and compile, families fill their placeholders, and no two rules claim one ref.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError, type ConfigIssue } from './errors';
 import { ENVIRONMENT_NAME, environmentNames, isGitShortName, placeholdersOf } from './names';
 import { compilePattern, namedGroups } from './patterns';
@@ -20,7 +21,18 @@ import {
 import { documentSchema, schemaProblems, type Document } from './schema';
 import { parseSource, type PathSegment, type Source } from './source';
 import { overlapIssues } from './overlaps';
+import { imageListProblems, missingBuildScripts } from './images';
 
+export interface ParseOptions {
+  /**
+   * Whether a path relative to the repository root exists: given, every image repository must
+   * have its build script (services/<service>/scripts/build-image.sh). loadEnvironments asks the
+   * folder of the file it reads.
+   */
+  exists?: (relativePath: string) => boolean;
+}
+
+/** Reads the file, and checks the image build scripts in its folder (the repository root). */
 export function loadEnvironments(path: string): EnvironmentsConfig {
   let text: string;
   try {
@@ -36,10 +48,15 @@ export function loadEnvironments(path: string): EnvironmentsConfig {
       { cause: error },
     );
   }
-  return parseEnvironments(text, path);
+  const root = dirname(path);
+  return parseEnvironments(text, path, { exists: (relative) => existsSync(join(root, relative)) });
 }
 
-export function parseEnvironments(text: string, fileName: string): EnvironmentsConfig {
+export function parseEnvironments(
+  text: string,
+  fileName: string,
+  options: ParseOptions = {},
+): EnvironmentsConfig {
   const source = parseSource(text, fileName);
   const parsed = documentSchema.safeParse(source.data ?? {});
   if (!parsed.success) {
@@ -51,6 +68,7 @@ export function parseEnvironments(text: string, fileName: string): EnvironmentsC
   const issues: ConfigIssue[] = [];
   const config = build(parsed.data, source, issues);
   issues.push(...overlapIssues(config, source));
+  if (options.exists) issues.push(...missingBuildScripts(config, source, options.exists));
   if (issues.length > 0) throw new ConfigError(fileName, issues);
   return config;
 }
@@ -203,13 +221,7 @@ function build(doc: Document, source: Source, issues: ConfigIssue[]): Environmen
     environments.push(rule);
   }
 
-  if (doc.names['image-repositories'].length > 1) {
-    problem(
-      ['names', 'image-repositories', 1],
-      `lists ${doc.names['image-repositories'].length} repositories, but the pipeline builds and pushes one image`,
-      'List one repository, or add a build and push job for each image to .github/workflows/pipeline.yml first',
-    );
-  }
+  imageListProblems(doc.names['image-repositories'], problem);
 
   const buildOnlyNames = doc['build-only'].branches.map((name, i) => {
     if (!isGitShortName(name)) {

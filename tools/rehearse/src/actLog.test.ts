@@ -31,6 +31,15 @@ describe('ActLog', () => {
     expect(progressLine(ended[0]!)).toMatch(/✓ upload\s+success\s+12\.4s$/);
   });
 
+  it('fails a matrix job when any leg fails, whichever leg ends last', () => {
+    const log = new ActLog();
+    const leg = (service: string, jobResult: string) =>
+      line({ jobID: 'images', matrix: { image: { service } }, msg: 'done', jobResult });
+    log.feed(leg('blog', 'failure'), 1000);
+    log.feed(leg('hello', 'success'), 2000);
+    expect(log.jobs.get('images')?.state).toBe('failure');
+  });
+
   it('collects step outputs by job and step, ignoring the inner steps of composite actions', () => {
     const log = new ActLog();
     log.feed(

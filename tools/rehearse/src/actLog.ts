@@ -87,7 +87,8 @@ export class ActLog {
       events.push({ kind: 'step-failed', job, step });
     }
     if (entry.jobResult) {
-      job.state = entry.jobResult === 'success' ? 'success' : 'failure';
+      // A matrix job reports once per leg under one job id: one failed leg fails the job.
+      job.state = entry.jobResult === 'success' && job.state !== 'failure' ? 'success' : 'failure';
       job.endedAt = now;
       events.push({ kind: 'job-ended', job });
     }

@@ -102,6 +102,26 @@ describe('the conclusion of a rehearsal phase', () => {
     expect(conclusion.lines.join('\n')).toContain(line);
   });
 
+  it('claims every image release-candidate listed, and says the registry serves them all', () => {
+    const images = [
+      { repository: 'pipelines/blog', digest: 'sha256:' + 'd'.repeat(64) },
+      { repository: 'pipelines/hello', digest: 'sha256:' + 'e'.repeat(64) },
+    ];
+    const r = record({
+      resolution: {
+        ...resolution,
+        environment: 'mint',
+        approval: false,
+        functionName: 'mint-KatanaLambda',
+      },
+      results: { ...record().results, environment: 'mint', images: JSON.stringify(images) },
+    });
+    expect(claimsOf(r)?.images).toEqual(images);
+    expect(conclude(r, seen()).lines.join('\n')).toContain(
+      `the registry serves pipelines/blog@${images[0]!.digest} and pipelines/hello@${images[1]!.digest}.`,
+    );
+  });
+
   it("claims the pipeline's results, environments.yml's names where it reported none", () => {
     expect(claimsOf(record({ results: { versionId: 'v9' } }))).toEqual({
       environment: 'prod',

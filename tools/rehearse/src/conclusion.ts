@@ -7,7 +7,14 @@ import type { Resolution } from '@pipelines/environments';
 import type { DeploymentLink } from './githubState';
 import type { PipelineResults } from './results';
 import { holdMessage, summaryTable, type SummaryRow } from './summary';
-import { judge, type Claims, type Observation, type Verdict } from './verify';
+import {
+  imagesClaimed,
+  judge,
+  type Claims,
+  type ImageClaim,
+  type Observation,
+  type Verdict,
+} from './verify';
 
 export const EXIT = { deployed: 0, failed: 1, usage: 2, held: 3, interrupted: 130 } as const;
 
@@ -52,7 +59,23 @@ export function claimsOf(record: PhaseRecord): Claims | undefined {
     versionId: results.versionId,
     repository: record.repository,
     digest: results.digest,
+    ...(results.images ? { images: imagesOf(results.images) } : {}),
   };
+}
+
+/** release-candidate's `images` output; an unreadable list claims nothing (judged as missing). */
+function imagesOf(json: string): ImageClaim[] {
+  try {
+    const list: unknown = JSON.parse(json);
+    return Array.isArray(list)
+      ? list.map((i: { repository?: unknown; digest?: unknown }) => ({
+          repository: String(i.repository),
+          digest: String(i.digest),
+        }))
+      : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The conclusion of a phase; `seen` is the local AWS's answer for claimsOf(record). */
@@ -125,7 +148,11 @@ export function conclude(record: PhaseRecord, seen?: Observation): Conclusion {
   }
   if (ok && !holding) {
     lines.push(
-      `\nVerified in the local AWS: ${claims.functionName} runs s3://${claims.bucket}/${claims.key} version ${claims.versionId} (sha256 ${seen.functionSha256}); the registry serves ${claims.repository}@${claims.digest}.`,
+      `\nVerified in the local AWS: ${claims.functionName} runs s3://${claims.bucket}/${claims.key} version ${claims.versionId} (sha256 ${seen.functionSha256}); the registry serves ${imagesClaimed(
+        claims,
+      )
+        .map((i) => `${i.repository}@${i.digest}`)
+        .join(' and ')}.`,
     );
   }
   for (const problem of verdict.problems) lines.push(`✗ ${problem}`);

@@ -5,7 +5,6 @@
  * credentials only as it would on GitHub: with a token for its environment, for a role whose
  * trust names exactly that token's subject.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { environmentByName, type EnvironmentsConfig } from '@pipelines/environments';
 import {
@@ -59,11 +58,12 @@ export async function startOidcAws(options: OidcAwsOptions): Promise<OidcAws> {
   const member = options.environment
     ? environmentByName(options.model, options.environment)
     : undefined;
-  const services = path.join(options.source, 'services');
   const synthesized = synthesizedRoles({
     source: options.source,
-    // The roles do not depend on the services; a repository without them borrows this one's.
-    servicesDir: existsSync(services) ? services : path.join(repoRoot, 'services'),
+    // The roles do not depend on the services, so the servers' bundles are staged from this
+    // repository's: a rehearsed repository may have only some services (the fixture has the
+    // build script of its one image), or none.
+    servicesDir: path.join(repoRoot, 'services'),
     tier: options.tier,
     familyEnvironments: member?.family ? member.name : undefined,
     account: LOCAL_ACCOUNT,

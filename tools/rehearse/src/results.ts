@@ -67,6 +67,8 @@ export interface PipelineResults {
   versionId?: string;
   digest?: string;
   imageUri?: string;
+  /** Every image pushed: release-candidate's `images` (JSON [{repository, digest, ...}]). */
+  images?: string;
 }
 
 /**
@@ -87,8 +89,17 @@ export const RESULT_SOURCES: Readonly<
     ['resolve', 'key'],
   ],
   versionId: [['upload', 'version-id']],
-  digest: [['images', 'digest']],
-  imageUri: [['images', 'image-uri']],
+  // The first image (the deployment record's); a workflow without a release-candidate job (the
+  // rehearsal's own fixture) reports it from its images job.
+  digest: [
+    ['release-candidate', 'image-digest'],
+    ['images', 'digest'],
+  ],
+  imageUri: [
+    ['release-candidate', 'image-uri'],
+    ['images', 'image-uri'],
+  ],
+  images: [['release-candidate', 'images']],
 };
 
 export function pipelineResults(outputs: StepOutputs, sources: JobOutputSources): PipelineResults {

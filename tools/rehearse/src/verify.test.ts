@@ -42,6 +42,17 @@ describe('judge (was the deploy real?)', () => {
       { registryServesDigest: false },
       /registry does not serve pipelines\/blog@sha256:dd/,
     ],
+    [
+      'registry lacks one of the images the pipeline listed',
+      {
+        images: [
+          { repository: 'pipelines/blog', digest: 'sha256:dd' },
+          { repository: 'pipelines/hello', digest: 'sha256:ee' },
+        ],
+      },
+      { registryServesDigest: false, unserved: ['pipelines/hello@sha256:ee'] },
+      /registry does not serve pipelines\/hello@sha256:ee$/,
+    ],
     ['function missing', {}, { functionSha256: undefined }, /does not exist/],
     ['alias missing', {}, { alias: undefined }, /alias mint-KatanaLambda:live does not exist/],
     [

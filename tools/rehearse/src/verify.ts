@@ -22,7 +22,19 @@ export interface Claims {
   versionId?: string;
   repository: string;
   digest?: string;
+  /** Every image the pipeline pushed, when it listed them (else the one repository and digest). */
+  images?: readonly ImageClaim[];
 }
+
+export interface ImageClaim {
+  repository: string;
+  digest: string;
+}
+
+/** The images to find in the registry: the list the pipeline reported, or its one image. */
+export const imagesClaimed = (claims: Claims): readonly ImageClaim[] =>
+  claims.images ??
+  (claims.digest ? [{ repository: claims.repository, digest: claims.digest }] : []);
 
 /** What the local AWS and the registry say. */
 export interface Observation {
@@ -32,8 +44,10 @@ export interface Observation {
   /** sha256 of the bytes of the claimed S3 object version; undefined when it does not exist. */
   objectSha256?: string;
   objectError?: string;
-  /** The registry answered the manifest by digest, and its bytes hash to that digest. */
+  /** For every image claimed, the registry answered its manifest by digest, bytes hashing to it. */
   registryServesDigest: boolean;
+  /** The images (repository@digest) it did not serve so. */
+  unserved?: string[];
 }
 
 export interface Verdict {
@@ -59,7 +73,9 @@ export function judge(
   if (!claims.digest) problems.push('the pipeline reported no image digest');
   else {
     if (!seen.registryServesDigest)
-      problems.push(`the registry does not serve ${claims.repository}@${claims.digest}`);
+      problems.push(
+        `the registry does not serve ${(seen.unserved ?? [`${claims.repository}@${claims.digest}`]).join(', ')}`,
+      );
   }
   if (!seen.functionSha256) problems.push(`function ${claims.functionName} does not exist`);
   const served = `${claims.functionName}:${claims.alias}`;
@@ -131,26 +147,34 @@ export async function observe(
       seen.objectError = error instanceof Error ? error.name : String(error);
     }
   }
-  if (claims.digest) {
-    const response = await fetch(
-      `${registryEndpoint}/v2/${claims.repository}/manifests/${claims.digest}`,
-      {
-        headers: {
-          accept: [
-            'application/vnd.oci.image.manifest.v1+json',
-            'application/vnd.oci.image.index.v1+json',
-            'application/vnd.docker.distribution.manifest.v2+json',
-          ].join(', '),
-        },
-      },
-    ).catch(() => undefined);
-    if (response?.ok) {
-      const body = Buffer.from(await response.arrayBuffer());
-      seen.registryServesDigest =
-        `sha256:${createHash('sha256').update(body).digest('hex')}` === claims.digest;
+  // Not asked of moto's ECR: a push over the registry API is ECR's record of an image, and moto
+  // has no registry protocol (actions/ecr-push makes no PutImage call, on purpose).
+  const unserved: string[] = [];
+  for (const image of imagesClaimed(claims)) {
+    if (!(await servedByDigest(registryEndpoint, image))) {
+      unserved.push(`${image.repository}@${image.digest}`);
     }
-    // Not asked of moto's ECR: a push over the registry API is ECR's record of an image, and
-    // moto has no registry protocol (actions/ecr-push makes no PutImage call, on purpose).
   }
+  seen.registryServesDigest = imagesClaimed(claims).length > 0 && unserved.length === 0;
+  if (unserved.length > 0) seen.unserved = unserved;
   return seen;
+}
+
+/** The registry answers the manifest by digest, and its bytes hash to that digest. */
+async function servedByDigest(registryEndpoint: string, image: ImageClaim): Promise<boolean> {
+  const response = await fetch(
+    `${registryEndpoint}/v2/${image.repository}/manifests/${image.digest}`,
+    {
+      headers: {
+        accept: [
+          'application/vnd.oci.image.manifest.v1+json',
+          'application/vnd.oci.image.index.v1+json',
+          'application/vnd.docker.distribution.manifest.v2+json',
+        ].join(', '),
+      },
+    },
+  ).catch(() => undefined);
+  if (!response?.ok) return false;
+  const body = Buffer.from(await response.arrayBuffer());
+  return `sha256:${createHash('sha256').update(body).digest('hex')}` === image.digest;
 }

@@ -1,4 +1,5 @@
 export { repoRoot, toolPath, systemTool } from './paths';
+export { addImageRepository, withImageRepository } from './environmentsFile';
 export { freePort, startServer, answers, type Server, type StartOptions } from './processes';
 export { startMoto, type Moto } from './moto';
 export { startRegistry, type Registry } from './registry';

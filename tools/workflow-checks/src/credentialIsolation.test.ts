@@ -39,7 +39,7 @@ describe('credentials are kept away from third-party code', () => {
     );
   });
 
-  test('the image is built without credentials and reaches the push as an artifact', () => {
+  test('each image is built without credentials and reaches its push as an artifact', () => {
     const pipeline = workflows.find((w) => w.name === 'pipeline.yml')!.workflow;
     const build = pipeline.jobs.find((j) => j.id === 'build-image')!;
     const push = pipeline.jobs.find((j) => j.id === 'images')!;
@@ -47,8 +47,8 @@ describe('credentials are kept away from third-party code', () => {
     expect(push.needs).toContain('build-image');
     const uploaded = build.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     const downloaded = push.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
-    expect(uploaded?.with.name).toBe('blog-image');
-    expect(downloaded?.with.name).toBe('blog-image');
+    expect(uploaded?.with.name).toBe('image-${{ matrix.image.service }}');
+    expect(downloaded?.with.name).toBe('image-${{ matrix.image.service }}');
     expect(push.steps.find((s) => s.uses === './actions/ecr-push')?.with.image).toBe(
       downloaded?.with.path,
     );

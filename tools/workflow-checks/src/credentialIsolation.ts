@@ -16,6 +16,9 @@ import { compositeSteps, type JobModel, type StepModel } from './workflowModel';
 export const CREDENTIALED_REMOTE_ACTIONS = [
   'actions/checkout',
   'actions/download-artifact',
+  // GitHub's own, pinned: the images legs hand on their push results (a matrix job has one set
+  // of outputs). It runs no code of this repository or its dependencies.
+  'actions/upload-artifact',
   'aws-actions/configure-aws-credentials',
 ];
 

@@ -83,6 +83,16 @@ export function jobCondition(condition: string | undefined, scope: Scope): boole
   return truthy(evaluate(full, scope));
 }
 
+/**
+ * A value as written in the workflow (a matrix's list): a whole `${{ x }}` is evaluated to the
+ * JSON-like value it gives (`fromJSON(needs.resolve.outputs.images)`), anything else is itself.
+ */
+export function evaluateValue(written: unknown, scope: Scope): Value {
+  const whole = typeof written === 'string' ? /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(written) : null;
+  if (!whole?.[1] || whole[1].includes('}}')) return written as Value;
+  return JSON.parse(JSON.stringify(evaluate(whole[1], scope), data.replacer)) as Value;
+}
+
 /** A string with `${{ }}` parts (an environment name, a URL) as the runner renders it. */
 export function renderTemplate(template: string, scope: Scope): string {
   return template.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) =>

@@ -4,7 +4,7 @@
  * its push filters, its job conditions (GitHub's expression engine), its needs, and resolve's
  * outputs from the real resolve logic over the real environments.yml.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -276,10 +276,12 @@ describe('image tags', () => {
         r.scopes[id] && rendered(r, id, './actions/ecr-push', 'tags') === `prod-${SHA}`,
     );
     expect(prodTags.map((p) => p.job)).toEqual(['deploy-with-approval']);
+    // Every image of the run, by the digests release-candidate listed (what reviewers saw).
     expect(prodTags[0]!.step.with).toMatchObject({
-      'source-image': '${{ needs.images.outputs.image-uri }}',
+      'source-images': '${{ needs.release-candidate.outputs.image-uris }}',
     });
     expect(prodTags[0]!.step.with.image).toBeUndefined();
+    expect(prodTags[0]!.step.with.repository).toBeUndefined();
   });
 });
 
@@ -406,6 +408,7 @@ describe('an edited environments.yml routes with no workflow edit beyond the gen
         '  preprod:\n    tier: upper\n    approval: true\n    branches: [release]\n    tags: [preprod]\n  prod:\n',
       );
     writeFileSync(file, text);
+    addBuildScript(forkDir, 'blog');
     fork = {
       workflow: workflowFromText(pipelineWithTriggers(pipelineText, loadEnvironments(file))),
       outputs: resolveOutputsFor(file),
@@ -441,12 +444,9 @@ describe('an edited environments.yml routes with no workflow edit beyond the gen
       expect(rendered(r, 'images', './actions/ecr-push', 'tags')).toBe(
         `${environment}-candidate-${SHA}`,
       );
-      const promote = (input: string) =>
-        rendered(r, 'deploy-with-approval', './actions/ecr-push', input);
-      expect([promote('tags'), promote('repository')]).toEqual([
+      expect(rendered(r, 'deploy-with-approval', './actions/ecr-push', 'tags')).toBe(
         `${environment}-${SHA}`,
-        'pipelines/blog',
-      ]);
+      );
     },
   );
 
@@ -459,5 +459,116 @@ describe('an edited environments.yml routes with no workflow edit beyond the gen
   test('the new tag starts the pipeline only through the regenerated trigger (the committed one does not list it)', () => {
     expect(push('refs/tags/preprod', workflow, fork.outputs)).toMatchObject({ triggered: false });
     expect(forkPush('refs/tags/preprod').triggered).toBe(true);
+  });
+});
+
+/** A fork's services/<service>/scripts/build-image.sh (resolve checks only that it exists). */
+function addBuildScript(root: string, service: string) {
+  const scripts = path.join(root, 'services', service, 'scripts');
+  mkdirSync(scripts, { recursive: true });
+  writeFileSync(path.join(scripts, 'build-image.sh'), '#!/usr/bin/env bash\n');
+}
+
+/**
+ * A fork adds a second image: one line in environments.yml (names.image-repositories) and the
+ * service's build script (services/<service>/scripts/build-image.sh, for hello). The committed workflow builds,
+ * pushes and promotes it with the first, one matrix leg per image.
+ */
+describe('an edited environments.yml with a second image repository builds, pushes and promotes both, with no workflow edit', () => {
+  let forkDir: string;
+  let file: string;
+  const images = ['pipelines/blog', 'pipelines/hello'];
+  beforeAll(() => {
+    forkDir = mkdtempSync(path.join(os.tmpdir(), 'fork-images-'));
+    file = path.join(forkDir, 'environments.yml');
+    const original = readFileSync(path.join(repoRoot, 'environments.yml'), 'utf8');
+    const text = original.replace(
+      'image-repositories: [pipelines/blog]',
+      `image-repositories: [${images.join(', ')}]`,
+    );
+    expect(text).not.toBe(original);
+    writeFileSync(file, text);
+    addBuildScript(forkDir, 'blog');
+    addBuildScript(forkDir, 'hello');
+  });
+  afterAll(() => rmSync(forkDir, { recursive: true, force: true }));
+
+  // Read at each push, as the resolve job reads the checkout of its run.
+  const forkPush = (ref: string) => push(ref, workflow, (r) => resolveOutputsFor(file)(r));
+  /** An input of a job's step (found by `uses`), rendered for each matrix leg. */
+  const perLeg = (r: Route, jobId: string, uses: string, input: string) =>
+    (r.legs[jobId] ?? []).map((scope) =>
+      renderTemplate(
+        String(
+          job(jobId)
+            .steps.filter((s) => s.uses?.startsWith(uses))
+            .map((s) => s.with[input])
+            .find((v) => v !== undefined),
+        ),
+        scope,
+      ),
+    );
+
+  test('a push to integration builds each image in its own leg, from its own service, and pushes each to its own repository by digest', () => {
+    const r = forkPush('refs/heads/integration');
+    expect(sorted(r.ran)).toEqual(sorted([...DELIVER, 'deploy']));
+    expect(perLeg(r, 'build-image', './.github/actions/setup', 'reuse')).toEqual([
+      'blog-image',
+      'hello-image',
+    ]);
+    expect(perLeg(r, 'build-image', 'actions/upload-artifact@', 'name')).toEqual([
+      'image-blog',
+      'image-hello',
+    ]);
+    expect(perLeg(r, 'images', 'actions/download-artifact@', 'name')).toEqual([
+      'image-blog',
+      'image-hello',
+    ]);
+    expect(perLeg(r, 'images', './actions/ecr-push', 'repository')).toEqual(images);
+    expect(perLeg(r, 'images', './actions/ecr-push', 'tags')).toEqual([
+      `mint-${SHA}`,
+      `mint-${SHA}`,
+    ]);
+    expect(perLeg(r, 'images', 'actions/upload-artifact@', 'name')).toEqual([
+      'image-result-blog',
+      'image-result-hello',
+    ]);
+    // The build step runs the service's own script, named from the leg's service.
+    const build = job('build-image').steps.find((s) => /build-image\.sh/.test(s.run ?? ''));
+    expect(build?.run).toBe('bash "services/$SERVICE/scripts/build-image.sh" "$OUT_DIR"');
+    // After the matrix, every leg's result is read back (a matrix job's outputs are one leg's).
+    const results = job('release-candidate').steps.find((s) =>
+      s.uses?.startsWith('actions/download-artifact@'),
+    );
+    expect(results?.with).toMatchObject({ pattern: 'image-result-*', 'merge-multiple': true });
+  });
+
+  test('a push to master promotes both images after approval, by the digests release-candidate listed', () => {
+    const r = forkPush('refs/heads/master');
+    expect(sorted(r.ran)).toEqual(sorted([...DELIVER, 'deploy-with-approval']));
+    expect(perLeg(r, 'images', './actions/ecr-push', 'tags')).toEqual([
+      `prod-candidate-${SHA}`,
+      `prod-candidate-${SHA}`,
+    ]);
+    const promote = job('deploy-with-approval').steps.find((s) => s.uses === './actions/ecr-push');
+    expect(promote?.with['source-images']).toBe(
+      '${{ needs.release-candidate.outputs.image-uris }}',
+    );
+    expect(rendered(r, 'deploy-with-approval', './actions/ecr-push', 'tags')).toBe(`prod-${SHA}`);
+  });
+
+  test("without the hello service's build script, resolve fails and nothing is built or deployed", () => {
+    rmSync(path.join(forkDir, 'services', 'hello'), { recursive: true });
+    try {
+      expect(() => resolveOutputsFor(file)).toThrow(
+        /pipelines\/hello is built by services\/hello\/scripts\/build-image\.sh, which does not exist/,
+      );
+      const r = forkPush('refs/heads/integration');
+      expect(r.results.resolve).toBe('failure');
+      expect(r.ran).not.toContain('build-image');
+      expect(deployments(r)).toEqual([]);
+    } finally {
+      addBuildScript(forkDir, 'hello');
+    }
   });
 });

@@ -22,6 +22,8 @@ import { repoRoot } from './paths';
 // Fixture trees below name files of these packages (made here, not the repository's own).
 const BLOG = 'services/blog';
 const LAMBDA = 'services/katana-lambda';
+// A second image's service (a fork's, not this repository's).
+const HELLO = 'services/hello';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -107,7 +109,6 @@ function reuse(root: string, args: string[], env: Record<string, string> = {}): 
     env: {
       PATH: `${toolVersions(env.NODE_VERSION ?? 'v24.21.0')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       GITHUB_OUTPUT: output,
-      BLOG_IMAGE_BUILDER: 'umoci',
       GITHUB_SHA: 'a'.repeat(40),
       ...env,
     },
@@ -163,6 +164,22 @@ describe('the inputs of each build output', () => {
     const list = readFileSync(path.join(root, '.reuse', 'blog-image.inputs'), 'utf8');
     expect(list).toContain('tool node v24.21.0\n');
     expect(list).toMatch(/^tool image-builder umoci /m);
+  });
+
+  test("another service's image (a second entry of names.image-repositories): its own folder", () => {
+    const root = repository();
+    write(root, `${HELLO}/scripts/build-image.sh`, '#!/usr/bin/env bash\n');
+    write(root, `${HELLO}/site/index.html`, '<p>hello</p>\n');
+    write(root, `${HELLO}/test/hello.test.ts`, 'not an input\n');
+    keyOf(root, 'hello-image');
+    expect(inputFiles(root, 'hello-image')).toEqual(
+      [...COMMON, `${HELLO}/scripts/build-image.sh`, `${HELLO}/site/index.html`].sort(),
+    );
+    const before = keyOf(root, 'hello-image');
+    write(root, `${BLOG}/content/posts/first.md`, 'the blog changed\n');
+    expect(keyOf(root, 'hello-image')).toBe(before);
+    write(root, `${HELLO}/site/index.html`, '<p>hello again</p>\n');
+    expect(keyOf(root, 'hello-image')).not.toBe(before);
   });
 
   test('the Lambda build: its package without tests and docs, and the commit the bundle names', () => {
@@ -374,7 +391,7 @@ describe('the pipeline builds whenever it does not reuse', () => {
   ) as { runs: { steps: Step[] } };
 
   test.each([
-    ['build-image', 'blog-image'],
+    ['build-image', '${{ matrix.image.service }}-image'],
     ['build', 'lambda-build'],
     ['package', 'lambda-package'],
   ])('%s reuses %s, and every build step runs when it was not reused', (job, name) => {
@@ -391,7 +408,7 @@ describe('the pipeline builds whenever it does not reuse', () => {
     for (const step of builds) expect(step.if).toBe("steps.setup.outputs.reused != 'true'");
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
     expect(upload?.with?.path).toMatch(
-      new RegExp(`^\\$\\{\\{ runner\\.temp \\}\\}/reuse/${name}/output`),
+      new RegExp(`^\\$\\{\\{ runner\\.temp \\}\\}/reuse/${name.replace(/[$.{}]/g, '\\$&')}/output`),
     );
   });
 

@@ -4,6 +4,7 @@
  * environment each running job enters. A job that runs succeeds unless it is named in `failing`.
  */
 import {
+  evaluateValue,
   jobCondition,
   renderTemplate,
   type JobResult,
@@ -36,6 +37,11 @@ export interface Route {
   concurrency: ConcurrencyEntry[];
   /** The contexts each running job sees (to render its steps' inputs). */
   scopes: Record<string, Scope>;
+  /**
+   * A matrix job's legs: the contexts each leg sees, with its `matrix` (one leg per combination
+   * of the matrix's lists, expressions evaluated as the runner does before the job starts).
+   */
+  legs: Record<string, Scope[]>;
 }
 
 export interface RouteInput {
@@ -80,11 +86,12 @@ export function route(workflow: WorkflowModel, input: RouteInput): Route {
   const environments: EnvironmentEntry[] = [];
   const concurrency: ConcurrencyEntry[] = [];
   const scopes: Record<string, Scope> = {};
+  const legs: Record<string, Scope[]> = {};
   const event = input.event ?? 'push';
   const triggered =
     event === 'push' ? pushTriggers(workflow.on, input.ref) : dispatchable(workflow.on);
   if (!triggered) {
-    return { triggered: false, results, ran, environments, concurrency, scopes };
+    return { triggered: false, results, ran, environments, concurrency, scopes, legs };
   }
   const ref = parseRef(input.ref);
   const github: Value = {
@@ -109,6 +116,12 @@ export function route(workflow: WorkflowModel, input: RouteInput): Route {
     if (!runs) continue;
     ran.push(job.id);
     scopes[job.id] = scope;
+    if (job.matrix) {
+      legs[job.id] = matrixLegs(job.matrix, scope).map((matrix) => ({
+        ...scope,
+        contexts: { ...scope.contexts, matrix },
+      }));
+    }
     if (job.environment) {
       environments.push({
         job: job.id,
@@ -120,7 +133,18 @@ export function route(workflow: WorkflowModel, input: RouteInput): Route {
       concurrency.push({ job: job.id, group: renderTemplate(job.concurrency.group, scope) });
     }
   }
-  return { triggered: true, results, ran, environments, concurrency, scopes };
+  return { triggered: true, results, ran, environments, concurrency, scopes, legs };
+}
+
+/** Every combination of a matrix's lists (include/exclude are not modelled: none is used). */
+function matrixLegs(matrix: Record<string, unknown>, scope: Scope): Record<string, Value>[] {
+  let combinations: Record<string, Value>[] = [{}];
+  for (const [key, written] of Object.entries(matrix)) {
+    const values = evaluateValue(written, scope);
+    if (!Array.isArray(values)) throw new Error(`matrix ${key} is not a list: ${String(written)}`);
+    combinations = combinations.flatMap((leg) => values.map((value) => ({ ...leg, [key]: value })));
+  }
+  return combinations;
 }
 
 /** Whether `on:` lets anyone start the workflow by hand (workflow_dispatch). */

@@ -25,6 +25,33 @@ function deployedLine(environment: string, deploy: string, deployWithApproval: s
 }
 
 describe('run-summary.sh', () => {
+  test('lists every image the run pushed, from release-candidate', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'run-summary-'));
+    try {
+      const summary = path.join(dir, 'step-summary');
+      writeFileSync(summary, '');
+      const digest = (c: string) => `sha256:${c.repeat(64)}`;
+      const images = [
+        { repository: 'pipelines/blog', service: 'blog', digest: digest('a') },
+        { repository: 'pipelines/hello', service: 'hello', digest: digest('b') },
+      ];
+      const run = runScript('run-summary.sh', {
+        GITHUB_STEP_SUMMARY: summary,
+        ENVIRONMENT: 'mint',
+        NEEDS_JSON: JSON.stringify({
+          'release-candidate': { result: 'success', outputs: { images: JSON.stringify(images) } },
+          deploy: { result: 'success' },
+        }),
+      });
+      expect(run.status).toBe(0);
+      expect(run.log).toContain(
+        `| image | digest |\n|---|---|\n| pipelines/blog | \`${digest('a')}\` |\n| pipelines/hello | \`${digest('b')}\` |\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test.each([
     ['mint', 'success', 'skipped', 'mint'],
     ['prod', 'skipped', 'success', 'prod'],

@@ -16,12 +16,12 @@ export interface ScriptRun {
 }
 
 /** A step's GITHUB_OUTPUT file, the script's arguments and options, and how to finish. */
-function step(name: string, env: Record<string, string>) {
+function step(name: string, env: Record<string, string>, scriptArgs: readonly string[] = []) {
   const dir = mkdtempSync(path.join(tmpdir(), 'workflow-script-'));
   const output = path.join(dir, 'output');
   writeFileSync(output, '');
   return {
-    args: [path.join('.github', 'scripts', name)],
+    args: [path.join('.github', 'scripts', name), ...scriptArgs],
     options: {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GITHUB_OUTPUT: output, ...env },
@@ -40,8 +40,12 @@ function step(name: string, env: Record<string, string>) {
 }
 
 /** Runs a script synchronously (for scripts that need nothing from the test process). */
-export function runScript(name: string, env: Record<string, string>): ScriptRun {
-  const s = step(name, env);
+export function runScript(
+  name: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): ScriptRun {
+  const s = step(name, env, args);
   const result = spawnSync('bash', s.args, { ...s.options, encoding: 'utf8' });
   return s.finish(result.status, result.stdout + result.stderr);
 }

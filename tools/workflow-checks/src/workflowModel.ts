@@ -36,6 +36,8 @@ export interface JobModel {
   /** The job's `permissions` map (`{}` when it declares none). */
   permissions: Record<string, unknown>;
   concurrency?: ConcurrencyModel;
+  /** `strategy.matrix` as written: each key a list, or a `${{ }}` expression giving one. */
+  matrix?: Record<string, unknown>;
   steps: StepModel[];
 }
 
@@ -91,6 +93,7 @@ export function workflowFromText(text: string): WorkflowModel {
     const needs = job.needs === undefined ? [] : [job.needs].flat().map(String);
     const env = environment(job.environment);
     const group = concurrency(job.concurrency);
+    const matrix = asRecord(asRecord(job.strategy).matrix);
     return {
       id,
       needs,
@@ -98,6 +101,7 @@ export function workflowFromText(text: string): WorkflowModel {
       ...(env ? { environment: env } : {}),
       permissions: asRecord(job.permissions),
       ...(group ? { concurrency: group } : {}),
+      ...(Object.keys(matrix).length > 0 ? { matrix } : {}),
       steps: steps(job.steps, id),
     };
   });

@@ -43,6 +43,26 @@ if (process.argv[2] === 'upload') {
   console.log(
     `stand-in upload-artifact: ${name} <- ${existing.map((p) => path.relative(process.cwd(), p) || '.').join(', ')}`,
   );
+} else if (process.argv[2] === 'download' && (process.env.PATTERN || '').trim()) {
+  // Every artifact whose name matches the glob (* and ?, as the real action's pattern), each
+  // into DEST/<name>, or all into DEST with merge-multiple. None matching downloads nothing.
+  const glob = process.env.PATTERN.trim();
+  const matcher = new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '.')}$`,
+  );
+  const merge = (process.env.MERGE || '').trim() === 'true';
+  const dest = path.resolve(process.env.DEST || '.');
+  fs.mkdirSync(dest, { recursive: true });
+  const names = fs.existsSync(root) ? fs.readdirSync(root).filter((n) => matcher.test(n)) : [];
+  for (const found of names.sort()) {
+    fs.cpSync(path.join(root, found), merge ? dest : path.join(dest, found), { recursive: true });
+  }
+  console.log(
+    `stand-in download-artifact: ${names.length} artifact(s) matching ${glob} -> ${path.relative(process.cwd(), dest) || '.'}${merge ? ' (merged)' : ''}`,
+  );
 } else if (process.argv[2] === 'download') {
   if (!fs.existsSync(store)) fail(`artifact ${name} was not uploaded in this run`);
   const dest = path.resolve(process.env.DEST || '.');
