@@ -14,7 +14,7 @@ import {
 
 const SHA = 'ab'.repeat(32);
 const S3 =
-  's3://artifacts/mint/releases/blog-site.tar.gz?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY';
+  's3://artifacts/mint/releases/blog-site.tar.gz?versionId=3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY';
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/pipelines/fulcrum@sha256:${'c'.repeat(64)}`;
 
 describe('parseReleases', () => {

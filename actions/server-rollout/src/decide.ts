@@ -18,7 +18,7 @@ export const SERVICE_TAG = 'pipelines:service';
 // The deploy document's allowedPattern for `artifact` and `sha256` (services/lib/deploy-document.json;
 // decide.test.ts keeps them equal): checked here first, so bad input fails before SendCommand.
 export const S3_ARTIFACT =
-  's3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[A-Za-z0-9!_.*()/-]{1,1024}\\?versionId=[A-Za-z0-9._-]{1,1024}';
+  's3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[A-Za-z0-9!_.*()/-]{1,1024}\\?versionId=[A-Za-z0-9._%+/=-]{1,1024}';
 export const IMAGE_ARTIFACT =
   '[a-z0-9][a-z0-9.-]*(:[0-9]{1,5})?/[a-z0-9][a-z0-9._/-]*@sha256:[a-f0-9]{64}';
 export const ARTIFACT_PATTERN = `^(${S3_ARTIFACT}|${IMAGE_ARTIFACT})$`;
