@@ -96,6 +96,7 @@ const server = (status: string, responseCode: number): ServerResult => ({
   service: 'blog',
   artifact: S3,
   status,
+  statusDetails: status,
   responseCode,
   outputTail: '',
 });
@@ -125,6 +126,15 @@ describe('releaseVerdict', () => {
     const verdict = releaseVerdict('mint', release, [server('Failed', code)]);
     expect(verdict.ok).toBe(false);
     expect(!verdict.ok && verdict.reason).toContain(words);
+  });
+
+  it('names a server the role may not reach, or whose agent is offline', () => {
+    expect(invocationMeaning('Failed', -1, 'Access Denied')).toContain(
+      "the deploy role may send it only to its environment's servers",
+    );
+    expect(invocationMeaning('TimedOut', -1, 'Delivery Timed Out')).toContain(
+      'is its SSM agent online?',
+    );
   });
 
   it('names a cancelled or timed-out server', () => {

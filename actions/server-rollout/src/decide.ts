@@ -112,6 +112,8 @@ export interface ServerResult {
   readonly artifact: string;
   /** SSM's invocation status (Success, Failed, TimedOut, Cancelled, ...), or 'not started'. */
   readonly status: string;
+  /** SSM's finer word for it (Delivery Timed Out, Undeliverable, Access Denied, ...). */
+  readonly statusDetails: string;
   /** deploy.sh's exit code; -1 when it did not run. */
   readonly responseCode: number;
   /** The last lines of what deploy.sh wrote (stdout, then stderr). */
@@ -119,8 +121,18 @@ export interface ServerResult {
 }
 
 /** What an invocation's result means, in words a reader of the failed step acts on. */
-export function invocationMeaning(status: string, responseCode: number): string {
+export function invocationMeaning(
+  status: string,
+  responseCode: number,
+  statusDetails = '',
+): string {
   if (status === 'Success') return 'deployed';
+  if (statusDetails === 'Access Denied') {
+    return "was not allowed to run the document (Access Denied): the deploy role may send it only to its environment's servers, nothing was changed on the server";
+  }
+  if (statusDetails === 'Undeliverable' || statusDetails === 'Delivery Timed Out') {
+    return `could not be reached (${statusDetails}: is its SSM agent online?), nothing was changed on the server`;
+  }
   if (responseCode === 1)
     return 'failed its health check and was rolled back (exit 1): the server runs its previous release';
   if (responseCode === 2) return 'refused the input (exit 2): nothing was changed on the server';
@@ -153,7 +165,7 @@ export function releaseVerdict(
   const failed = servers.filter((s) => s.status !== 'Success');
   if (failed.length === 0) return { ok: true };
   const each = failed
-    .map((s) => `${s.instanceId} ${invocationMeaning(s.status, s.responseCode)}`)
+    .map((s) => `${s.instanceId} ${invocationMeaning(s.status, s.responseCode, s.statusDetails)}`)
     .join('; ');
   return {
     ok: false,

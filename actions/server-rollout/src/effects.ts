@@ -166,6 +166,7 @@ async function serverResult(
     service: release.service,
     artifact: release.artifact,
     status: invocation.Status ?? 'unknown',
+    statusDetails: invocation.StatusDetails ?? '',
     responseCode,
     outputTail: lastLines(output),
   };

@@ -40,6 +40,16 @@ const cell = (text: string) =>
     .replace(/\|/g, '&#124;')
     .replace(/\r?\n/g, '<br>');
 
+/** SSM's status, its details when they say more, and deploy.sh's exit code when it ran. */
+function statusText(server: ServerResult): string {
+  const details =
+    server.statusDetails && server.statusDetails !== server.status
+      ? `: ${server.statusDetails}`
+      : '';
+  const exit = server.responseCode >= 0 ? ` (exit ${server.responseCode})` : '';
+  return cell(`${server.status}${details}${exit}`);
+}
+
 export function rolloutMarkdown(
   environment: string,
   outcomes: readonly ReleaseOutcome[],
@@ -49,7 +59,7 @@ export function rolloutMarkdown(
     servers.length > 0
       ? servers.map(
           (s) =>
-            `| \`${s.instanceId}\` | ${s.service} | \`${cell(s.artifact)}\` | ${s.status}${s.responseCode >= 0 ? ` (exit ${s.responseCode})` : ''} | <code>${cell(s.outputTail)}</code> |`,
+            `| \`${s.instanceId}\` | ${s.service} | \`${cell(s.artifact)}\` | ${statusText(s)} | <code>${cell(s.outputTail)}</code> |`,
         )
       : [
           `| (none) | ${release.service} | \`${cell(release.artifact)}\` | ${state === 'not started' ? 'not started' : 'no server reached'} | |`,
