@@ -112,3 +112,14 @@ export {
   webServerImage,
   type StandInImage,
 } from './dockerStandIn';
+export {
+  startSsmRunCommand,
+  testHostInstance,
+  matchTargets,
+  type SsmRunCommand,
+  type SsmRunCommandOptions,
+  type ManagedInstance,
+  type CommandTarget,
+  type RecordedCommand,
+  type ScriptResult,
+} from './ssmRunCommand';

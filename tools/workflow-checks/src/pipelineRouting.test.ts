@@ -34,7 +34,14 @@ const CHECKS = [
   'summary',
 ];
 const BUILD = [...CHECKS, 'build', 'package'];
-const DELIVER = [...BUILD, 'upload', 'build-image', 'images', 'release-candidate'];
+const DELIVER = [
+  ...BUILD,
+  'package-servers',
+  'upload',
+  'build-image',
+  'images',
+  'release-candidate',
+];
 
 let resolveOutputs: (ref: string) => Record<string, string>;
 beforeAll(() => {
@@ -571,4 +578,39 @@ describe('an edited environments.yml with a second image repository builds, push
       addBuildScript(forkDir, 'hello');
     }
   });
+});
+
+describe("the servers get the run's releases in the deploy job only", () => {
+  type RawStep = { if?: string; uses?: string; with?: Record<string, string> };
+  const raw = parse(pipelineText) as { jobs: Record<string, { steps?: RawStep[] }> };
+  const rollouts = Object.entries(raw.jobs).flatMap(([id, j]) =>
+    (j.steps ?? []).filter((s) => s.uses === './actions/server-rollout').map((s) => ({ id, s })),
+  );
+
+  test('only deploy and deploy-with-approval roll out (so prod servers change only after the hold)', () => {
+    expect(rollouts.map((r) => r.id).sort()).toEqual(['deploy', 'deploy-with-approval']);
+  });
+
+  test.each(['deploy', 'deploy-with-approval'])(
+    '%s rolls out only where resolve says the environment owns servers, after lambda-deploy and before the result is recorded',
+    (id) => {
+      const steps = raw.jobs[id]!.steps!;
+      const at = steps.findIndex((s) => s.uses === './actions/server-rollout');
+      expect(steps[at]?.if).toBe("needs.resolve.outputs.servers == 'true'");
+      expect(steps[at]?.with).toMatchObject({
+        environment: '${{ needs.resolve.outputs.environment }}',
+        document: '${{ needs.resolve.outputs.deploy-document }}',
+      });
+      expect(at).toBeGreaterThan(steps.findIndex((s) => s.uses === './actions/lambda-deploy'));
+      expect(at).toBeLessThan(
+        steps.findIndex(
+          (s) => s.uses === './actions/deployment-record' && s.with?.phase === 'finish',
+        ),
+      );
+      // Exactly the uploaded object versions and their sha256, never a bare key.
+      expect(steps[at]?.with?.releases).toContain(
+        '?versionId=${{ needs.upload.outputs.blog-version-id }} ${{ needs.upload.outputs.blog-sha256 }}',
+      );
+    },
+  );
 });

@@ -316,3 +316,90 @@ describe('functionRef', () => {
     expect(functionRef(name, scope)).toEqual({ arn, qualifier });
   });
 });
+
+describe('SSM Run Command requests', () => {
+  const ssm = (operation: string, body: unknown) =>
+    request('ssm', 'POST', '/', {
+      headers: { 'x-amz-target': `AmazonSSM.${operation}` },
+      body: JSON.stringify(body),
+    });
+  const DOCUMENT = 'arn:aws:ssm:us-east-1:123456789012:document/pipelines-deploy';
+  const instance = (id: string) => `arn:aws:ec2:us-east-1:123456789012:instance/${id}`;
+  const servers = [
+    {
+      instanceId: 'i-0000000000000000a',
+      tags: { 'pipelines:environment': 'mint', 'pipelines:service': 'blog' },
+    },
+    {
+      instanceId: 'i-0000000000000000b',
+      tags: { 'pipelines:environment': 'mint', 'pipelines:service': 'blog' },
+    },
+  ];
+  const targets = [
+    { Key: 'tag:pipelines:environment', Values: ['mint'] },
+    { Key: 'tag:pipelines:service', Values: ['blog'] },
+  ];
+  const lookups = {
+    ssmTargets: (asked: readonly { Key: string; Values: readonly string[] }[]) =>
+      asked.some((t) => t.Key.startsWith('tag:'))
+        ? servers
+        : servers.filter((s) => asked[0]?.Values.includes(s.instanceId)),
+  };
+
+  it('authorizes SendCommand with Targets on the document and on each instance they reach, with its tags as condition keys', () => {
+    const meaning = requestMeaning(
+      ssm('SendCommand', { DocumentName: 'pipelines-deploy', Targets: targets }),
+      scope,
+      lookups,
+    );
+    expect(meaning).toMatchObject({ known: true, operation: 'SendCommand' });
+    if (!meaning.known) return;
+    expect(meaning.authorizations).toEqual([
+      { action: 'ssm:SendCommand', resource: DOCUMENT, context: {} },
+      ...servers.map((s) => ({
+        action: 'ssm:SendCommand',
+        resource: instance(s.instanceId),
+        context: {
+          'ssm:resourceTag/pipelines:environment': 'mint',
+          'aws:ResourceTag/pipelines:environment': 'mint',
+          'ssm:resourceTag/pipelines:service': 'blog',
+          'aws:ResourceTag/pipelines:service': 'blog',
+        },
+      })),
+    ]);
+  });
+
+  it('authorizes SendCommand with InstanceIds on those instances, and an AWS-owned document without an account', () => {
+    const meaning = requestMeaning(
+      ssm('SendCommand', {
+        DocumentName: 'AWS-RunShellScript',
+        InstanceIds: ['i-0000000000000000b'],
+      }),
+      scope,
+      lookups,
+    );
+    expect(meaning.known && meaning.authorizations.map((a) => a.resource)).toEqual([
+      'arn:aws:ssm:us-east-1::document/AWS-RunShellScript',
+      instance('i-0000000000000000b'),
+    ]);
+  });
+
+  it.each(['ListCommands', 'ListCommandInvocations', 'GetCommandInvocation'])(
+    'authorizes %s on "*" (the reference lists no resource type for it)',
+    (operation) => {
+      const meaning = requestMeaning(ssm(operation, { CommandId: 'c' }), scope);
+      expect(meaning.known && meaning.authorizations).toEqual([
+        { action: `ssm:${operation}`, resource: '*', context: {} },
+      ]);
+    },
+  );
+
+  it('does not know SendCommand with Targets when nothing resolves them, nor other SSM calls', () => {
+    expect(
+      requestMeaning(ssm('SendCommand', { DocumentName: 'd', Targets: targets }), scope),
+    ).toMatchObject({ known: false });
+    expect(requestMeaning(ssm('PutParameter', { Name: 'p' }), scope)).toMatchObject({
+      known: false,
+    });
+  });
+});

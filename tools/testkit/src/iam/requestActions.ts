@@ -5,7 +5,7 @@
  * a new kind of request must be taught here (with a row in requestActions.test.ts) before a test
  * can pass through it.
  *
- * Sources: the Service Authorization Reference pages of S3, Lambda, ECR and STS ("Actions,
+ * Sources: the Service Authorization Reference pages of S3, Lambda, ECR, STS and Systems Manager ("Actions,
  * resources, and condition keys"), S3's "Required permissions for Amazon S3 API operations", and
  * Lambda's "Fine-tuning the Resources and Conditions sections of policies".
  */
@@ -60,8 +60,28 @@ const unknown = (service: string, reason: string): RequestMeaning => ({
   reason,
 });
 
-export function requestMeaning(request: RequestFacts, scope: Scope): RequestMeaning {
+/** A managed instance as IAM sees it when a command reaches it: its id and its EC2 tags. */
+export interface TargetInstance {
+  readonly instanceId: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** What the twin looks up outside the request itself. */
+export interface RequestLookups {
+  /** The instances an SSM SendCommand's Targets resolve to (the SSM stand-in knows them). */
+  readonly ssmTargets?: (
+    targets: readonly { Key: string; Values: readonly string[] }[],
+  ) => readonly TargetInstance[];
+}
+
+export function requestMeaning(
+  request: RequestFacts,
+  scope: Scope,
+  lookups: RequestLookups = {},
+): RequestMeaning {
   switch (request.service) {
+    case 'ssm':
+      return ssmMeaning(request, scope, lookups);
     case 's3':
       return s3Meaning(request, scope);
     case 'lambda':
@@ -356,6 +376,75 @@ function ecrMeaning(request: RequestFacts, scope: Scope): RequestMeaning {
     return known(names.length > 0 ? names.map(arn) : [arn('*')]);
   }
   return unknown('ecr', `${operation} without a repositoryName`);
+}
+
+// --- Systems Manager Run Command (JSON 1.1, the operation in X-Amz-Target) ---
+
+/** SSM operations IAM authorizes only on "*" (no resource types in the reference). */
+const SSM_WILDCARD_OPERATIONS = new Set([
+  'ListCommands',
+  'ListCommandInvocations',
+  'GetCommandInvocation',
+  'DescribeInstanceInformation',
+]);
+
+/**
+ * SendCommand is authorized on the document and on every instance the command reaches, each
+ * instance with its tags as `ssm:resourceTag/<key>` and `aws:ResourceTag/<key>` (how a policy
+ * limits Run Command to tagged instances). With Targets, the instances are the ones the targets
+ * resolve to at the time of the call (the stand-in resolves them).
+ */
+function ssmMeaning(request: RequestFacts, scope: Scope, lookups: RequestLookups): RequestMeaning {
+  const target = request.headers['x-amz-target'] ?? '';
+  const operation = /^AmazonSSM\.(\w+)$/.exec(target)?.[1];
+  if (!operation) return unknown('ssm', `X-Amz-Target "${target}"`);
+  const action = `ssm:${operation}`;
+  const known = (authorizations: Authorization[]): RequestMeaning => ({
+    known: true,
+    service: 'ssm',
+    operation,
+    authorizations,
+  });
+  if (SSM_WILDCARD_OPERATIONS.has(operation))
+    return known([{ action, resource: '*', context: {} }]);
+  if (operation !== 'SendCommand') return unknown('ssm', operation);
+  const body = parseJson(request.body);
+  const name = typeof body.DocumentName === 'string' ? body.DocumentName : '';
+  const document = name.startsWith('arn:')
+    ? name
+    : // Documents AWS owns (AWS-RunShellScript) have no account in their ARN.
+      `arn:${scope.partition}:ssm:${scope.region}:${name.startsWith('AWS-') ? '' : scope.account}:document/${name}`;
+  const targets = Array.isArray(body.Targets)
+    ? (body.Targets as { Key: string; Values: string[] }[])
+    : [];
+  const ids = Array.isArray(body.InstanceIds) ? body.InstanceIds.map(String) : [];
+  if (targets.length > 0 && !lookups.ssmTargets) {
+    return unknown(
+      'ssm',
+      'SendCommand with Targets (the twin was started without the SSM stand-in that resolves them)',
+    );
+  }
+  const resolve = lookups.ssmTargets ?? (() => []);
+  const registered = resolve([{ Key: 'InstanceIds', Values: ids }]);
+  const reached: readonly TargetInstance[] =
+    targets.length > 0
+      ? resolve(targets)
+      : ids.map(
+          (id) => registered.find((i) => i.instanceId === id) ?? { instanceId: id, tags: {} },
+        );
+  return known([
+    { action, resource: document, context: {} },
+    ...reached.map(({ instanceId, tags }) => ({
+      action,
+      resource: `arn:${scope.partition}:ec2:${scope.region}:${scope.account}:instance/${instanceId}`,
+      context: Object.fromEntries(
+        Object.entries(tags).flatMap(([key, value]) => [
+          [`ssm:resourceTag/${key}`, value],
+          [`aws:ResourceTag/${key}`, value],
+        ]),
+      ),
+    })),
+  ]);
 }
 
 // --- STS (query protocol; AssumeRoleWithWebIdentity is unsigned and handled by the twin) ---

@@ -5,6 +5,8 @@
  * in the service's own wire shape when IAM would deny it. The operator key (`testing`, what
  * moto.awsEnv() gives) passes unchecked: that is the test or rehearsal provisioning and verifying.
  *
+ * SSM requests (signing service `ssm`) go to the SSM Run Command stand-in when one is given.
+ *
  * STS AssumeRoleWithWebIdentity (unsigned) is answered here: the token is verified against the
  * given OIDC issuer, the role's trust policy is evaluated, and fresh credentials are issued.
  */
@@ -13,7 +15,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { evaluateTrust, firstDenial, type Decision, type Session } from './evaluate';
 import { startRegistryFront, withRegistryPassword } from './registryFront';
-import { requestMeaning, type Authorization } from './requestActions';
+import { requestMeaning, type Authorization, type RequestLookups } from './requestActions';
 import {
   accessDeniedCode,
   serviceError,
@@ -49,6 +51,14 @@ export interface StrictAwsOptions {
    * is not checked at all.
    */
   readonly registry?: string | { readonly endpoint: string };
+  /**
+   * The SSM Run Command stand-in (testkit ssmRunCommand.ts): SSM requests go there instead of to
+   * moto, and SendCommand is authorized on the instances its Targets resolve to there.
+   */
+  readonly ssm?: {
+    readonly endpoint: string;
+    readonly resolveTargets: NonNullable<RequestLookups['ssmTargets']>;
+  };
 }
 
 export interface RoleCredentials {
@@ -220,6 +230,7 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
         service: scope.service,
       },
       { partition, region: scope.region, account },
+      options.ssm ? { ssmTargets: options.ssm.resolveTargets } : {},
     );
     const role = session.role;
     if (!meaning.known) {
@@ -308,17 +319,22 @@ export async function startStrictAws(options: StrictAwsOptions): Promise<StrictA
     response.end(answer.body);
   };
 
-  /** Sends the request on to moto; `afterAnswer` sees moto's whole answer first, if given. */
+  /** Sends the request on to moto (SSM: to its stand-in); `afterAnswer` sees moto's whole answer first, if given. */
+  const ssmUrl = options.ssm ? new URL(options.ssm.endpoint) : undefined;
   const forward = (
     request: http.IncomingMessage,
     body: Buffer,
     response: http.ServerResponse,
     afterAnswer?: (status: number, body: Buffer) => Promise<Answer | undefined>,
   ) => {
+    const to =
+      ssmUrl && signingScope(request.headers, new URLSearchParams())?.service === 'ssm'
+        ? ssmUrl
+        : motoUrl;
     const upstream = http.request(
       {
-        host: motoUrl.hostname,
-        port: motoUrl.port,
+        host: to.hostname,
+        port: to.port,
         method: request.method,
         path: request.url,
         headers: { ...request.headers, 'content-length': String(body.length) },

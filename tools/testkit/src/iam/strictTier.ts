@@ -5,7 +5,7 @@
  */
 import { startMoto, type Moto } from '../moto';
 import { provisionTier, tierResources, type TierResources } from './provision';
-import { startStrictAws, type StrictAws } from './strictAws';
+import { startStrictAws, type StrictAws, type StrictAwsOptions } from './strictAws';
 import { synthesizeTier } from './synth';
 import { rolesFromTemplate, type CloudFormationTemplate, type TemplateRole } from './template';
 
@@ -83,6 +83,8 @@ export async function startStrictTier(options: {
   region?: string;
   /** A local OCI registry to front as ECR's registry (twin.registryHost), see StrictAwsOptions. */
   registry?: string | { readonly endpoint: string };
+  /** The SSM Run Command stand-in to route SSM to (see StrictAwsOptions). */
+  ssm?: StrictAwsOptions['ssm'];
 }): Promise<StrictTier> {
   const account = options.account ?? '123456789012';
   const region = options.region ?? 'us-east-1';
@@ -98,6 +100,7 @@ export async function startStrictTier(options: {
     roles: roles.roles,
     account,
     ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.ssm ? { ssm: options.ssm } : {}),
   });
   const roleOf = (environment: string) => {
     const name = roles.byEnvironment.get(environment);

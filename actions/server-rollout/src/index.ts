@@ -1,0 +1,4 @@
+import { runAction } from '@pipelines/action-kit/run';
+import { run } from './main';
+
+void runAction(run);
