@@ -29,6 +29,9 @@ export function outputsOf(
     // Always the file's list (a workflow matrix over an empty array fails to expand).
     'image-repositories': JSON.stringify(config.names.imageRepositories),
     'environment-url': environmentUrl(resolution, config),
+    servers: String(resolution.servers),
+    'deploy-document': resolution.deployDocument,
+    'release-prefix': resolution.releasePrefix,
   };
 }
 

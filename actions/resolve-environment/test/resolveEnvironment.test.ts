@@ -39,6 +39,9 @@ describe('resolve-environment (dist bundle)', () => {
       'image-repository': 'pipelines/blog',
       'image-repositories': '["pipelines/blog"]',
       'environment-url': 'https://blog.pipelines.example.com',
+      servers: 'true',
+      'deploy-document': 'pipelines-deploy',
+      'release-prefix': 'prod/releases/',
     });
     expect(result.summary).toContain('| environment | `prod` |');
     expect(result.summary).toContain('| approval | `yes` |');
