@@ -24,6 +24,9 @@ describe('outputsOf', () => {
       bucket: '',
       images: '[{"repository":"pipelines/blog","service":"blog"}]',
       'environment-url': '',
+      servers: 'false',
+      'deploy-document': 'pipelines-deploy',
+      'release-prefix': '',
     });
   });
 
@@ -52,6 +55,22 @@ describe('outputsOf', () => {
       'upload-environment': 'mint',
     });
   });
+
+  it.each([
+    ['refs/heads/integration', 'true', 'mint/releases/'],
+    ['refs/tags/amy', 'false', 'amy/releases/'],
+    ['refs/heads/staging', 'false', 'staging/releases/'],
+    ['refs/tags/RELEASE-7', 'true', 'prod/releases/'],
+  ])(
+    'says whether %s rolls out to its tier’s servers (%s), and where its releases go',
+    (ref, servers, prefix) => {
+      expect(outputsOf(resolveRef(config, ref), config)).toMatchObject({
+        servers,
+        'deploy-document': 'pipelines-deploy',
+        'release-prefix': prefix,
+      });
+    },
+  );
 
   it('uploads an approval environment in its candidate environment, before the hold', () => {
     expect(outputsOf(resolveRef(config, 'refs/heads/master'), config)).toMatchObject({

@@ -29,6 +29,9 @@ export function outputsOf(
     // Always the file's list, whatever the ref: the matrix is expanded before the jobs' `if`.
     images: JSON.stringify(imagesOf(config)),
     'environment-url': environmentUrl(resolution, config),
+    servers: String(resolution.servers),
+    'deploy-document': resolution.deployDocument,
+    'release-prefix': resolution.releasePrefix,
   };
 }
 

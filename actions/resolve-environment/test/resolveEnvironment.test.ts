@@ -45,6 +45,9 @@ describe('resolve-environment (dist bundle)', () => {
       bucket: 'pipelines-artifacts-upper',
       images: '[{"repository":"pipelines/blog","service":"blog"}]',
       'environment-url': 'https://blog.pipelines.example.com',
+      servers: 'true',
+      'deploy-document': 'pipelines-deploy',
+      'release-prefix': 'prod/releases/',
     });
     expect(result.summary).toContain('| environment | `prod` |');
     expect(result.summary).toContain('| approval | `yes` |');

@@ -115,6 +115,84 @@ describe('parseEnvironments: a valid file', () => {
   });
 });
 
+describe('parseEnvironments: the servers of each tier', () => {
+  const withServers = (lower: string, upper = 'prod') =>
+    edit(
+      '    bucket: pipelines-artifacts-lower\n  upper:\n    bucket: pipelines-artifacts-upper\n',
+      `    bucket: pipelines-artifacts-lower\n    servers: ${lower}\n  upper:\n    bucket: pipelines-artifacts-upper\n    servers: ${upper}\n`,
+    );
+
+  it('names the environment whose deploys roll out to each tier, and its release folder', () => {
+    const config = parseEnvironments(withServers('mint'), 'environments.yml');
+    expect(config.tiers.lower.servers).toBe('mint');
+    const [mint, prod] = concreteEnvironments(config);
+    expect(mint).toMatchObject({ name: 'mint', servers: true, releasePrefix: 'mint/releases/' });
+    expect(prod).toMatchObject({ name: 'prod', servers: true, releasePrefix: 'prod/releases/' });
+  });
+
+  it('defaults the deploy document to <project.name>-deploy, and takes names.deploy-document', () => {
+    expect(parseEnvironments(base, 'environments.yml').names.deployDocument).toBe(
+      'pipelines-deploy',
+    );
+    const custom = edit(
+      'image-repositories: [pipelines/blog]\n',
+      "image-repositories: [pipelines/blog]\n  deploy-document: katana-rollout\n  release-prefix: 'servers/{environment}/'\n",
+    );
+    const config = parseEnvironments(custom, 'environments.yml');
+    expect(config.names.deployDocument).toBe('katana-rollout');
+    expect(concreteEnvironments(config)[0]?.releasePrefix).toBe('servers/mint/');
+  });
+
+  it('gives no environment the servers of a tier that names none', () => {
+    const config = parseEnvironments(base, 'environments.yml');
+    expect(concreteEnvironments(config).filter((e) => e.servers)).toEqual([]);
+  });
+
+  it.each<[string, string, RegExp]>([
+    [
+      'an environment that does not exist',
+      withServers('mintt'),
+      /^environments\.yml:14:14: tiers\.lower\.servers: names "mintt", which is not an environment\. Name a fixed environment of tier lower, e\.g\. servers: mint$/,
+    ],
+    [
+      'an environment of the other tier',
+      withServers('prod'),
+      /tiers\.lower\.servers: names "prod", an environment of tier upper, not lower\. Name a fixed environment of tier lower/,
+    ],
+    [
+      'a family',
+      withServers('int-{name}'),
+      /tiers\.lower\.servers: names the family "int-\{name\}", whose members come and go.*\. Name a fixed environment of tier lower, e\.g\. servers: mint/,
+    ],
+    [
+      'a release prefix without {environment}',
+      edit(
+        'image-repositories: [pipelines/blog]\n',
+        "image-repositories: [pipelines/blog]\n  release-prefix: 'releases/'\n",
+      ),
+      /names\.release-prefix: "releases\/" does not use \{environment\}.*\. Use a template over \{environment\} ending in \//,
+    ],
+    [
+      'a release prefix that is not a folder',
+      edit(
+        'image-repositories: [pipelines/blog]\n',
+        "image-repositories: [pipelines/blog]\n  release-prefix: '{environment}-releases'\n",
+      ),
+      /names\.release-prefix: "\{environment\}-releases" is not a folder/,
+    ],
+    [
+      'a deploy document name AWS reserves',
+      edit(
+        'image-repositories: [pipelines/blog]\n',
+        'image-repositories: [pipelines/blog]\n  deploy-document: AWS-RunShellScript\n',
+      ),
+      /names\.deploy-document: not a valid SSM document name\. Use an SSM document name/,
+    ],
+  ])('refuses %s, naming the fix', (_name, text, expected) => {
+    expect(() => parseEnvironments(text, 'environments.yml')).toThrow(expected);
+  });
+});
+
 describe('parseEnvironments: malformed files fail with the file, the line and the fix', () => {
   it.each<[string, string, RegExp]>([
     [

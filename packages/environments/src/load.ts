@@ -7,7 +7,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, type ConfigIssue } from './errors';
-import { ENVIRONMENT_NAME, environmentNames, isGitShortName, placeholdersOf } from './names';
+import {
+  ENVIRONMENT_NAME,
+  environmentNames,
+  fillTemplate,
+  isGitShortName,
+  isS3Key,
+  placeholdersOf,
+} from './names';
 import { compilePattern, namedGroups } from './patterns';
 import { patternGlob } from './globs';
 import {
@@ -76,6 +83,39 @@ export function parseEnvironments(
 const TEMPLATE_PLACEHOLDERS = ['environment', 'tier'];
 const PLACEHOLDER = /^[A-Za-z][A-Za-z0-9_]*$/;
 const FAMILY_KEY = /^[A-Za-z0-9_-]*(\{[A-Za-z][A-Za-z0-9_]*\}[A-Za-z0-9_-]*)+$/;
+
+/** names.release-prefix: a folder per environment, so each role can be limited to its own. */
+function checkReleasePrefix(
+  template: string,
+  problem: (path: PathSegment[], text: string, fix: string) => void,
+): void {
+  const at = ['names', 'release-prefix'];
+  const used = placeholdersOf(template);
+  const unknown = used.filter((p) => !TEMPLATE_PLACEHOLDERS.includes(p));
+  const fix = "Use a template over {environment} ending in /, e.g. '{environment}/releases/'";
+  if (unknown.length > 0) {
+    problem(
+      at,
+      `unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')} in ${JSON.stringify(template)}`,
+      fix,
+    );
+  } else if (!used.includes('environment')) {
+    problem(
+      at,
+      `${JSON.stringify(template)} does not use {environment}, so every environment would share one release folder`,
+      fix,
+    );
+  } else if (
+    !template.endsWith('/') ||
+    !isS3Key(fillTemplate(template, { environment: 'env', tier: 'tier' }).slice(0, -1))
+  ) {
+    problem(
+      at,
+      `${JSON.stringify(template)} is not a folder of safe S3 key characters ending in /`,
+      fix,
+    );
+  }
+}
 
 function build(doc: Document, source: Source, issues: ConfigIssue[]): EnvironmentsConfig {
   const positionOf = (path: PathSegment[], key = false) => {
@@ -222,6 +262,33 @@ function build(doc: Document, source: Source, issues: ConfigIssue[]): Environmen
   }
 
   imageListProblems(doc.names['image-repositories'], problem);
+  checkReleasePrefix(doc.names['release-prefix'], problem);
+  for (const tier of TIERS) {
+    const servers = doc.tiers[tier].servers;
+    if (servers === undefined) continue;
+    const rule = environments.find((e) => e.key === servers);
+    const fix = `Name a fixed environment of tier ${tier}, e.g. servers: ${environments.find((e) => e.tier === tier && e.placeholders.length === 0)?.key ?? '<environment>'}`;
+    if (rule === undefined) {
+      problem(
+        ['tiers', tier, 'servers'],
+        `names ${JSON.stringify(servers)}, which is not an environment`,
+        fix,
+      );
+    } else if (rule.placeholders.length > 0) {
+      problem(
+        ['tiers', tier, 'servers'],
+        `names the family ${JSON.stringify(servers)}, whose members come and go, but one environment must own the servers`,
+        fix,
+      );
+    } else if (rule.tier !== tier && (TIERS as readonly string[]).includes(rule.tier)) {
+      // (An unknown tier is reported at the environment already.)
+      problem(
+        ['tiers', tier, 'servers'],
+        `names ${JSON.stringify(servers)}, an environment of tier ${rule.tier}, not ${tier}`,
+        fix,
+      );
+    }
+  }
 
   const buildOnlyNames = doc['build-only'].branches.map((name, i) => {
     if (!isGitShortName(name)) {
@@ -263,6 +330,8 @@ function build(doc: Document, source: Source, issues: ConfigIssue[]): Environmen
       ...templates,
       functionAlias: doc.names['function-alias'],
       imageRepositories: doc.names['image-repositories'],
+      deployDocument: doc.names['deploy-document'] ?? `${doc.project.name}-deploy`,
+      releasePrefix: doc.names['release-prefix'],
     },
     tiers: doc.tiers,
     environments,

@@ -58,8 +58,13 @@ export interface EnvironmentsConfig {
     /** The alias that serves traffic (not a template: the same name in every function). */
     functionAlias: string;
     imageRepositories: readonly string[];
+    /** The SSM Command document the server rollout runs (names.deploy-document, default `<project>-deploy`). */
+    deployDocument: string;
+    /** Template over {environment} and {tier}: where server releases go in the tier's bucket. */
+    releasePrefix: string;
   };
-  tiers: Readonly<Record<Tier, { bucket: string }>>;
+  /** Each tier's bucket, and the one environment whose deploys roll out to its servers, if any. */
+  tiers: Readonly<Record<Tier, { bucket: string; servers?: string | undefined }>>;
   /** In file order. */
   environments: readonly EnvironmentRule[];
   /** Branches that build and test but deploy nowhere. */
@@ -82,6 +87,12 @@ export interface Resolution {
   /** The alias deploys move ('' for no environment). */
   functionAlias: string;
   bucket: string;
+  /** True when the environment's deploys roll out to its tier's servers (tiers.<tier>.servers). */
+  servers: boolean;
+  /** The SSM document the server rollout runs (the same for every ref). */
+  deployDocument: string;
+  /** Where the environment's server releases go in the bucket, `mint/releases/` ('' for no environment). */
+  releasePrefix: string;
   /** The rule that decided, for logs and summaries (`tag pattern ^RELEASE-\d+$ of prod (environments.yml:58)`). */
   matchedBy: string;
 }
@@ -95,6 +106,10 @@ export interface EnvironmentInfo {
   artifactKey: string;
   functionName: string;
   functionAlias: string;
+  /** True when the environment's deploys roll out to its tier's servers. */
+  servers: boolean;
+  /** `<env>/releases/`: the folder of its server releases in the tier's bucket. */
+  releasePrefix: string;
   branches: readonly string[];
   tags: readonly string[];
   branchPatterns: readonly string[];

@@ -51,6 +51,14 @@ export function isS3Bucket(bucket: string): boolean {
   return S3_BUCKET.test(bucket) && !bucket.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket);
 }
 
+/**
+ * SSM's rule for a document name: 3-128 letters, digits, _ - and .; names starting with aws,
+ * amazon or amzn (any case) are reserved for AWS's own documents.
+ */
+export function isSsmDocumentName(name: string): boolean {
+  return /^[A-Za-z0-9_.-]{3,128}$/.test(name) && !/^(aws|amazon|amzn)/i.test(name);
+}
+
 export function isEcrRepository(name: string): boolean {
   return name.length >= 2 && name.length <= 256 && ECR_REPOSITORY.test(name);
 }

@@ -20,6 +20,10 @@ const deploys = (environment: string, tier: 'lower' | 'upper', approval = false)
   functionName: `${environment}-KatanaLambda`,
   functionAlias: 'live',
   bucket: `pipelines-artifacts-${tier}`,
+  // environments.yml: tiers.lower.servers is mint, tiers.upper.servers is prod.
+  servers: environment === 'mint' || environment === 'prod',
+  deployDocument: 'pipelines-deploy',
+  releasePrefix: `${environment}/releases/`,
 });
 const nowhere = (build: boolean): Expected => ({
   environment: null,
@@ -31,6 +35,9 @@ const nowhere = (build: boolean): Expected => ({
   functionName: '',
   functionAlias: '',
   bucket: '',
+  servers: false,
+  deployDocument: 'pipelines-deploy',
+  releasePrefix: '',
 });
 
 describe('resolveRef: every row of the routing table in docs/design.md', () => {

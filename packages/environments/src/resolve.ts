@@ -31,7 +31,7 @@ export function parseRef(ref: string): { kind: RefKind; name: string } | null {
   return null;
 }
 
-function nowhere(build: boolean, matchedBy: string): Resolution {
+function nowhere(config: EnvironmentsConfig, build: boolean, matchedBy: string): Resolution {
   return {
     environment: null,
     tier: 'lower',
@@ -42,6 +42,9 @@ function nowhere(build: boolean, matchedBy: string): Resolution {
     functionName: '',
     functionAlias: '',
     bucket: '',
+    servers: false,
+    deployDocument: config.names.deployDocument,
+    releasePrefix: '',
     matchedBy,
   };
 }
@@ -55,7 +58,8 @@ interface Match {
 
 export function resolveRef(config: EnvironmentsConfig, ref: string): Resolution {
   const parsed = parseRef(ref);
-  if (!parsed) return nowhere(false, 'no rule (not a branch or tag, or not a valid git ref name)');
+  if (!parsed)
+    return nowhere(config, false, 'no rule (not a branch or tag, or not a valid git ref name)');
   const { kind, name } = parsed;
   const at = (line: number) => `${config.file}:${line}`;
 
@@ -110,8 +114,8 @@ export function resolveRef(config: EnvironmentsConfig, ref: string): Resolution 
     ]);
   }
   const match = matches[0];
-  if (!match) return nowhere(false, 'no rule');
-  if (!match.rule || match.environment === null) return nowhere(true, match.describe);
+  if (!match) return nowhere(config, false, 'no rule');
+  if (!match.rule || match.environment === null) return nowhere(config, true, match.describe);
 
   const info = describeEnvironment(config, match.rule, match.environment);
   if (typeof info === 'string') {
@@ -131,6 +135,9 @@ export function resolveRef(config: EnvironmentsConfig, ref: string): Resolution 
     functionName: info.functionName,
     functionAlias: info.functionAlias,
     bucket: info.bucket,
+    servers: info.servers,
+    deployDocument: config.names.deployDocument,
+    releasePrefix: info.releasePrefix,
     matchedBy: match.describe,
   };
 }
@@ -155,6 +162,8 @@ function describeEnvironment(
     artifactKey: names.artifactKey,
     functionName: names.functionName,
     functionAlias: config.names.functionAlias,
+    servers: config.tiers[rule.tier].servers === name,
+    releasePrefix: fillTemplate(config.names.releasePrefix, { environment: name, tier: rule.tier }),
     branches: rule.branches.map((b) => b.name),
     tags: rule.tags.map((t) => t.name),
     branchPatterns: rule.branchPatterns.map((p) => p.source),

@@ -4,11 +4,17 @@
  * Values are checked here for type and form; cross-references (tiers, overlaps, names) in load.ts.
  */
 import { z } from 'zod';
-import { AWS_REGION, isEcrRepository, isLambdaAlias, isS3Bucket } from './names';
+import { AWS_REGION, isEcrRepository, isLambdaAlias, isS3Bucket, isSsmDocumentName } from './names';
 import type { PathSegment } from './source';
 
 const nameList = z.array(z.string().min(1, 'must not be empty')).default([]);
 const patternList = z.array(z.string().min(1, 'must not be empty')).default([]);
+
+const tierSchema = z.strictObject({
+  bucket: z.string().refine(isS3Bucket, 'not a valid S3 bucket name'),
+  // The one environment whose deploys roll out to the tier's servers (load.ts checks it).
+  servers: z.string().min(1, 'must not be empty').optional(),
+});
 
 const environmentSchema = z.strictObject({
   tier: z.string(),
@@ -53,11 +59,15 @@ export const documentSchema = z.strictObject({
     'image-repositories': z
       .array(z.string().refine(isEcrRepository, 'not a valid ECR repository name'))
       .default([]),
+    // The SSM Command document the server rollout runs (default: <project.name>-deploy).
+    'deploy-document': z
+      .string()
+      .refine(isSsmDocumentName, 'not a valid SSM document name')
+      .optional(),
+    // Where an environment's server releases go in the tier's bucket (a template).
+    'release-prefix': z.string().default('{environment}/releases/'),
   }),
-  tiers: z.strictObject({
-    lower: z.strictObject({ bucket: z.string().refine(isS3Bucket, 'not a valid S3 bucket name') }),
-    upper: z.strictObject({ bucket: z.string().refine(isS3Bucket, 'not a valid S3 bucket name') }),
-  }),
+  tiers: z.strictObject({ lower: tierSchema, upper: tierSchema }),
   environments: z.record(z.string(), environmentSchema),
   'build-only': z
     .strictObject({ branches: nameList, 'branch-patterns': patternList })
@@ -71,9 +81,16 @@ const allowedKeys: Record<string, readonly string[]> = {
   '': Object.keys(documentSchema.shape),
   project: ['name', 'github', 'github-ids', 'oidc-subject', 'domain', 'region'],
   'project.github-ids': ['owner', 'repository'],
-  names: ['artifact-key', 'function-name', 'function-alias', 'image-repositories'],
+  names: [
+    'artifact-key',
+    'function-name',
+    'function-alias',
+    'image-repositories',
+    'deploy-document',
+    'release-prefix',
+  ],
   tiers: ['lower', 'upper'],
-  'tiers.*': ['bucket'],
+  'tiers.*': ['bucket', 'servers'],
   'environments.*': Object.keys(environmentSchema.shape),
   'build-only': ['branches', 'branch-patterns'],
 };
@@ -98,8 +115,14 @@ const fixes: Record<string, string> = {
     'Use a Lambda alias name: 1-128 letters, digits, - and _, not all digits, e.g. live',
   'names.image-repositories':
     'List ECR repository names: lowercase letters, digits, . _ - and /, e.g. [pipelines/blog]',
+  'names.deploy-document':
+    'Use an SSM document name: 3-128 letters, digits, _ - and ., not starting with aws, amazon or amzn, e.g. pipelines-deploy',
+  'names.release-prefix':
+    "Use a template over {environment} ending in /, e.g. '{environment}/releases/'",
   tiers: 'Define both tiers, lower and upper, each with a bucket',
   'tiers.*': 'Give the tier a bucket: { bucket: <name> }',
+  'tiers.*.servers':
+    'Name the one environment of the tier whose deploys roll out to its servers, e.g. servers: mint',
   'tiers.*.bucket':
     'Use an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit',
   environments: 'Map environment names to { tier, branches, tags, ... }',

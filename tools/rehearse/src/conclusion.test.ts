@@ -12,6 +12,9 @@ const resolution: Resolution = {
   functionName: 'prod-KatanaLambda',
   functionAlias: 'live',
   bucket: 'pipelines-artifacts-upper',
+  servers: true,
+  deployDocument: 'pipelines-deploy',
+  releasePrefix: 'prod/releases/',
   matchedBy: 'branch master',
 };
 
