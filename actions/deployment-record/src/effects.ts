@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import type { DeploymentPayload } from '@pipelines/action-kit';
 import type { GitHubClient } from '@pipelines/action-kit/github';
-import type { ListedDeployment } from './decisions';
+import type { ListedDeployment } from './decide';
 
 export interface StatusFields {
   state: 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
