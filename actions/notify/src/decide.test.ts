@@ -1,4 +1,4 @@
-import { messageFor, outcomeOf, sections, toMrkdwn } from './message';
+import { messageFor, outcomeOf, sections, toMrkdwn } from './decide';
 
 const run = {
   environment: 'prod',
