@@ -10,7 +10,7 @@ describe('what counts as a reference into the repository', () => {
   it.each([
     ['DESIGN.md', true],
     ['docs/runbook.md', true],
-    ['actions/s3-upload/src/plan.ts', true],
+    ['actions/s3-upload/src/decide.ts', true],
     ['./tools/rehearse/stand-ins/README.md', true],
     ['manifest.json', false], // a file made at run time
     ['src/index.ts', false], // relative to a folder the prose names, not to the root
@@ -35,7 +35,7 @@ describe('what counts as a reference into the repository', () => {
 });
 
 describe('which references resolve', () => {
-  const files = new Set(['docs/runbook.md', 'docs/design.md', 'actions/s3-upload/src/plan.ts']);
+  const files = new Set(['docs/runbook.md', 'docs/design.md', 'actions/s3-upload/src/decide.ts']);
 
   it.each([
     ['relative to the referring file', { file: 'docs/design.md', name: 'runbook.md' }, true],
