@@ -1,9 +1,8 @@
 import os from 'node:os';
 import * as core from '@actions/core';
 import { awsClientConfig } from '@pipelines/action-kit/aws';
-import { setOutputs } from '@pipelines/action-kit/run';
-import { writeSummary } from '@pipelines/action-kit/summary';
 import { getInputs } from './inputs';
+import { report } from './summary';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
@@ -11,7 +10,7 @@ export async function run(): Promise<void> {
   // valid, so a step failing on its inputs starts fast. ncc emits it as a separate chunk.
   const [{ ECRClient }, { pushToEcr }] = await Promise.all([
     import('@aws-sdk/client-ecr'),
-    import('./ecrPush'),
+    import('./effects'),
   ]);
   const ecr = new ECRClient(awsClientConfig('ecr', { region: inputs.region, action: 'ecr-push' }));
   const result = await pushToEcr(inputs, {
@@ -20,27 +19,5 @@ export async function run(): Promise<void> {
     mask: (s) => core.setSecret(s),
     tempRoot: process.env.RUNNER_TEMP || os.tmpdir(),
   });
-  setOutputs({ digest: result.digest, 'image-uri': result.imageUri, registry: result.registry });
-  const source = inputs.source;
-  await writeSummary(
-    inputs.source ? 'ECR promote' : 'ECR push',
-    [
-      ['image', result.imageUri],
-      ['digest', result.digest],
-      ...(source
-        ? [['source', `${source.registry}/${source.repository}@${source.digest}`] as const]
-        : [['from', inputs.image ?? ''] as const]),
-      ['tags', [...result.tagsPut, ...result.tagsKept.map((t) => `${t} (kept)`)].join(', ')],
-      [
-        'blobs',
-        `${result.uploaded} uploaded, ${result.mounted} mounted, ${result.skipped} already present`,
-      ],
-      ['bytes uploaded', String(result.bytesUploaded)],
-      ['manifests', `${result.manifests} (${result.manifestsKept} already present, not put)`],
-      ['repository', `${inputs.repository}${result.repositoryCreated ? ' (created)' : ''}`],
-    ],
-    result.readBack
-      ? 'The registry was read back after the push: it serves these exact manifest bytes by digest.'
-      : 'Nothing was put: the registry already served this manifest by digest and every tag pointed at it.',
-  );
+  await report(inputs, result);
 }
