@@ -1,14 +1,17 @@
 /**
- * The GitHub reads behind the release notes: the environment's record of what runs now, the
- * commits between it and this run's commit, and their merged pull requests. Each read that fails
+ * The reads behind the release notes: from GitHub, the environment's record of what runs now, the
+ * commits between it and this run's commit, and their merged pull requests; from the job's files,
+ * the sizes of the package and the image (sizes.ts). Each read that fails
  * becomes a fact saying so ("unreadable"), never an exception: the notes are information, the
  * hashes are the gate, and a reviewer must still see the hashes when GitHub's API is down.
  */
+import * as core from '@actions/core';
 import { errorMessage, isPipelinesDeployment } from '@pipelines/action-kit';
 import { gitHubStatusOf } from '@pipelines/action-kit/errors';
 import type { GitHubClient } from '@pipelines/action-kit/github';
-import type { Changes, CommitFact, PullFact, Running } from './notes';
-import { runningRecord, type ApiDeployment } from './record';
+import type { Changes, CommitFact, PullFact, Running, Sizes } from './notes';
+import { fileSize, imageSize } from './sizes';
+import { runningRecord, type ApiDeployment } from './decide';
 
 export interface Where {
   owner: string;
@@ -157,4 +160,24 @@ async function readPulls(
     }
   }
   return { pulls };
+}
+
+/** Sizes are information: one that cannot be measured is shown as unknown, with a warning. */
+export async function measure(packageFile?: string, imageLayout?: string): Promise<Sizes> {
+  const sizes: Sizes = {};
+  if (packageFile) {
+    try {
+      sizes.package = await fileSize(packageFile);
+    } catch (error) {
+      core.warning(`Could not measure the package ${packageFile}: ${errorMessage(error)}.`);
+    }
+  }
+  if (imageLayout) {
+    try {
+      sizes.image = await imageSize(imageLayout);
+    } catch (error) {
+      core.warning(`Could not measure the image layout ${imageLayout}: ${errorMessage(error)}.`);
+    }
+  }
+  return sizes;
 }

@@ -3,7 +3,7 @@
  * what changes since what the environment runs now (commits, pull requests, compare link), the
  * checks, the sizes, then the hashes the deploy verifies, then how to roll back.
  */
-import type { RunningRecord } from './record';
+import type { RunningRecord } from './decide';
 
 export interface CommitFact {
   sha: string;
