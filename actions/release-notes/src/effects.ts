@@ -9,9 +9,10 @@ import * as core from '@actions/core';
 import { errorMessage, isPipelinesDeployment } from '@pipelines/action-kit';
 import { gitHubStatusOf } from '@pipelines/action-kit/errors';
 import type { GitHubClient } from '@pipelines/action-kit/github';
+import { listDeployments } from '@pipelines/action-kit/githubDeployments';
 import type { Changes, CommitFact, PullFact, Running, Sizes } from './notes';
 import { fileSize, imageSize } from './sizes';
-import { runningRecord, type ApiDeployment } from './decide';
+import { runningRecord } from './decide';
 
 export interface Where {
   owner: string;
@@ -42,25 +43,14 @@ export async function readRunning(
   environment: string,
 ): Promise<Running> {
   try {
-    for (let page = 1; page * 100 <= MAX_DEPLOYMENTS; page++) {
-      const { data } = await github.request('GET /repos/{owner}/{repo}/deployments', {
-        ...where,
-        environment,
-        per_page: 100,
-        page,
-      });
-      const deployments = data as unknown as ApiDeployment[];
-      for (const deployment of deployments) {
-        if (!isPipelinesDeployment(deployment)) continue;
-        const { data: statuses } = await github.request(
-          'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
-          { ...where, deployment_id: deployment.id, per_page: 1 },
-        );
-        if (statuses[0]?.state === 'success')
-          return { kind: 'record', record: runningRecord(deployment) };
-      }
-      if (deployments.length < 100) break;
-    }
+    const listed = listDeployments(github, where, {
+      environment,
+      maxPages: MAX_DEPLOYMENTS / 100,
+      statusesOf: isPipelinesDeployment,
+    });
+    for await (const { deployment, statuses } of listed)
+      if (statuses?.[0]?.state === 'success')
+        return { kind: 'record', record: runningRecord(deployment) };
     return { kind: 'first' };
   } catch (error) {
     return { kind: 'unreadable', reason: `GitHub's Deployments API: ${why(error)}` };
