@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { ActionError, errorMessage } from '@pipelines/action-kit';
+import { ActionError, couldNot } from '@pipelines/action-kit';
 import {
   buildPayload,
   commitOfPackage,
@@ -168,11 +168,10 @@ async function finish(inputs: Inputs, deployments: Deployments, logUrl: string, 
       jobStatus === 'success'
         ? 'The deploy itself succeeded; only its record on GitHub is out of date'
         : `The deploy itself ended ${jobStatus}`;
-    core.warning(
-      `Could not record the result (${state}) of deployment ${id} of ${environment}: ${errorMessage(error)}`,
-    );
+    const what = `record the result (${state}) of deployment ${id} of ${environment}`;
+    core.warning(couldNot(what, error));
     throw new ActionError(
-      `record the result (${state}) of deployment ${id} of ${environment}`,
+      what,
       error,
       `${outcome}. ${PERMISSION}; the next deploy's record replaces this one`,
     );

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { errorMessage, rawInput } from '@pipelines/action-kit';
+import { couldNot, rawInput } from '@pipelines/action-kit';
 import { getInputs, type Inputs } from './inputs';
 import { eventOf, messageFor } from './decide';
 import { deliver } from './effects';
@@ -17,9 +17,7 @@ export async function run(): Promise<void> {
   try {
     outcome = await notify(getInputs());
   } catch (error) {
-    core.warning(
-      `Could not send the deploy notification: ${errorMessage(error)}. The run goes on.`,
-    );
+    core.warning(couldNot('send the deploy notification', error, 'The run goes on.'));
     outcome = { event: 'none', sent: false };
   }
   setResult(outcome);
@@ -46,7 +44,11 @@ async function notify(inputs: Inputs): Promise<Outcome> {
   if (delivery.sent) core.info(`Sent the ${event.kind} notification: ${payload.text}`);
   else
     core.warning(
-      `Could not send the ${event.kind} notification: ${delivery.problem}. The run goes on; check the DEPLOY_WEBHOOK_URL secret and the receiver.`,
+      couldNot(
+        `send the ${event.kind} notification`,
+        delivery.problem,
+        'The run goes on; check the DEPLOY_WEBHOOK_URL secret and the receiver.',
+      ),
     );
   return { event: event.kind, sent: delivery.sent };
 }

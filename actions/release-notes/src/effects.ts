@@ -6,7 +6,7 @@
  * hashes are the gate, and a reviewer must still see the hashes when GitHub's API is down.
  */
 import * as core from '@actions/core';
-import { errorMessage, isPipelinesDeployment } from '@pipelines/action-kit';
+import { couldNot, errorMessage, isPipelinesDeployment } from '@pipelines/action-kit';
 import { gitHubStatusOf } from '@pipelines/action-kit/errors';
 import type { GitHubClient } from '@pipelines/action-kit/github';
 import { listDeployments } from '@pipelines/action-kit/githubDeployments';
@@ -152,6 +152,8 @@ async function readPulls(
   return { pulls };
 }
 
+const UNKNOWN_SIZE = 'The notes show its size as unknown';
+
 /** Sizes are information: one that cannot be measured is shown as unknown, with a warning. */
 export async function measure(packageFile?: string, imageLayout?: string): Promise<Sizes> {
   const sizes: Sizes = {};
@@ -159,14 +161,14 @@ export async function measure(packageFile?: string, imageLayout?: string): Promi
     try {
       sizes.package = await fileSize(packageFile);
     } catch (error) {
-      core.warning(`Could not measure the package ${packageFile}: ${errorMessage(error)}.`);
+      core.warning(couldNot(`measure the package ${packageFile}`, error, UNKNOWN_SIZE));
     }
   }
   if (imageLayout) {
     try {
       sizes.image = await imageSize(imageLayout);
     } catch (error) {
-      core.warning(`Could not measure the image layout ${imageLayout}: ${errorMessage(error)}.`);
+      core.warning(couldNot(`measure the image layout ${imageLayout}`, error, UNKNOWN_SIZE));
     }
   }
   return sizes;
