@@ -47,7 +47,7 @@ describe('which references resolve', () => {
       false,
     ],
     ['a file that was never written', { file: 'tools/a.ts', name: 'DESIGN.md' }, false],
-    ['a moved module', { file: 'README.md', name: 'actions/s3-upload/src/decide.ts' }, false],
+    ['a moved module', { file: 'README.md', name: 'actions/s3-upload/src/plan.ts' }, false],
   ])('%s', (_, reference, expected) => {
     expect(resolves({ ...reference, line: 1 }, files)).toBe(expected);
   });
