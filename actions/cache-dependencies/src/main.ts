@@ -1,18 +1,17 @@
 /**
- * The action's two steps. The only file that reads inputs and state and sets outputs.
+ * The action's two steps. The only file that reads inputs and state (summary.ts sets outputs).
  *   main: compute the key, restore (or look up) the newest matching entry.
  *   post: save the path under the key, only after a miss (and, per action.yml, a successful job).
  */
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
-import { resolveRegion, setOutputs, writeSummary, InputError } from '@pipelines/action-kit';
+import { resolveRegion, InputError } from '@pipelines/action-kit';
 import type { CacheBackend } from './backend';
 import { postDecision } from './decide';
 import { getInputs, type Inputs } from './inputs';
 import { cacheKeys } from './key';
 import { cacheScope, defaultBranchFromEvent, githubCacheUsable } from './scope';
-
-const HEADING = 'cache-dependencies';
+import { reportRestore, reportSave } from './summary';
 
 /**
  * The runner gives the post step the state the main step saved (as STATE_<name>), so the one
@@ -32,7 +31,7 @@ export async function run(): Promise<void> {
   // Globbing, probes and archiving are chunks of their own, loaded only now: a step failing on
   // its inputs or its backend starts fast, and a post step that saves nothing never loads them.
   const [{ hashLockfiles }, { installingNodeMajor, pnpmStorePath }, { restore }] =
-    await Promise.all([import('./lockfiles'), import('./probes'), import('./flow')]);
+    await Promise.all([import('./lockfiles'), import('./probes'), import('./effects')]);
   const cwd = process.cwd();
   const target = inputs.path ?? (await pnpmStorePath(cwd));
   const lockfiles = await hashLockfiles(inputs.keyFiles, cwd);
@@ -63,16 +62,13 @@ export async function run(): Promise<void> {
     ? await restore(backend, keys, target, inputs.lookupOnly)
     : { hit: false, matchedKey: '', note: `not used: ${skipped}` };
   core.saveState('cacheHit', String(restored.hit));
-  setOutputs({ 'cache-hit': restored.hit, key: keys.key, 'matched-key': restored.matchedKey });
-  await writeSummary(HEADING, [
-    ['backend', inputs.backend],
-    ['key', keys.key],
-    ['matched key', restored.matchedKey],
-    ['cache hit', String(restored.hit)],
-    ['path', target],
-    ['lockfiles', lockfiles.files.join(', ')],
-    ['result', restored.note],
-  ]);
+  await reportRestore({
+    backend: inputs.backend,
+    key: keys.key,
+    target,
+    lockfiles: lockfiles.files,
+    restored,
+  });
 }
 
 export async function post(): Promise<void> {
@@ -88,15 +84,10 @@ export async function post(): Promise<void> {
     return;
   }
   const backend = await createBackend(getInputs());
-  const { save } = await import('./flow');
+  const { save } = await import('./effects');
   const saved = await save(backend, state.key, state.path);
   core.info(`${state.key}: ${saved.note}`);
-  await writeSummary(`${HEADING} (save)`, [
-    ['backend', backend.name],
-    ['key', state.key],
-    ['path', state.path],
-    ['result', saved.note],
-  ]);
+  await reportSave({ backend: backend.name, key: state.key, path: state.path, note: saved.note });
 }
 
 /** Why the cache must not be used on this run at all, if it must not (see scope.ts). */

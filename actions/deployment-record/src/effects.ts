@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import type { DeploymentPayload } from '@pipelines/action-kit';
 import type { GitHubClient } from '@pipelines/action-kit/github';
-import type { ListedDeployment } from './decisions';
+import { listDeployments } from '@pipelines/action-kit/githubDeployments';
+import type { ListedDeployment } from './decide';
 
 export interface StatusFields {
   state: 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
@@ -43,32 +44,24 @@ export class Deployments {
 
   /** The environment's newest deployments (newest first), each with its newest status. */
   async list(environment: string, perPage = 30): Promise<ListedDeployment[]> {
-    const { data } = await this.client.rest.repos.listDeployments({
-      owner: this.owner,
-      repo: this.repo,
+    const listed: ListedDeployment[] = [];
+    const where = { owner: this.owner, repo: this.repo };
+    for await (const { deployment, statuses } of listDeployments(this.client, where, {
       environment,
-      per_page: perPage,
-    });
-    return Promise.all(
-      data.map(async (deployment) => {
-        const { data: statuses } = await this.client.rest.repos.listDeploymentStatuses({
-          owner: this.owner,
-          repo: this.repo,
-          deployment_id: deployment.id,
-          per_page: 1,
-        });
-        const newest = statuses[0];
-        return {
-          id: deployment.id,
-          environment: deployment.environment,
-          creator: deployment.creator?.login,
-          payload: deployment.payload,
-          newest: newest
-            ? { state: newest.state, url: newest.log_url || newest.target_url || '' }
-            : undefined,
-        };
-      }),
-    );
+      perPage,
+    })) {
+      const newest = statuses?.[0];
+      listed.push({
+        id: deployment.id,
+        environment: deployment.environment,
+        creator: deployment.creator?.login,
+        payload: deployment.payload,
+        newest: newest
+          ? { state: newest.state, url: newest.log_url || newest.target_url || '' }
+          : undefined,
+      });
+    }
+    return listed;
   }
 
   /** Creates the record; returns its id. */

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { ActionError, errorMessage, setOutputs } from '@pipelines/action-kit';
+import { ActionError, couldNot } from '@pipelines/action-kit';
 import {
   buildPayload,
   commitOfPackage,
@@ -9,10 +9,10 @@ import {
   runUrl,
   toInactivate,
   type ListedDeployment,
-} from './decisions';
+} from './decide';
 import { committedAt, Deployments } from './effects';
 import { getInputs, type Inputs } from './inputs';
-import { deploymentsPage, writeSummaryLine } from './summary';
+import { deploymentsPage, setDeploymentId, writeSummaryLine } from './summary';
 
 const PERMISSION =
   'Give the job `permissions: deployments: write` (and github-token: ${{ github.token }})';
@@ -101,7 +101,7 @@ async function start(inputs: Inputs, deployments: Deployments, logUrl: string, p
       `${PERMISSION}. Nothing was deployed: the deploy stops before it asks for AWS credentials`,
     );
   }
-  setOutputs({ 'deployment-id': id });
+  setDeploymentId(id);
   await writeSummaryLine({ deploymentId: id, environment, state: 'in_progress', link: page });
 }
 
@@ -168,11 +168,10 @@ async function finish(inputs: Inputs, deployments: Deployments, logUrl: string, 
       jobStatus === 'success'
         ? 'The deploy itself succeeded; only its record on GitHub is out of date'
         : `The deploy itself ended ${jobStatus}`;
-    core.warning(
-      `Could not record the result (${state}) of deployment ${id} of ${environment}: ${errorMessage(error)}`,
-    );
+    const what = `record the result (${state}) of deployment ${id} of ${environment}`;
+    core.warning(couldNot(what, error));
     throw new ActionError(
-      `record the result (${state}) of deployment ${id} of ${environment}`,
+      what,
       error,
       `${outcome}. ${PERMISSION}; the next deploy's record replaces this one`,
     );

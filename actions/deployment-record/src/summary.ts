@@ -1,5 +1,9 @@
-/** The job summary: one line per phase, with the deployment, its environment, state and link. */
+/**
+ * What the step shows: its output (the record's id, for the finish phase) and the job summary, one
+ * line per phase, with the deployment, its environment, state and link.
+ */
 import * as core from '@actions/core';
+import { setOutputs } from '@pipelines/action-kit';
 
 export interface SummaryFacts {
   deploymentId: number;
@@ -21,4 +25,9 @@ export function deploymentsPage(server: string, repository: string, environment:
 export async function writeSummaryLine(facts: SummaryFacts): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await core.summary.addRaw(`${summaryLine(facts)}\n`).write();
+}
+
+/** The start phase's output: the id of the record the finish phase completes. */
+export function setDeploymentId(id: number): void {
+  setOutputs({ 'deployment-id': id });
 }

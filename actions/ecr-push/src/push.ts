@@ -13,7 +13,7 @@ import {
   refusedTagDecision,
   tagDecision,
   type BlobAction,
-} from './plan';
+} from './decide';
 import { fetchBlob } from './promote';
 import { RegistryError, type RegistryClient } from './registry/client';
 import { mapLimit } from './registry/pool';

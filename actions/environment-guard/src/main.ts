@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
-import { ActionError, oidcSubject, setOutputs, writeSummary } from '@pipelines/action-kit';
-import { readProtection, readReviews } from './github';
+import { ActionError, oidcSubject } from '@pipelines/action-kit';
+import { readProtection, readReviews } from './effects';
 import { getInputs } from './inputs';
-import { judge, type GuardFacts, type RunReview } from './verdict';
+import { report } from './summary';
+import { judge, type GuardFacts, type RunReview } from './decide';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
@@ -44,25 +45,13 @@ export async function run(): Promise<void> {
     actors: inputs.actors,
     runId: inputs.runId,
   });
-  const reviewers = (protection?.reviewers ?? [])
-    .map((r) => `${r.type === 'Team' ? 'team ' : ''}${r.name}`)
-    .join(', ');
-  await writeSummary(`Environment guard: ${inputs.environment}`, [
-    ['OIDC subject', subject],
-    ['OIDC subject (immutable form)', immutable ?? 'unknown (no GITHUB_REPOSITORY_ID)'],
-    ['required reviewers', reviewers || 'none'],
-    ['prevent self-review', String(protection?.preventSelfReview ?? false)],
-    ['administrators may bypass', String(protection?.canAdminsBypass ?? 'unknown')],
-    ['deploys limited to chosen refs', String(protection?.customPolicies ?? false)],
-    ['triggered by', inputs.actors.join(', ')],
-    ['approved by', verdict.ok ? verdict.approvedBy : 'nobody else'],
-    ['verdict', verdict.ok ? 'protected: deploy may proceed' : 'NOT protected: deploy refused'],
-  ]);
-  setOutputs({
-    'oidc-subject': subject,
-    'oidc-subject-immutable': immutable ?? '',
-    reviewers,
-    'approved-by': verdict.ok ? verdict.approvedBy : '',
+  await report({
+    environment: inputs.environment,
+    actors: inputs.actors,
+    subject,
+    immutable,
+    protection,
+    verdict,
   });
   if (!verdict.ok) throw new Error(verdict.reason);
   if (protection && !protection.preventSelfReview)

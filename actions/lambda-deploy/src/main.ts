@@ -1,9 +1,7 @@
 import * as core from '@actions/core';
 import { awsClientConfig } from '@pipelines/action-kit/aws';
-import { setOutputs } from '@pipelines/action-kit/run';
-import { writeSummary } from '@pipelines/action-kit/summary';
-import type { DeployResult } from './deploy';
-import { getInputs, type CodeSource } from './inputs';
+import { getInputs } from './inputs';
+import { report } from './summary';
 import { readZip } from './zip';
 
 export async function run(): Promise<void> {
@@ -13,7 +11,7 @@ export async function run(): Promise<void> {
   const [{ LambdaClient }, { S3Client }, { deploy }] = await Promise.all([
     import('@aws-sdk/client-lambda'),
     import('@aws-sdk/client-s3'),
-    import('./deploy'),
+    import('./effects'),
   ]);
   const zip =
     inputs.source.kind === 'zip'
@@ -33,30 +31,5 @@ export async function run(): Promise<void> {
     log: (m: string) => core.info(m),
   };
   const result = await deploy(ctx, inputs, expectedSha256, zip?.bytes);
-  setOutputs({
-    version: result.version,
-    'code-sha256': result.codeSha256,
-    'previous-version': result.previousVersion,
-    'function-arn': result.functionArn,
-  });
-  await writeSummary('Lambda deploy', [
-    ['function', inputs.functionName],
-    ['code from', sourceText(inputs.source)],
-    ['code sha256 (verified)', result.codeSha256],
-    ['version', result.version],
-    ['alias', aliasText(inputs.alias, result)],
-    ['function arn', result.functionArn],
-  ]);
-}
-
-function sourceText(source: CodeSource): string {
-  if (source.kind === 's3')
-    return `s3://${source.bucket}/${source.key}?versionId=${source.version}`;
-  if (source.kind === 'zip') return source.file;
-  return `published version ${source.version} (roll-back: $LATEST untouched)`;
-}
-
-function aliasText(alias: string | undefined, result: DeployResult): string {
-  if (!alias) return '(none: publish an alias to serve a verified version)';
-  return `${alias}: ${result.previousVersion || '(new)'} → ${result.version}`;
+  await report(inputs, result);
 }

@@ -1,9 +1,8 @@
 import * as core from '@actions/core';
-import { errorMessage, setOutputs } from '@pipelines/action-kit';
-import { readChanges, readRunning } from './github';
+import { measure, readChanges, readRunning } from './effects';
 import { getInputs, parseCounts } from './inputs';
-import { releaseNotes, type Changes, type Sizes } from './notes';
-import { fileSize, imageSize } from './sizes';
+import { releaseNotes, type Changes } from './notes';
+import { publish } from './summary';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
@@ -46,37 +45,9 @@ export async function run(): Promise<void> {
     sizes,
     hashes: inputs.hashes,
   });
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(notes).write();
-  core.info(notes);
-  setOutputs({
-    'package-size': sizes.package ?? '',
-    'image-size': sizes.image ?? '',
-    'base-commit': running.kind === 'record' ? running.record.commit : '',
-  });
-  // The notes are long: set without echoing them a second time.
-  core.setOutput('notes', notes);
+  await publish(notes, sizes, running);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-}
-
-/** Sizes are information: one that cannot be measured is shown as unknown, with a warning. */
-async function measure(packageFile?: string, imageLayout?: string): Promise<Sizes> {
-  const sizes: Sizes = {};
-  if (packageFile) {
-    try {
-      sizes.package = await fileSize(packageFile);
-    } catch (error) {
-      core.warning(`Could not measure the package ${packageFile}: ${errorMessage(error)}.`);
-    }
-  }
-  if (imageLayout) {
-    try {
-      sizes.image = await imageSize(imageLayout);
-    } catch (error) {
-      core.warning(`Could not measure the image layout ${imageLayout}: ${errorMessage(error)}.`);
-    }
-  }
-  return sizes;
 }

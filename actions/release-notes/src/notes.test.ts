@@ -7,7 +7,7 @@ import {
   type Changes,
   type NotesFacts,
 } from './notes';
-import { parsePayload, type RunningRecord } from './record';
+import { parsePayload, type RunningRecord } from './decide';
 
 const HEAD = 'b'.repeat(40);
 const BASE = 'a'.repeat(40);

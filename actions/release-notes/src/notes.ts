@@ -3,7 +3,8 @@
  * what changes since what the environment runs now (commits, pull requests, compare link), the
  * checks, the sizes, then the hashes the deploy verifies, then how to roll back.
  */
-import type { RunningRecord } from './record';
+import { couldNot } from '@pipelines/action-kit/errors';
+import type { RunningRecord } from './decide';
 
 export interface CommitFact {
   sha: string;
@@ -141,7 +142,11 @@ function changesSection(facts: NotesFacts): string[] {
   }
   if (running.kind === 'unreadable') {
     lines.push(
-      `Could not read what ${environment} runs now: ${running.reason}. The commits since then are not listed; compare by hand in the environment's deployment history (${facts.serverUrl}/${facts.repository}/deployments).`,
+      couldNot(
+        `read what ${environment} runs now`,
+        running.reason,
+        `The commits since then are not listed; compare by hand in the environment's deployment history (${facts.serverUrl}/${facts.repository}/deployments).`,
+      ),
     );
     return lines;
   }
@@ -154,7 +159,7 @@ function changesSection(facts: NotesFacts): string[] {
     '',
   );
   if (changes.kind === 'unreadable') {
-    lines.push(`Could not list the commits: ${changes.reason}. The compare link above lists them.`);
+    lines.push(couldNot('list the commits', changes.reason, 'The compare link above lists them.'));
     return lines;
   }
   if (changes.kind === 'none') return lines;

@@ -1,20 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as core from '@actions/core';
-import { ActionError, setOutputs, writeSummary } from '@pipelines/action-kit';
-import {
-  ConfigError,
-  issueText,
-  parseEnvironments,
-  resolveRef,
-  type EnvironmentsConfig,
-} from '@pipelines/environments';
-import { getInputs, type Inputs } from './inputs';
-import { outputsOf, summaryRows } from './outputs';
+import { setOutputs, writeSummary } from '@pipelines/action-kit';
+import { ConfigError, issueText } from '@pipelines/environments';
+import { parseConfig, resolveRef } from './decide';
+import { existsInCheckout, readConfigText } from './effects';
+import { getInputs } from './inputs';
+import { outputsOf, summaryRows } from './summary';
 
 export async function run(): Promise<void> {
   const inputs = getInputs();
-  const config = readConfig(inputs);
+  const text = readConfigText(inputs);
+  // Every image repository needs its build script in the checkout (services/<service>/...).
+  const exists = existsInCheckout(inputs);
+  const config = resolveOrAnnotate(() => parseConfig(text, inputs.config, { exists }));
   const resolution = resolveOrAnnotate(() => resolveRef(config, inputs.ref));
   core.info(`${inputs.ref}: ${resolution.matchedBy}`);
   setOutputs(outputsOf(resolution, config));
@@ -25,22 +22,6 @@ export async function run(): Promise<void> {
       ? 'The deploy waits for a reviewer to approve it in the GitHub environment.'
       : undefined,
   );
-}
-
-function readConfig(inputs: Inputs): EnvironmentsConfig {
-  let text: string;
-  try {
-    text = readFileSync(inputs.configPath, 'utf8');
-  } catch (error) {
-    throw new ActionError(
-      `read ${inputs.config}`,
-      error,
-      'Check out the repository first (actions/checkout) and check the config input',
-    );
-  }
-  // Every image repository needs its build script in the checkout (services/<service>/...).
-  const exists = (relative: string) => existsSync(path.join(inputs.workspace, relative));
-  return resolveOrAnnotate(() => parseEnvironments(text, inputs.config, { exists }));
 }
 
 /** Config problems become annotations on their lines, then fail the step. */

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ActionError, awsErrorName, errorMessage } from '@pipelines/action-kit/errors';
 import type { Layout } from './layout';
-import type { StoredVersion } from './plan';
+import type { StoredVersion } from './decide';
 import { sendMultipart, sendSingle, type ObjectParams, type Sent } from './send';
 import {
   sweepReport,

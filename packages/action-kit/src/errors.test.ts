@@ -1,4 +1,4 @@
-import { ActionError, errorMessage, InputError } from './errors';
+import { ActionError, couldNot, errorMessage, InputError } from './errors';
 
 describe('errorMessage', () => {
   it.each([
@@ -21,4 +21,27 @@ describe('InputError and ActionError', () => {
       new ActionError('upload s3://b/k', new Error('timeout'), 'Re-run the job.').message,
     ).toBe('Could not upload s3://b/k: timeout. Re-run the job.');
   });
+});
+
+describe('couldNot', () => {
+  it.each([
+    [
+      'measure the package p.zip',
+      new Error('ENOENT'),
+      undefined,
+      'Could not measure the package p.zip: ENOENT',
+    ],
+    [
+      'list the commits',
+      'HTTP 503',
+      'The compare link lists them.',
+      'Could not list the commits: HTTP 503. The compare link lists them.',
+    ],
+  ])(
+    'words a reported failure as ActionError words a thrown one: %s',
+    (what, cause, fix, message) => {
+      expect(couldNot(what, cause, fix)).toBe(message);
+      expect(new ActionError(what, cause, fix).message).toBe(message);
+    },
+  );
 });

@@ -25,11 +25,20 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * The one wording of a failure: `Could not <verb> <thing>: <cause>. <what to do>`. For a failure
+ * that is only reported (a warning, a line of a summary); one that stops the step throws
+ * ActionError, which words itself the same way.
+ */
+export function couldNot(what: string, cause: unknown, fix?: string): string {
+  return `Could not ${what}: ${errorMessage(cause)}${fix ? `. ${fix}` : ''}`;
+}
+
 /** A failure with context: `Could not <verb> <thing>: <cause>. <what to do>`. */
 export class ActionError extends Error {
   override readonly name = 'ActionError';
   constructor(what: string, cause: unknown, fix?: string) {
-    super(`Could not ${what}: ${errorMessage(cause)}${fix ? `. ${fix}` : ''}`, { cause });
+    super(couldNot(what, cause, fix), { cause });
   }
 }
 

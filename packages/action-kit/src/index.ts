@@ -1,4 +1,11 @@
-export { errorMessage, InputError, ActionError, awsErrorName, httpStatusOf } from './errors';
+export {
+  errorMessage,
+  couldNot,
+  InputError,
+  ActionError,
+  awsErrorName,
+  httpStatusOf,
+} from './errors';
 export {
   rawInput,
   input,

@@ -2,7 +2,7 @@
  * Retry with exponential backoff and full jitter, bounded by attempts and by a deadline, and
  * honouring a server's Retry-After. The sleep is swappable so retry tests run instantly.
  */
-import { errorMessage } from './errors';
+import { couldNot } from './errors';
 
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,7 +44,7 @@ export class RetriesExhaustedError extends Error {
     readonly lastError: unknown,
     why: string,
   ) {
-    super(`Could not ${label} after ${attempts} attempt(s) (${why}): ${errorMessage(lastError)}`, {
+    super(couldNot(`${label} after ${attempts} attempt(s) (${why})`, lastError), {
       cause: lastError,
     });
   }

@@ -4,22 +4,20 @@
  */
 import { ActionError, isPipelinesDeployment } from '@pipelines/action-kit';
 import { gitHubStatusOf, type GitHubClient } from '@pipelines/action-kit/github';
-import { historyComplete } from './figures';
 import {
-  recordPayload,
+  listDeployments,
   type ApiDeployment,
-  type DeploymentRecord,
-  type StatusState,
-} from './records';
+  type ApiDeploymentStatus,
+  type Repository,
+} from '@pipelines/action-kit/githubDeployments';
+import { historyComplete } from './figures';
+import { recordPayload, type DeploymentRecord, type StatusState } from './records';
 
 const PER_PAGE = 100;
 /** How far back the search for what runs now goes: 1,000 deployments of one environment. */
 const MAX_PAGES = 10;
 
-export interface Repository {
-  owner: string;
-  repo: string;
-}
+export type { Repository };
 
 export interface CommitTimes {
   /** SHA -> commit time, for the commits found. */
@@ -34,23 +32,16 @@ export class DeploymentHistory {
     private readonly where: Repository,
   ) {}
 
-  /** One page of deployments, newest first (no `environment` lists every environment's). */
-  private async page(environment: string | undefined, page: number): Promise<ApiDeployment[]> {
-    try {
-      const { data } = await this.github.rest.repos.listDeployments({
-        ...this.where,
-        ...(environment === undefined ? {} : { environment }),
-        per_page: PER_PAGE,
-        page,
-      });
-      return data;
-    } catch (error) {
-      throw readError(`list the deployments of ${this.name}`, error);
-    }
-  }
-
-  private get name(): string {
-    return `${this.where.owner}/${this.where.repo}`;
+  /** Deployments newest first (no `environment` lists every environment's), lazily. */
+  private list(environment: string | undefined, statusesOf?: (d: ApiDeployment) => boolean) {
+    return listDeployments(this.github, this.where, {
+      environment,
+      perPage: PER_PAGE,
+      maxPages: MAX_PAGES,
+      statuses: statusesOf ? PER_PAGE : 0,
+      statusesOf,
+      failure: readError,
+    });
   }
 
   /**
@@ -59,13 +50,9 @@ export class DeploymentHistory {
    */
   async records(environment: string, since: string): Promise<DeploymentRecord[]> {
     const records: DeploymentRecord[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const listed = await this.page(environment, page);
-      for (const deployment of listed) {
-        if (isPipelinesDeployment(deployment)) records.push(await this.withStatuses(deployment));
-        if (historyComplete(records, deployment.created_at, since)) return records;
-      }
-      if (listed.length < PER_PAGE) break;
+    for await (const { deployment, statuses } of this.list(environment, isPipelinesDeployment)) {
+      if (statuses) records.push(record(deployment, statuses));
+      if (historyComplete(records, deployment.created_at, since)) return records;
     }
     return records;
   }
@@ -76,43 +63,12 @@ export class DeploymentHistory {
    */
   async environmentsSince(since: string, isMember: (name: string) => boolean): Promise<string[]> {
     const found = new Set<string>();
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const listed = await this.page(undefined, page);
-      for (const deployment of listed) {
-        if (Date.parse(deployment.created_at) < Date.parse(since)) return [...found].sort();
-        if (isPipelinesDeployment(deployment) && isMember(deployment.environment))
-          found.add(deployment.environment);
-      }
-      if (listed.length < PER_PAGE) break;
+    for await (const { deployment } of this.list(undefined)) {
+      if (Date.parse(deployment.created_at) < Date.parse(since)) break;
+      if (isPipelinesDeployment(deployment) && isMember(deployment.environment))
+        found.add(deployment.environment);
     }
     return [...found].sort();
-  }
-
-  private async withStatuses(deployment: ApiDeployment): Promise<DeploymentRecord> {
-    let statuses;
-    try {
-      ({ data: statuses } = await this.github.rest.repos.listDeploymentStatuses({
-        ...this.where,
-        deployment_id: deployment.id,
-        per_page: PER_PAGE,
-      }));
-    } catch (error) {
-      throw readError(`read the statuses of deployment ${deployment.id}`, error);
-    }
-    return {
-      id: deployment.id,
-      environment: deployment.environment,
-      sha: deployment.sha,
-      ref: deployment.ref,
-      createdAt: deployment.created_at,
-      payload: recordPayload(deployment.payload),
-      statuses: statuses.map((s) => ({
-        state: s.state as StatusState,
-        createdAt: s.created_at,
-        logUrl: s.log_url || undefined,
-        environmentUrl: s.environment_url || undefined,
-      })),
-    };
   }
 
   /**
@@ -153,6 +109,23 @@ export class DeploymentHistory {
     }
     return result;
   }
+}
+
+function record(deployment: ApiDeployment, statuses: ApiDeploymentStatus[]): DeploymentRecord {
+  return {
+    id: deployment.id,
+    environment: deployment.environment,
+    sha: deployment.sha,
+    ref: deployment.ref,
+    createdAt: deployment.created_at,
+    payload: recordPayload(deployment.payload),
+    statuses: statuses.map((s) => ({
+      state: s.state as StatusState,
+      createdAt: s.created_at,
+      logUrl: s.log_url || undefined,
+      environmentUrl: s.environment_url || undefined,
+    })),
+  };
 }
 
 function readError(what: string, error: unknown): ActionError {

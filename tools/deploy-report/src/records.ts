@@ -35,17 +35,6 @@ export interface DeploymentRecord {
   statuses: RecordStatus[];
 }
 
-/** A deployment as the REST API lists it (the fields the report reads). */
-export interface ApiDeployment {
-  id: number;
-  sha: string;
-  ref: string;
-  environment: string;
-  created_at: string;
-  creator: { login: string } | null;
-  payload: unknown;
-}
-
 const isoTime = (value: unknown): string | undefined =>
   typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : undefined;
 /** A run id or attempt: a number, or a string of digits (what `github.run_id` gives in a workflow). */

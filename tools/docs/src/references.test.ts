@@ -10,7 +10,7 @@ describe('what counts as a reference into the repository', () => {
   it.each([
     ['DESIGN.md', true],
     ['docs/runbook.md', true],
-    ['actions/s3-upload/src/plan.ts', true],
+    ['actions/s3-upload/src/decide.ts', true],
     ['./tools/rehearse/stand-ins/README.md', true],
     ['manifest.json', false], // a file made at run time
     ['src/index.ts', false], // relative to a folder the prose names, not to the root
@@ -35,7 +35,7 @@ describe('what counts as a reference into the repository', () => {
 });
 
 describe('which references resolve', () => {
-  const files = new Set(['docs/runbook.md', 'docs/design.md', 'actions/s3-upload/src/plan.ts']);
+  const files = new Set(['docs/runbook.md', 'docs/design.md', 'actions/s3-upload/src/decide.ts']);
 
   it.each([
     ['relative to the referring file', { file: 'docs/design.md', name: 'runbook.md' }, true],
@@ -47,7 +47,7 @@ describe('which references resolve', () => {
       false,
     ],
     ['a file that was never written', { file: 'tools/a.ts', name: 'DESIGN.md' }, false],
-    ['a moved module', { file: 'README.md', name: 'actions/s3-upload/src/decide.ts' }, false],
+    ['a moved module', { file: 'README.md', name: 'actions/s3-upload/src/plan.ts' }, false],
   ])('%s', (_, reference, expected) => {
     expect(resolves({ ...reference, line: 1 }, files)).toBe(expected);
   });

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { loadEnvironments, resolveRef } from '@pipelines/environments';
-import { outputsOf } from '../../../actions/resolve-environment/src/outputs';
+import { outputsOf } from '../../../actions/resolve-environment/src/summary';
 import { repoRoot } from './paths';
 
 /** The resolve job's outputs for a ref, as strings, the way the workflow's expressions see them. */

@@ -13,7 +13,7 @@ import { Transform, type Readable } from 'node:stream';
 import { parseRetryAfter, retry, type Sleep } from '@pipelines/action-kit/retry';
 import { isDigest } from '../oci/digest';
 import { MANIFEST_ACCEPT } from '../oci/mediaTypes';
-import { isRetryableStatus } from '../plan';
+import { isRetryableStatus } from '../decide';
 import type { RegistryEndpoint } from './endpoint';
 import { readAll, send, type HttpRequest, type HttpResponse } from './http';
 

@@ -3,7 +3,7 @@
  * chunk size then a closing PUT with the digest (the registry checks the digest again).
  */
 import { open } from 'node:fs/promises';
-import { chunkRanges } from '../plan';
+import { chunkRanges } from '../decide';
 import type { RegistryClient } from './client';
 
 export interface UploadableBlob {

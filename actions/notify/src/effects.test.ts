@@ -1,4 +1,4 @@
-import { redact, webhookProblem } from './send';
+import { redact, webhookProblem } from './effects';
 
 describe('webhookProblem', () => {
   it.each([

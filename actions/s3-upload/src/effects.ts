@@ -12,7 +12,7 @@ import { type Env } from '@pipelines/action-kit/inputs';
 import { inspectFile, type PackageFile } from './file';
 import type { Inputs } from './inputs';
 import { chooseLayout, MiB, type Layout } from './layout';
-import { planUpload, storedProblems, versioningProblem, type Proof } from './plan';
+import { planUpload, storedProblems, versioningProblem, type Proof } from './decide';
 import {
   bucketVersioning,
   currentSize,

@@ -18,7 +18,7 @@ import { sha256HexToBase64 } from '@pipelines/action-kit';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { deploy } from './deploy';
+import { deploy } from './effects';
 import type { Inputs } from './inputs';
 
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

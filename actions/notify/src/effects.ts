@@ -4,7 +4,7 @@
  * is all it takes to post to the channel): no message here contains it.
  */
 import { errorMessage } from '@pipelines/action-kit';
-import type { SlackPayload } from './message';
+import type { SlackPayload } from './decide';
 
 export type Delivery = { sent: true } | { sent: false; problem: string };
 

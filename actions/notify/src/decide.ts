@@ -1,8 +1,9 @@
 /**
  * What a deploy notification says, as a Slack-compatible incoming-webhook payload
  * (`{ text, blocks }`: `text` is the one-line fallback a notification shows, `blocks` the message).
- * Pure: decided from the run's facts; sending is send.ts's.
+ * Pure: decided from the run's facts; sending is effects.ts's.
  */
+import type { Inputs } from './inputs';
 
 export type Event =
   | { kind: 'waiting'; notes: string }
@@ -191,4 +192,22 @@ export function messageFor(event: Event, run: RunFacts): SlackPayload {
       };
     }
   }
+}
+
+/** What to tell, or undefined: a run that deploys nowhere is nobody's news. */
+export function eventOf(
+  inputs: Pick<Inputs, 'environment' | 'event' | 'notes' | 'needs'>,
+): Event | undefined {
+  if (!inputs.environment) return undefined;
+  if (inputs.event === 'waiting-for-approval')
+    return { kind: 'waiting', notes: inputs.notes ?? '' };
+  let needs: unknown;
+  try {
+    needs = JSON.parse(inputs.needs ?? '');
+  } catch {
+    throw new Error('the needs input is not JSON (pass needs: ${{ toJSON(needs) }})');
+  }
+  if (typeof needs !== 'object' || needs === null)
+    throw new Error('the needs input is not an object');
+  return outcomeOf(needs as Record<string, { result?: unknown }>);
 }

@@ -1,4 +1,4 @@
-import { messageFor, outcomeOf, sections, toMrkdwn } from './message';
+import { eventOf, messageFor, outcomeOf, sections, toMrkdwn } from './decide';
 
 const run = {
   environment: 'prod',
@@ -125,5 +125,32 @@ describe('messageFor', () => {
         run,
       ).text,
     ).toBe('prod: bbbbbbb (master) failed: deploy-with-approval (failure).');
+  });
+});
+
+describe('eventOf', () => {
+  const finished = { environment: 'prod', event: 'run-finished' as const, notes: undefined };
+
+  it('tells nothing for a run that deploys nowhere', () => {
+    expect(eventOf({ ...finished, environment: undefined, needs: '{}' })).toBeUndefined();
+  });
+
+  it('tells a wait for approval with its notes, without reading needs', () => {
+    expect(
+      eventOf({ ...finished, event: 'waiting-for-approval', notes: 'n', needs: undefined }),
+    ).toEqual({ kind: 'waiting', notes: 'n' });
+  });
+
+  it('tells the outcome of the jobs in needs', () => {
+    expect(eventOf({ ...finished, needs: '{"deploy":{"result":"success"}}' })).toEqual(
+      outcomeOf({ deploy: { result: 'success' } }),
+    );
+  });
+
+  it.each([
+    ['not JSON', 'the needs input is not JSON'],
+    ['null', 'the needs input is not an object'],
+  ])('refuses needs that are %s', (needs, message) => {
+    expect(() => eventOf({ ...finished, needs })).toThrow(message);
   });
 });

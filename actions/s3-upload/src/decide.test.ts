@@ -1,5 +1,5 @@
 import { compositeSha256, PartedSha256 } from '@pipelines/action-kit';
-import { planUpload, storedProblems, versioningProblem } from './plan';
+import { planUpload, storedProblems, versioningProblem } from './decide';
 
 const digestsOf = (text: string, partSize: number) => {
   const hash = new PartedSha256(partSize);

@@ -1,4 +1,4 @@
-import { mayReceiveToken } from './ecrPush';
+import { mayReceiveToken } from './effects';
 
 const target = { host: '127.0.0.1:5000', baseUrl: 'http://127.0.0.1:5000' };
 

@@ -1,14 +1,18 @@
 /**
- * The GitHub reads behind the release notes: the environment's record of what runs now, the
- * commits between it and this run's commit, and their merged pull requests. Each read that fails
+ * The reads behind the release notes: from GitHub, the environment's record of what runs now, the
+ * commits between it and this run's commit, and their merged pull requests; from the job's files,
+ * the sizes of the package and the image (sizes.ts). Each read that fails
  * becomes a fact saying so ("unreadable"), never an exception: the notes are information, the
  * hashes are the gate, and a reviewer must still see the hashes when GitHub's API is down.
  */
-import { errorMessage, isPipelinesDeployment } from '@pipelines/action-kit';
+import * as core from '@actions/core';
+import { couldNot, errorMessage, isPipelinesDeployment } from '@pipelines/action-kit';
 import { gitHubStatusOf } from '@pipelines/action-kit/errors';
 import type { GitHubClient } from '@pipelines/action-kit/github';
-import type { Changes, CommitFact, PullFact, Running } from './notes';
-import { runningRecord, type ApiDeployment } from './record';
+import { listDeployments } from '@pipelines/action-kit/githubDeployments';
+import type { Changes, CommitFact, PullFact, Running, Sizes } from './notes';
+import { fileSize, imageSize } from './sizes';
+import { runningRecord } from './decide';
 
 export interface Where {
   owner: string;
@@ -39,25 +43,14 @@ export async function readRunning(
   environment: string,
 ): Promise<Running> {
   try {
-    for (let page = 1; page * 100 <= MAX_DEPLOYMENTS; page++) {
-      const { data } = await github.request('GET /repos/{owner}/{repo}/deployments', {
-        ...where,
-        environment,
-        per_page: 100,
-        page,
-      });
-      const deployments = data as unknown as ApiDeployment[];
-      for (const deployment of deployments) {
-        if (!isPipelinesDeployment(deployment)) continue;
-        const { data: statuses } = await github.request(
-          'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
-          { ...where, deployment_id: deployment.id, per_page: 1 },
-        );
-        if (statuses[0]?.state === 'success')
-          return { kind: 'record', record: runningRecord(deployment) };
-      }
-      if (deployments.length < 100) break;
-    }
+    const listed = listDeployments(github, where, {
+      environment,
+      maxPages: MAX_DEPLOYMENTS / 100,
+      statusesOf: isPipelinesDeployment,
+    });
+    for await (const { deployment, statuses } of listed)
+      if (statuses?.[0]?.state === 'success')
+        return { kind: 'record', record: runningRecord(deployment) };
     return { kind: 'first' };
   } catch (error) {
     return { kind: 'unreadable', reason: `GitHub's Deployments API: ${why(error)}` };
@@ -157,4 +150,26 @@ async function readPulls(
     }
   }
   return { pulls };
+}
+
+const UNKNOWN_SIZE = 'The notes show its size as unknown';
+
+/** Sizes are information: one that cannot be measured is shown as unknown, with a warning. */
+export async function measure(packageFile?: string, imageLayout?: string): Promise<Sizes> {
+  const sizes: Sizes = {};
+  if (packageFile) {
+    try {
+      sizes.package = await fileSize(packageFile);
+    } catch (error) {
+      core.warning(couldNot(`measure the package ${packageFile}`, error, UNKNOWN_SIZE));
+    }
+  }
+  if (imageLayout) {
+    try {
+      sizes.image = await imageSize(imageLayout);
+    } catch (error) {
+      core.warning(couldNot(`measure the image layout ${imageLayout}`, error, UNKNOWN_SIZE));
+    }
+  }
+  return sizes;
 }

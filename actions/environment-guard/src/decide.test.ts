@@ -1,4 +1,4 @@
-import { judge, type GuardFacts } from './verdict';
+import { judge, type GuardFacts } from './decide';
 
 const protection: NonNullable<GuardFacts['protection']> = {
   reviewers: [

@@ -6,7 +6,7 @@ import {
   partSize,
   refusedTagDecision,
   tagDecision,
-} from './plan';
+} from './decide';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;

@@ -7,7 +7,7 @@
 import { protectionOf, type ApiEnvironment } from '@pipelines/action-kit';
 import { gitHubStatusOf } from '@pipelines/action-kit/errors';
 import type { GitHubClient } from '@pipelines/action-kit/github';
-import type { GuardFacts, RunReview } from './verdict';
+import type { GuardFacts, RunReview } from './decide';
 
 interface Where {
   github: GitHubClient;

@@ -10,7 +10,7 @@ import {
   toInactivate,
   type DeployFacts,
   type ListedDeployment,
-} from './decisions';
+} from './decide';
 
 const SHA = 'c'.repeat(40);
 const bot = 'github-actions[bot]';

@@ -21,7 +21,7 @@ import { openImage } from './oci/source';
 import { verifyBlobs } from './oci/verify';
 import { fetchBlobs, loadRemoteImage } from './promote';
 import { executePush, planPush, type Log, type MountSource, type PushResult } from './push';
-import { MIN_PART_MIB, partSize } from './plan';
+import { MIN_PART_MIB, partSize } from './decide';
 import { RegistryClient, RegistryError } from './registry/client';
 import { resolveEndpoint, type RegistryEndpoint } from './registry/endpoint';
 

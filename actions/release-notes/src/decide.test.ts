@@ -1,4 +1,4 @@
-import { parsePayload, runningRecord } from './record';
+import { parsePayload, runningRecord } from './decide';
 
 describe('parsePayload', () => {
   it('reads every field of the contract', () => {

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { uploadPackage } from './upload';
+import { uploadPackage } from './effects';
 
 const s3Mock = mockClient(S3Client);
 const KEY = 'prod/katana-lambda.zip';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnvironments, resolveRef } from '@pipelines/environments';
 import { withImageRepository } from '@pipelines/testkit';
-import { outputsOf, summaryRows } from './outputs';
+import { outputsOf, summaryRows } from './summary';
 
 const config = parseEnvironments(
   readFileSync(path.resolve(__dirname, '../../../environments.yml'), 'utf8'),
