@@ -30,6 +30,7 @@ function githubStack(environments: readonly EnvironmentConfig[]) {
     environments,
     bucketName: 'pipelines-artifacts-upper',
     repositoryNames: ['pipelines/blog'],
+    deployDocument: 'pipelines-deploy',
   });
   return { stack, template: Template.fromStack(stack) };
 }
@@ -147,6 +148,8 @@ describe('candidate roles in general', () => {
     artifactPrefix: `${name}/`,
     functionName: `${name}-KatanaLambda`,
     functionAlias: 'live',
+    releasePrefix: `${name}/releases/`,
+    servers: false,
   });
 
   it('gives every approval environment an <env>-candidate role, and no other environment one', () => {
