@@ -6,6 +6,7 @@ import { NagSuppressions } from 'cdk-nag';
 import type { TierStacks } from './app';
 import type { EnvironmentConfig } from './config';
 import { candidateEnvironmentName } from '@pipelines/environments';
+import { uploadFolders } from './stacks/github-oidc-stack';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -25,11 +26,11 @@ export function suppressJustifiedFindings(
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: `Objects under the environment's own folder (${env.artifactPrefix}*: package keys and their versions) and the function's own versions and aliases (${env.functionName}:*); ecr:GetAuthorizationToken, ssm:ListCommandInvocations and ssm:GetCommandInvocation accept only "*"; the rollout's SendCommand reaches instances only with the environment's pipelines:environment tag.`,
+          reason: `Objects under the environment's own folders (${uploadFolders(env).join('*, ')}*: package and release keys and their versions) and the function's own versions and aliases (${env.functionName}:*); ecr:GetAuthorizationToken, ssm:ListCommandInvocations and ssm:GetCommandInvocation accept only "*"; the rollout's SendCommand reaches instances only with the environment's pipelines:environment tag.`,
           appliesTo: [
-            {
-              regex: `/^Resource::arn:<AWS::Partition>:s3:::[a-z0-9.-]+\\/${escape(env.artifactPrefix)}\\*$/g`,
-            },
+            ...uploadFolders(env).map((folder) => ({
+              regex: `/^Resource::arn:<AWS::Partition>:s3:::[a-z0-9.-]+\\/${escape(folder)}\\*$/g`,
+            })),
             {
               regex: `/^Resource::arn:<AWS::Partition>:lambda:.*:function:${escape(env.functionName)}:\\*$/g`,
             },
