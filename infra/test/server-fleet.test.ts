@@ -99,7 +99,7 @@ describe('data that survives', () => {
 
   it.each([
     ['fulcrum', '/var/lib/fulcrum'],
-    ['rocketchat', '/var/lib/docker/volumes'],
+    ['rocketchat', '/var/lib/docker'],
   ])('mounts %s’s volume at its data path before the service installs', (service, path) => {
     const [, instance] = instancesByService(joined).get(service) ?? [];
     const script = flatten(

@@ -96,8 +96,11 @@ export const APP_SERVICES = [
     service: 'rocketchat',
     host: 'chat',
     packages: ['docker.io'],
-    // services/rocketchat: MongoDB's data is the Compose volume mongodb_data, under Docker's volumes.
-    database: { port: 27017, packages: ['docker.io'], dataPath: '/var/lib/docker/volumes' },
+    // services/rocketchat: MongoDB's data is the Compose volume mongodb_data, which Docker keeps
+    // under /var/lib/docker/volumes. The whole of Docker's folder goes on the volume: mounted at
+    // volumes/ itself, the file system's lost+found would show as a Docker volume.
+    // (Docker's images ride along, so a restored server starts without pulling.)
+    database: { port: 27017, packages: ['docker.io'], dataPath: '/var/lib/docker' },
   },
 ] as const;
 
