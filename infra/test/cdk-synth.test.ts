@@ -3,7 +3,7 @@
  * credentials, no instance metadata, no lookups), for each tier, into a temporary outdir.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -130,8 +130,12 @@ describe('cdk synth (the CLI, offline)', () => {
     const yml = readFileSync(join(REPO, 'environments.yml'), 'utf8');
     const withoutIds = yml.replace(/^ {2}github-ids:.*\n/m, '');
     expect(withoutIds).not.toBe(yml);
-    const file = join(mkdtempSync(join(tmpdir(), 'infra-env-')), 'environments.yml');
+    const dir = mkdtempSync(join(tmpdir(), 'infra-env-'));
+    const file = join(dir, 'environments.yml');
     writeFileSync(file, withoutIds);
+    // The file's repository must build its image (a check of its own, not the one under test).
+    mkdirSync(join(dir, 'services', 'blog', 'scripts'), { recursive: true });
+    writeFileSync(join(dir, 'services', 'blog', 'scripts', 'build-image.sh'), '');
     const synth = cdkSynth(`${SYNTH_UPPER} -c environments=${file}`);
     expect(synth.status).not.toBe(0);
     expect(synth.output).toContain('environments.yml "project.github-ids" is missing');
