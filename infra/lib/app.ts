@@ -73,6 +73,13 @@ export function addTierStacks(
     domain: config.dns.zoneName,
     separateDatabases: config.servers.separateDatabases,
     logRetentionDays: config.logRetentionDays,
+    rollout: config.servers.rollout && {
+      ...config.servers.rollout,
+      bucketName: config.bucketName,
+      repositoryNames: config.imageRepositories,
+    },
+    deployDocument: config.servers.deployDocument,
+    settingsRoot: `/${config.project}/${config.tier}`,
   });
   const artifacts = new ArtifactsStack(app, id('Artifacts'), {
     ...props('Artifacts'),
@@ -94,6 +101,7 @@ export function addTierStacks(
     bucketName: config.bucketName,
     repositoryNames: config.imageRepositories,
     existingProviderArn: config.githubOidcProviderArn,
+    deployDocument: config.servers.deployDocument,
   });
   const dns = new DnsStack(app, id('Dns'), {
     ...props('Dns'),

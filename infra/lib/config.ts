@@ -24,6 +24,10 @@ export interface EnvironmentConfig {
   readonly functionName: string;
   /** The alias that serves traffic (names.function-alias, `live`). */
   readonly functionAlias: string;
+  /** The folder of its server releases in the tier's bucket (names.release-prefix, `<env>/releases/`). */
+  readonly releasePrefix: string;
+  /** True for the one environment whose deploys roll out to the tier's servers. */
+  readonly servers: boolean;
 }
 
 export interface TierConfig {
@@ -47,6 +51,13 @@ export interface TierConfig {
     readonly instanceType: string;
     /** The notes' "later": Fulcrum's and Rocket.Chat's databases on instances of their own. */
     readonly separateDatabases: boolean;
+    /**
+     * The environment whose deploys roll out to the servers (tiers.<tier>.servers), with the
+     * folder of its releases; undefined when the tier names none (nothing rolls out to them).
+     */
+    readonly rollout: { readonly environment: string; readonly releasePrefix: string } | undefined;
+    /** The SSM Command document that rolls a release out (names.deploy-document). */
+    readonly deployDocument: string;
   };
   readonly logRetentionDays: number;
   /** The account's GitHub OIDC provider when it already exists (one per account is allowed). */
@@ -122,7 +133,7 @@ function booleanOption(key: string, value: string | undefined): boolean {
 }
 
 function environmentConfig(info: EnvironmentInfo): EnvironmentConfig {
-  const { name, artifactKey, functionName, functionAlias, approval } = info;
+  const { name, artifactKey, functionName, functionAlias, approval, releasePrefix, servers } = info;
   if (!ENVIRONMENT_NAME.test(name)) {
     throw new ConfigError(
       'environments',
@@ -145,6 +156,8 @@ function environmentConfig(info: EnvironmentInfo): EnvironmentConfig {
     artifactPrefix: artifactKey.slice(0, slash + 1),
     functionName,
     functionAlias,
+    releasePrefix,
+    servers,
   };
 }
 
@@ -159,6 +172,12 @@ function oidcSubjectForm(model: EnvironmentsConfig): OidcSubjectForm {
     );
   }
   return { form: 'immutable', ownerId: ids.owner, repositoryId: ids.repository };
+}
+
+/** The environment that owns the tier's servers (load.ts checked there is at most one, fixed). */
+function rolloutOf(environments: readonly EnvironmentConfig[]): TierConfig['servers']['rollout'] {
+  const owner = environments.find((env) => env.servers);
+  return owner && { environment: owner.name, releasePrefix: owner.releasePrefix };
 }
 
 const isTier = (value: string | undefined): value is Tier => TIERS.some((t) => t === value);
@@ -265,6 +284,8 @@ export function tierConfig(model: EnvironmentsConfig, options: TierOptions): Tie
     servers: {
       instanceType: options.instanceType || 't3.small',
       separateDatabases: booleanOption('separateDatabases', options.separateDatabases),
+      rollout: rolloutOf(environments),
+      deployDocument: model.names.deployDocument,
     },
     logRetentionDays: retention,
     githubOidcProviderArn: options.githubOidcProviderArn || undefined,

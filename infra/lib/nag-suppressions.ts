@@ -6,6 +6,7 @@ import { NagSuppressions } from 'cdk-nag';
 import type { TierStacks } from './app';
 import type { EnvironmentConfig } from './config';
 import { candidateEnvironmentName } from '@pipelines/environments';
+import { uploadFolders } from './stacks/github-oidc-stack';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -25,16 +26,45 @@ export function suppressJustifiedFindings(
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: `Objects under the environment's own folder (${env.artifactPrefix}*: package keys and their versions) and the function's own versions and aliases (${env.functionName}:*); ecr:GetAuthorizationToken accepts only "*".`,
+          reason: `Objects under the environment's own folders (${uploadFolders(env).join('*, ')}*: package and release keys and their versions) and the function's own versions and aliases (${env.functionName}:*); ecr:GetAuthorizationToken, ssm:ListCommandInvocations and ssm:GetCommandInvocation accept only "*"; the rollout's SendCommand reaches instances only with the environment's pipelines:environment tag.`,
           appliesTo: [
-            {
-              regex: `/^Resource::arn:<AWS::Partition>:s3:::[a-z0-9.-]+\\/${escape(env.artifactPrefix)}\\*$/g`,
-            },
+            ...uploadFolders(env).map((folder) => ({
+              regex: `/^Resource::arn:<AWS::Partition>:s3:::[a-z0-9.-]+\\/${escape(folder)}\\*$/g`,
+            })),
             {
               regex: `/^Resource::arn:<AWS::Partition>:lambda:.*:function:${escape(env.functionName)}:\\*$/g`,
             },
+            // The rollout environment's SendCommand, on instances only with its tag.
+            { regex: '/^Resource::arn:<AWS::Partition>:ec2:.*:instance\\/\\*$/g' },
             'Resource::*',
           ],
+        },
+      ],
+      true,
+    );
+  }
+  NagSuppressions.addResourceSuppressions(
+    network.backupPlan,
+    [
+      {
+        id: 'AwsSolutions-IAM4',
+        reason:
+          'AWSBackupServiceRolePolicyForBackup is the AWS-maintained policy AWS Backup needs to snapshot the selected volumes.',
+        appliesTo: [
+          'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
+        ],
+      },
+    ],
+    true,
+  );
+  for (const settings of network.settings.values()) {
+    NagSuppressions.addResourceSuppressions(
+      settings,
+      [
+        {
+          id: 'AwsSolutions-SMG4',
+          reason:
+            'The services read their secrets once, at install; rotating one needs the service changed with it (a database password, cookie keys), which docs/runbook.md describes. No rotation Lambda.',
         },
       ],
       true,
@@ -47,7 +77,7 @@ export function suppressJustifiedFindings(
         'The reverse proxy is the one public entry point: it must accept HTTP (redirected) and HTTPS from anyone. Only ports 80 and 443 are open.',
     },
   ]);
-  for (const [name, server] of network.servers) {
+  for (const server of network.servers.values()) {
     NagSuppressions.addResourceSuppressions(
       server,
       [
@@ -57,13 +87,23 @@ export function suppressJustifiedFindings(
             'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager, which replaces SSH keys and port 22.',
           appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore'],
         },
-        ...(name.endsWith('-db')
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "deploy.sh fetches the rollout environment's releases by VersionId, so the role may read object versions under that environment's release folder (<prefix>*) and nothing else of the bucket; install.sh reads its own service's parameters (/<project>/<tier>/<service>/*) and no other service's; ecr:GetAuthorizationToken accepts only \"*\" (pulls are limited to the tier's repositories).",
+          appliesTo: [
+            { regex: '/^Resource::arn:<AWS::Partition>:s3:::[a-z0-9.-]+\\/.+\\/\\*$/g' },
+            { regex: '/^Resource::arn:<AWS::Partition>:ssm:.*:parameter\\/.+\\/\\*$/g' },
+            'Resource::*',
+          ],
+        },
+        ...(server.dataVolume
           ? []
           : [
               {
                 id: 'AwsSolutions-EC29',
                 reason:
-                  'App servers hold no state and are rebuilt from user data when their service changes, so termination protection would block that; database servers have it.',
+                  'Servers without a database hold no state and are rebuilt from user data when their service changes, so termination protection would block that; the servers that hold a database have it.',
               },
             ]),
       ],

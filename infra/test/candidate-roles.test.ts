@@ -30,6 +30,7 @@ function githubStack(environments: readonly EnvironmentConfig[]) {
     environments,
     bucketName: 'pipelines-artifacts-upper',
     repositoryNames: ['pipelines/blog'],
+    deployDocument: 'pipelines-deploy',
   });
   return { stack, template: Template.fromStack(stack) };
 }
@@ -147,6 +148,8 @@ describe('candidate roles in general', () => {
     artifactPrefix: `${name}/`,
     functionName: `${name}-KatanaLambda`,
     functionAlias: 'live',
+    releasePrefix: `${name}/releases/`,
+    servers: false,
   });
 
   it('gives every approval environment an <env>-candidate role, and no other environment one', () => {
@@ -167,6 +170,26 @@ describe('candidate roles in general', () => {
     expect(Object.keys(built.template.findOutputs('*'))).toEqual(
       expect.arrayContaining(['DeployRoleArnStagingCandidate', 'DeployRoleArnProdCandidate']),
     );
+  });
+
+  it("lets the servers environment's upload role put its releases, also in a release folder outside its package folder", () => {
+    const prod = { ...env('prod', true), servers: true };
+    const nested = roleOf(githubStack([prod]), 'prod-candidate');
+    const outside = roleOf(
+      githubStack([{ ...prod, releasePrefix: 'releases/prod/' }]),
+      'prod-candidate',
+    );
+    const puts = (role: typeof nested) =>
+      role.statements
+        .filter((s) => asArray(s.Action as string[]).includes('s3:PutObjectTagging'))
+        .flatMap((s) => asArray(s.Resource as unknown[]).map(flatten));
+    // prod/releases/ is inside prod/: the package folder's grant covers it.
+    expect(puts(nested)).toEqual([`${BUCKET}/prod/*`]);
+    expect(puts(outside)).toEqual([`${BUCKET}/prod/*`, `${BUCKET}/releases/prod/*`]);
+    // The deploy role (after the hold) writes nothing: the servers read the release themselves.
+    expect(
+      roleOf(githubStack([prod]), 'prod').statements.flatMap((s) => asArray(s.Action as string[])),
+    ).not.toContain('s3:PutObject');
   });
 
   it('gives the lower tier (no approval environment) no candidate role', () => {

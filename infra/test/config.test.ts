@@ -18,6 +18,8 @@ describe('tierConfig on the repository environments.yml', () => {
       artifactPrefix: 'mint/',
       functionName: 'mint-KatanaLambda',
       functionAlias: 'live',
+      releasePrefix: 'mint/releases/',
+      servers: true,
     });
     expect(config.bucketName).toBe('pipelines-artifacts-lower');
     expect(config.dns).toEqual({
@@ -32,6 +34,11 @@ describe('tierConfig on the repository environments.yml', () => {
     expect(config.availabilityZones).toEqual(['us-east-1a', 'us-east-1b']);
     expect(config.account).toBeUndefined();
     expect(config.servers.separateDatabases).toBe(false);
+    expect(config.servers.rollout).toEqual({
+      environment: 'mint',
+      releasePrefix: 'mint/releases/',
+    });
+    expect(config.servers.deployDocument).toBe('pipelines-deploy');
   });
 
   it('gives the upper tier staging and prod, prod with approval, on the project domain', () => {
@@ -42,6 +49,7 @@ describe('tierConfig on the repository environments.yml', () => {
     ]);
     expect(config.bucketName).toBe('pipelines-artifacts-upper');
     expect(config.dns.zoneName).toBe('pipelines.example.com');
+    expect(config.servers.rollout?.environment).toBe('prod');
   });
 
   it('provisions named members of a family like fixed environments', () => {

@@ -11,6 +11,8 @@ const env = (name: string, functionAlias = 'live'): EnvironmentConfig => ({
   artifactPrefix: `${name}/`,
   functionName: `${name}-KatanaLambda`,
   functionAlias,
+  releasePrefix: `${name}/releases/`,
+  servers: false,
 });
 
 function synth(environments: EnvironmentConfig[]): Template {

@@ -3,7 +3,7 @@
  * stand-in services/ folder so the templates do not depend on the services' work in progress.
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { addTierStacks, newApp, type TierStacks } from '../lib/app';
@@ -11,6 +11,7 @@ import { tierConfig, type TierConfig, type TierOptions } from '../lib/config';
 import { loadEnvironments } from '@pipelines/environments';
 
 export const ENVIRONMENTS_YML = resolve(__dirname, '..', '..', 'environments.yml');
+export const SERVICES_DIR = resolve(__dirname, '..', '..', 'services');
 
 export function fakeServicesDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'infra-services-'));
@@ -18,6 +19,12 @@ export function fakeServicesDir(): string {
     mkdirSync(join(dir, service, 'systemd'), { recursive: true });
     writeFileSync(join(dir, service, 'install.sh'), `echo installing ${service}\n`);
   }
+  // The rollout's SSM document, as it is.
+  mkdirSync(join(dir, 'lib'));
+  copyFileSync(
+    join(SERVICES_DIR, 'lib', 'deploy-document.json'),
+    join(dir, 'lib', 'deploy-document.json'),
+  );
   return dir;
 }
 

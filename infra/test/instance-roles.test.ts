@@ -2,6 +2,8 @@
  * Each server's instance role reads its own service's bundle and nothing else of the asset
  * bucket: the bucket holds every service's bundle (and every Lambda package CDK ships), so a
  * server taken over must not be able to read the others' code or anything else stored there.
+ * For the rollout (deploy.sh), it reads the rollout environment's release versions and pulls the
+ * tier's images, nothing more.
  */
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { asArray, flatten, synthTier, type SynthesizedTier } from './helpers';
@@ -50,7 +52,27 @@ describe('instance roles', () => {
       const s3 = statementsOf(roleId).filter((s) => s.actions.some((a) => a.startsWith('s3:')));
       expect({ name, s3 }).toEqual({
         name,
-        s3: [{ actions: ['s3:GetObject'], resources: [ownObject] }],
+        s3: [
+          { actions: ['s3:GetObject'], resources: [ownObject] },
+          // The rollout environment's releases, by version, and nothing else of the tier bucket.
+          {
+            actions: ['s3:GetObjectVersion'],
+            resources: ['arn:<AWS::Partition>:s3:::pipelines-artifacts-lower/mint/releases/*'],
+          },
+        ],
+      });
+      const ecr = statementsOf(roleId).filter((s) => s.actions.some((a) => a.startsWith('ecr:')));
+      expect({ name, ecr }).toEqual({
+        name,
+        ecr: [
+          { actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+          {
+            actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+            resources: [
+              'arn:<AWS::Partition>:ecr:us-east-1:<AWS::AccountId>:repository/pipelines/blog',
+            ],
+          },
+        ],
       });
       expect(ownObject).toMatch(/^arn:<AWS::Partition>:s3:::.+\/[0-9a-f]{64}\.zip$/);
       // The only managed policy is Session Manager's, which grants nothing on S3.

@@ -29,6 +29,7 @@ function trustPolicies(config: TierConfig): Map<string, Policy> {
     bucketName: config.bucketName,
     repositoryNames: config.imageRepositories,
     existingProviderArn: PROVIDER,
+    deployDocument: config.servers.deployDocument,
   });
   const template = Template.fromStack(stack);
   const roles = template.findResources('AWS::IAM::Role');

@@ -8,6 +8,12 @@
  * Stand-ins, for what no test host has (each is a fidelity gap, see the infra README):
  * - S3: `aws s3 cp s3://<bucket>/<key> <file>` copies the bundle this test zipped the way the CDK
  *   asset zips the folder (the real awscli is installed; a wrapper earlier on PATH answers);
+ *   every other `aws` command runs the real awscli against moto (through a relay), which holds
+ *   the template's Parameter Store parameters and Secrets Manager secrets, the secrets' values
+ *   generated here as CloudFormation would;
+ * - EBS: Fulcrum's data volume is a file at the NVMe path its volume id names; the user data
+ *   makes the file system on it for real, and a `mount` wrapper skips mounting it (no loop
+ *   devices here), so the database's files land on the host's disk;
  * - the SSM agent: a no-op `amazon-ssm-agent` command, so the user data skips installing it;
  * - Docker, on Fulcrum's host: Fulcrum's image cannot be built here and no engine runs here. The
  *   testkit's stand-in (installDockerStandIn: an empty `docker.io` package, a `docker.service`
@@ -18,16 +24,19 @@
  *   the servers' private addresses = the test hosts' addresses).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   installDockerStandIn,
   pushStandInImage,
+  startMoto,
   startRegistry,
   startRelay,
   startTestHost,
   webServerImage,
+  type Moto,
   type Registry,
   type Relay,
   type TestHost,
@@ -50,15 +59,20 @@ const ADDRESSES = {
 type Server = keyof typeof ADDRESSES;
 
 /** A CloudFormation value with its intrinsic functions filled in; fails on one it does not know. */
-function resolveValue(value: unknown, privateIps: Record<string, string>): string {
+function resolveValue(
+  value: unknown,
+  privateIps: Record<string, string>,
+  refs: Record<string, string> = {},
+): string {
   if (typeof value === 'string') return value;
   const record = value as Record<string, unknown>;
   const pseudo: Record<string, string> = { 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT };
   if ('Fn::Join' in record) {
     const [separator, parts] = record['Fn::Join'] as [string, unknown[]];
-    return parts.map((part) => resolveValue(part, privateIps)).join(separator);
+    return parts.map((part) => resolveValue(part, privateIps, refs)).join(separator);
   }
   if ('Ref' in record && pseudo[record.Ref as string]) return pseudo[record.Ref as string] ?? '';
+  if (typeof record.Ref === 'string' && record.Ref in refs) return refs[record.Ref] ?? '';
   if ('Fn::Sub' in record && typeof record['Fn::Sub'] === 'string') {
     return record['Fn::Sub'].replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
       const found = pseudo[name];
@@ -75,22 +89,74 @@ function resolveValue(value: unknown, privateIps: Record<string, string>): strin
   throw new Error(`Cannot resolve ${JSON.stringify(value)}`);
 }
 
-/** Each server's user data, as the instance would receive it. */
-function userDataOfServers(): Record<Server, string> {
-  const { templates } = synthTier({ tier: 'lower' });
+/** The data volumes' ids, as EC2 would give them. */
+const volumeId = (n: number) => `vol-0${String(n).padStart(16, '0')}`;
+
+interface Synthesized {
+  /** Each server's user data, as the instance would receive it. */
+  readonly userData: Record<Server, string>;
+  /** The Network stack's String parameters, by name. */
+  readonly parameters: Record<string, string>;
+  /** The names of its Secrets Manager secrets (CloudFormation generates their values). */
+  readonly secrets: string[];
+  /** The stack's region, where the settings live. */
+  readonly region: string;
+}
+
+function synthesizedServers(): Synthesized {
+  const { templates, config } = synthTier({ tier: 'lower' });
   const resources = templates.network.toJSON().Resources as Record<
     string,
-    { Type: string; Properties: { UserData?: { 'Fn::Base64': unknown } } }
+    {
+      Type: string;
+      Properties: { UserData?: { 'Fn::Base64': unknown }; Name?: string; Value?: string };
+    }
   >;
-  const instances = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::Instance');
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const instances = ofType('AWS::EC2::Instance');
   const serverOf = (id: string) => /^(proxy|blog|fulcrum|rocketchat)Server/.exec(id)?.[1] as Server;
   const privateIps = Object.fromEntries(instances.map(([id]) => [id, ADDRESSES[serverOf(id)]]));
-  return Object.fromEntries(
-    instances.map(([id, r]) => [
-      serverOf(id),
-      resolveValue(r.Properties.UserData?.['Fn::Base64'], privateIps),
-    ]),
-  ) as Record<Server, string>;
+  const refs = Object.fromEntries(ofType('AWS::EC2::Volume').map(([id], i) => [id, volumeId(i)]));
+  return {
+    userData: Object.fromEntries(
+      instances.map(([id, r]) => [
+        serverOf(id),
+        resolveValue(r.Properties.UserData?.['Fn::Base64'], privateIps, refs),
+      ]),
+    ) as Record<Server, string>,
+    parameters: Object.fromEntries(
+      ofType('AWS::SSM::Parameter').map(([, r]) => [r.Properties.Name, r.Properties.Value]),
+    ) as Record<string, string>,
+    secrets: ofType('AWS::SecretsManager::Secret').map(([, r]) => r.Properties.Name ?? ''),
+    region: config.region,
+  };
+}
+
+/** A value as Secrets Manager generates one with ExcludePunctuation: letters and digits. */
+const generatedSecret = () =>
+  randomBytes(48)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
+
+/** What CloudFormation would create: the parameters, and the secrets with generated values. */
+function createSettings(moto: Moto, synthesized: Synthesized): Record<string, string> {
+  const aws = (...args: string[]) =>
+    execFileSync('aws', [...args, '--endpoint-url', moto.endpoint], {
+      // The region the servers ask (their settings file's AWS_REGION: the stack's own).
+      env: { ...process.env, ...moto.awsEnv(synthesized.region) },
+      encoding: 'utf8',
+    });
+  for (const [name, value] of Object.entries(synthesized.parameters)) {
+    // As JSON: the CLI would fetch a --value that looks like a URL.
+    const input = JSON.stringify({ Name: name, Value: value, Type: 'String' });
+    aws('ssm', 'put-parameter', '--cli-input-json', input);
+  }
+  const values: Record<string, string> = {};
+  for (const name of synthesized.secrets) {
+    values[name] = generatedSecret();
+    aws('secretsmanager', 'create-secret', '--name', name, '--secret-string', values[name]);
+  }
+  return values;
 }
 
 // What the CDK asset leaves out of a service's folder (service-server.ts ASSET_EXCLUDES).
@@ -123,8 +189,11 @@ function builtSite(): string {
   return dir;
 }
 
-/** Puts the stand-ins and the bundle in place, runs the user data, and returns its log. */
-async function provision(host: TestHost, script: string, zip: string): Promise<void> {
+/**
+ * Puts the stand-ins and the bundle in place, runs the user data, and returns its log. `aws` is
+ * the local AWS the host reaches (moto through a relay), for every command but the bundle's copy.
+ */
+async function provision(host: TestHost, script: string, zip: string, aws?: Relay): Promise<void> {
   const download = /aws s3 cp 's3:\/\/([^/]+)\/([^']+)'/.exec(script);
   if (!download) throw new Error('The user data downloads no bundle from S3');
   const stored = join(host.root, 'var/lib/test-s3', download[1] ?? '', download[2] ?? '');
@@ -135,11 +204,23 @@ async function provision(host: TestHost, script: string, zip: string): Promise<v
     writeFileSync(file, `#!/bin/bash\n${body}\n`);
     chmodSync(file, 0o755);
   };
+  const localAws = aws
+    ? `AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing exec /usr/bin/aws --endpoint-url ${aws.endpoint} "$@"`
+    : 'echo "stand-in aws: only s3 cp" >&2; exit 2';
   standIn(
     'aws',
-    '[ "$1 $2" = "s3 cp" ] && [[ "$3" == s3://* ]] || { echo "stand-in aws: only s3 cp" >&2; exit 2; }\ncp "/var/lib/test-s3/${3#s3://}" "$4"',
+    `if [ "$1 $2" = "s3 cp" ] && [[ "$3" == s3://* ]]; then cp "/var/lib/test-s3/\${3#s3://}" "$4"; exit; fi\n${localAws}`,
   );
   standIn('amazon-ssm-agent', 'exit 0');
+  // The data volume: a file where the NVMe device would be (the user data waits for it).
+  const volume = /volume='(vol-[0-9a-f]+)'/.exec(script)?.[1];
+  if (volume) {
+    await host.run(
+      `mkdir -p /dev/disk/by-id && truncate -s 64M /dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${volume.replace('-', '')}`,
+    );
+    const path = /mountpoint -q (\S+) \|\| mount/.exec(script)?.[1] ?? '';
+    standIn('mount', `[ "$*" = "${path}" ] && exit 0\nexec /usr/bin/mount "$@"`);
+  }
   writeFileSync(join(host.root, 'root/user-data.sh'), script, { mode: 0o700 });
   const result = await host.exec('/root/user-data.sh > /var/log/user-data.log 2>&1');
   if (result.code !== 0) {
@@ -164,8 +245,16 @@ describe('the proxy and blog servers, installed by their user data on Debian 12 
   let registryRelay: Relay | undefined;
   const packages = [...SERVER_BASE_PACKAGES, 'nginx'];
 
+  let moto: Moto | undefined;
+  let motoRelay: Relay | undefined;
+  let settings: Synthesized;
+  let secretValues: Record<string, string> = {};
+
   beforeAll(async () => {
-    const userData = userDataOfServers();
+    settings = synthesizedServers();
+    const userData = settings.userData;
+    moto = await startMoto();
+    secretValues = createSettings(moto, settings);
     domain = /DOMAIN=([a-z0-9.-]+)/.exec(userData.proxy)?.[1] ?? '';
     const blog = await startTestHost({ name: 'blog', address: ADDRESSES.blog, packages });
     hosts.push(blog);
@@ -178,9 +267,12 @@ describe('the proxy and blog servers, installed by their user data on Debian 12 
     registry = await startRegistry();
     registryRelay = await startRelay(fulcrum.machineAddress, registry.port);
     await installDockerStandIn(fulcrum);
-    await provision(fulcrum, userData.fulcrum, bundle('fulcrum'));
+    motoRelay = await startRelay(fulcrum.machineAddress, moto.port);
+    await provision(fulcrum, userData.fulcrum, bundle('fulcrum'), motoRelay);
   });
   afterAll(async () => {
+    await motoRelay?.stop();
+    await moto?.stop();
     await registryRelay?.stop();
     await registry?.stop();
     for (const host of hosts) await host.stop();
@@ -221,6 +313,45 @@ describe('the proxy and blog servers, installed by their user data on Debian 12 
       `BLOG_UPSTREAM=${ADDRESSES.blog}:3000`,
     );
     expect(await blog?.run('grep ^PORT= /etc/pipelines/blog.env')).toBe('PORT=3000\n');
+  });
+
+  it("writes Fulcrum's settings from Parameter Store and Secrets Manager, whose values its user data never held", async () => {
+    const fulcrum = hosts[2];
+    if (!fulcrum) throw new Error('no fulcrum host');
+    const app = await fulcrum.run('cat /etc/pipelines/fulcrum-app.env');
+    const secret = (name: string) => secretValues[`pipelines/lower/fulcrum/${name}`] ?? '?';
+    expect(app).toContain(`APP_HOST=pm.${domain}\n`);
+    expect(app).toContain(`SECRET_KEY_BASE=${secret('secret-key-base')}\n`);
+    expect(app).toContain(`SECRET_TOKEN=${secret('secret-token')}\n`);
+    expect(app).toContain(
+      `DATABASE_URL=postgresql://fulcrum:${secret('postgres-password')}@127.0.0.1:5432/`,
+    );
+    expect(await fulcrum.run('cat /etc/pipelines/fulcrum-postgres.env')).toContain(
+      `POSTGRES_PASSWORD=${secret('postgres-password')}\n`,
+    );
+    expect(await fulcrum.run('stat -c %a /etc/pipelines/fulcrum-app.env')).toBe('600\n');
+    for (const value of Object.values(secretValues)) {
+      expect(settings.userData.fulcrum).not.toContain(value);
+    }
+  });
+
+  it("keeps Fulcrum's database on its data volume, formatted by the user data, mounted at every boot", async () => {
+    const fulcrum = hosts[2];
+    if (!fulcrum) throw new Error('no fulcrum host');
+    const device = (await fulcrum.run('ls /dev/disk/by-id/')).trim();
+    expect(await fulcrum.run(`blkid -o value -s TYPE /dev/disk/by-id/${device}`)).toBe('ext4\n');
+    expect(await fulcrum.run('grep " /var/lib/fulcrum " /etc/fstab')).toBe(
+      `/dev/disk/by-id/${device} /var/lib/fulcrum ext4 defaults,x-systemd.device-timeout=10min 0 2\n`,
+    );
+    // The same commands again (an operator's re-run) neither format the volume again nor add a
+    // second line.
+    const label = await fulcrum.run(`e2label /dev/disk/by-id/${device}`);
+    const lines = settings.userData.fulcrum.split('\n');
+    const first = lines.findIndex((line) => line.startsWith('volume='));
+    const last = lines.findIndex((line) => line.startsWith('mountpoint -q '));
+    await fulcrum.run(lines.slice(first, last + 1).join('\n'));
+    expect(await fulcrum.run(`e2label /dev/disk/by-id/${device}`)).toBe(label);
+    expect(await fulcrum.run('grep -c " /var/lib/fulcrum " /etc/fstab')).toBe('1\n');
   });
 
   it("installs Fulcrum's units, which wait for a deployed image, then serve pm.<domain> through the proxy", async () => {

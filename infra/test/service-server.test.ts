@@ -41,6 +41,7 @@ test('the bundle holds the files a service folder links to, not the links', () =
     packages: [],
     environment: {},
     securityGroup: new ec2.SecurityGroup(stack, 'Group', { vpc }),
+    tags: {},
   });
   app.synth();
 

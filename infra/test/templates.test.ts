@@ -339,7 +339,21 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
         for (const { resource, actions, s } of byResource) {
           expect(s.Effect).toBe('Allow');
           if (resource === '*') {
-            expect(actions).toEqual(['ecr:GetAuthorizationToken']);
+            expect([
+              ['ecr:GetAuthorizationToken'],
+              ...(env.servers ? [['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations']] : []),
+            ]).toContainEqual([...actions].sort());
+          } else if (env.servers && resource.includes(':ssm:')) {
+            expect(resource).toBe(
+              `arn:<AWS::Partition>:ssm:us-east-1:${account}:document/pipelines-deploy`,
+            );
+            expect(actions).toEqual(['ssm:SendCommand']);
+          } else if (env.servers && resource.includes(':ec2:')) {
+            expect(resource).toBe(`arn:<AWS::Partition>:ec2:us-east-1:${account}:instance/*`);
+            expect(actions).toEqual(['ssm:SendCommand']);
+            expect(s.Condition).toEqual({
+              StringEquals: { 'ssm:resourceTag/pipelines:environment': env.name },
+            });
           } else if (resource.startsWith(`${bucket}/`)) {
             expect(resource).toBe(`${bucket}/${env.name}/*`);
           } else if (resource === bucket) {
@@ -395,6 +409,22 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
           expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObjectVersion']);
         }
       }
+    });
+
+    it("gives SendCommand to the servers environment's role only", () => {
+      const { config, templates } = tier();
+      const policies = Object.values(templates.github.findResources('AWS::IAM::Policy')) as {
+        Properties: { PolicyName: unknown; PolicyDocument: { Statement: Statement[] } };
+      }[];
+      const sending = policies
+        .filter((p) =>
+          p.Properties.PolicyDocument.Statement.some((s) =>
+            asArray(s.Action).some((a) => a.startsWith('ssm:')),
+          ),
+        )
+        .map((p) => flatten(p.Properties.PolicyName));
+      const owner = config.servers.rollout?.environment ?? '';
+      expect(sending).toEqual([expect.stringContaining(`DeployPolicy${owner}`)]);
     });
 
     it('outputs what the GitHub bootstrap sets: a role ARN per environment, the bucket, the region and the registry', () => {
@@ -485,6 +515,7 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
         'AwsSolutions-EC29',
         'AwsSolutions-IAM4',
         'AwsSolutions-IAM5',
+        'AwsSolutions-SMG4',
       ]);
     });
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   aptInstall,
+  dataVolumeCommands,
   serverBaseCommands,
   SERVER_AMI_PARAMETER,
   serviceUserData,
@@ -82,6 +83,36 @@ describe('serviceUserData', () => {
   ])('refuses %s', (_name, override, message) => {
     expect(() => serviceUserData({ ...base, environment: {}, ...override })).toThrow(message);
   });
+});
+
+describe('dataVolumeCommands', () => {
+  it('names the NVMe device by the volume id without its dash, as udev does, in a real shell', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'infra-volume-'));
+    const [lookup = ''] = dataVolumeCommands('vol-0abc', '/dev/sdf', '/var/lib/x');
+    // Only the first line, the lookup, and with the NVMe path moved into the temp folder.
+    const found = spawnSync(
+      'bash',
+      ['-c', `${lookup.replace('/dev/disk/by-id', dir)}; echo "$nvme"`],
+      { encoding: 'utf8' },
+    );
+    expect(found.stdout).toBe(`${dir}/nvme-Amazon_Elastic_Block_Store_vol0abc\n`);
+  });
+
+  it('formats only a volume without a file system, and mounts it at every boot', () => {
+    const lines = dataVolumeCommands('vol-0abc', '/dev/sdf', '/var/lib/fulcrum');
+    expect(lines).toContain(
+      'blkid -o value -s TYPE "$dev" >/dev/null || mkfs.ext4 -q -L pipelines-data "$dev"',
+    );
+    expect(lines.join('\n')).toContain('for d in "$nvme" /dev/xvdf /dev/sdf;');
+    expect(lines.at(-1)).toBe('mountpoint -q /var/lib/fulcrum || mount /var/lib/fulcrum');
+  });
+
+  it.each(['relative/path', '/var/lib/$(x)', '/var/lib/a b'])(
+    'refuses the data path %j',
+    (path) => {
+      expect(() => dataVolumeCommands('vol-1', '/dev/sdf', path)).toThrow(/Bad data path/);
+    },
+  );
 });
 
 describe('aptInstall', () => {

@@ -79,9 +79,12 @@ const specs = {
       .string()
       .regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256:<64 hex>')
       .optional(),
-    'Pass needs.images.outputs.digest, or nothing.',
+    'Pass needs.release-candidate.outputs.image-digest, or nothing.',
   ),
-  'image-uri': input(text(1024).optional(), 'Pass needs.images.outputs.image-uri, or nothing.'),
+  'image-uri': input(
+    text(1024).optional(),
+    'Pass needs.release-candidate.outputs.image-uri, or nothing.',
+  ),
   'image-size': input(bytes.optional(), 'Pass the image size in bytes, or nothing.'),
   'deployment-id': input(
     positive.optional(),

@@ -70,6 +70,29 @@ export function serverUserData(): ec2.UserData {
   return userData;
 }
 
+/**
+ * Mounts a server's data volume at `path` before its service installs: waits for the attachment
+ * (CloudFormation attaches the volume after the instance starts), makes a file system only when
+ * the volume has none (a volume with data is never formatted), and mounts it now and at every
+ * boot. On Nitro instances the volume is an NVMe device named by its volume id; on Xen ones it
+ * is the attachment's device name.
+ */
+export function dataVolumeCommands(volumeId: string, device: string, path: string): string[] {
+  if (!/^\/[a-z0-9/_-]+$/.test(path)) throw new Error(`Bad data path "${path}"`);
+  const xen = device.replace('/dev/sd', '/dev/xvd');
+  return [
+    `volume=${shellQuote(volumeId)}; nvme="/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_\${volume//-/}"; dev=""`,
+    `for _ in $(seq 120); do for d in "$nvme" ${xen} ${device}; do [ -e "$d" ] && dev="$d" && break 2; done; sleep 5; done`,
+    `[ -n "$dev" ] || { echo "Could not find data volume $volume: it is not attached after 10 minutes. Check the volume attachment in CloudFormation, then run the user data again." >&2; exit 1; }`,
+    `blkid -o value -s TYPE "$dev" >/dev/null || mkfs.ext4 -q -L pipelines-data "$dev"`,
+    `mkdir -p ${path}`,
+    // By the device path (the NVMe name carries the volume id, so it is stable), without nofail:
+    // a database must not start on the root disk because its volume is missing.
+    `grep -q " ${path} " /etc/fstab || echo "$dev ${path} ext4 defaults,x-systemd.device-timeout=10min 0 2" >> /etc/fstab`,
+    `mountpoint -q ${path} || mount ${path}`,
+  ];
+}
+
 export interface ServiceUserDataProps {
   readonly service: string;
   readonly role: 'app' | 'db';

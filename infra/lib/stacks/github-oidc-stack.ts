@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { candidateEnvironmentName, githubOidcSubject } from '@pipelines/environments';
 import type { EnvironmentConfig, GithubRepository } from '../config';
 import { outputIds } from '../outputs';
+import { SERVER_TAGS } from './network-stack';
 
 const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
 
@@ -16,6 +17,8 @@ export interface GithubOidcStackProps extends StackProps {
   readonly repositoryNames: readonly string[];
   /** Import the account's provider instead of creating it (one per account is allowed). */
   readonly existingProviderArn?: string | undefined;
+  /** The SSM Command document the rollout environment's role may run on the servers. */
+  readonly deployDocument: string;
 }
 
 /**
@@ -90,11 +93,10 @@ export class GithubOidcStack extends Stack {
       return { role, policy };
     };
     for (const env of props.environments) {
-      const { role, policy } = addRole(
-        env.name,
-        'Assumed by GitHub Actions jobs',
-        deployStatements(this, env, props.bucketName, props.repositoryNames),
-      );
+      const { role, policy } = addRole(env.name, 'Assumed by GitHub Actions jobs', [
+        ...deployStatements(this, env, props.bucketName, props.repositoryNames),
+        ...(env.servers ? rolloutStatements(this, env.name, props.deployDocument) : []),
+      ]);
       roles.set(env.name, role);
       policies.set(env.name, policy);
       if (env.approval) {
@@ -204,6 +206,16 @@ function approvedPackageStatement(
   });
 }
 
+/**
+ * The folders an environment uploads to: its package's, and, for the environment that rolls out
+ * to the servers, its release folder when that is not inside the first (by default it is:
+ * `mint/releases/` is in `mint/`).
+ */
+export function uploadFolders(env: EnvironmentConfig): string[] {
+  const releases = env.servers && !env.releasePrefix.startsWith(env.artifactPrefix);
+  return releases ? [env.artifactPrefix, env.releasePrefix] : [env.artifactPrefix];
+}
+
 /** s3-upload's requests for the environment's package (and Lambda's read of it at deploy). */
 function packageStatements(
   stack: Stack,
@@ -211,6 +223,7 @@ function packageStatements(
   bucketName: string,
 ): iam.PolicyStatement[] {
   const bucketArn = bucketArnOf(stack, bucketName);
+  const folders = uploadFolders(env);
   return [
     new iam.PolicyStatement({
       sid: 'PackagesOfThisEnvironment',
@@ -225,7 +238,7 @@ function packageStatements(
         's3:GetObjectVersion',
         's3:AbortMultipartUpload',
       ],
-      resources: [`${bucketArn}/${env.artifactPrefix}*`],
+      resources: folders.map((folder) => `${bucketArn}/${folder}*`),
     }),
     new iam.PolicyStatement({
       sid: 'ListOnlyThisEnvironmentsFolder',
@@ -236,7 +249,9 @@ function packageStatements(
       // probes a key the listing did not show.
       actions: ['s3:ListBucket'],
       resources: [bucketArn],
-      conditions: { StringLike: { 's3:prefix': [env.artifactPrefix, `${env.artifactPrefix}*`] } },
+      conditions: {
+        StringLike: { 's3:prefix': folders.flatMap((folder) => [folder, `${folder}*`]) },
+      },
     }),
     new iam.PolicyStatement({
       sid: 'CheckBucketVersioning',
@@ -282,6 +297,40 @@ function imageStatements(
     new iam.PolicyStatement({
       sid: 'RegistryLogin',
       actions: ['ecr:GetAuthorizationToken'],
+      resources: ['*'],
+    }),
+  ];
+}
+
+/**
+ * The server rollout (SSM Run Command), for the one environment whose deploys roll out to the
+ * tier's servers: run the deploy document, and only on instances tagged with this environment.
+ * SendCommand is authorized against the document and against each instance it reaches (also
+ * when the command targets instances by tag): an instance without the tag answers AccessDenied.
+ * Then follow the invocations (they accept no resource narrower than "*").
+ */
+function rolloutStatements(
+  stack: Stack,
+  environment: string,
+  documentName: string,
+): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'RunTheDeployDocument',
+      actions: ['ssm:SendCommand'],
+      resources: [
+        stack.formatArn({ service: 'ssm', resource: 'document', resourceName: documentName }),
+      ],
+    }),
+    new iam.PolicyStatement({
+      sid: 'OnThisEnvironmentsServers',
+      actions: ['ssm:SendCommand'],
+      resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+      conditions: { StringEquals: { [`ssm:resourceTag/${SERVER_TAGS.environment}`]: environment } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'FollowTheRollout',
+      actions: ['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
       resources: ['*'],
     }),
   ];

@@ -37,6 +37,15 @@ type Problem = (path: PathSegment[], text: string, fix: string) => void;
  * one service (their build results and artifacts are named after the service).
  */
 export function imageListProblems(repositories: readonly string[], problem: Problem): void {
+  // The image jobs are a matrix over this list, and GitHub refuses a matrix with no legs: the
+  // run would fail at build-image, after every check had passed.
+  if (repositories.length === 0) {
+    problem(
+      ['names', 'image-repositories'],
+      'lists no repository, but the pipeline builds, pushes and promotes at least one image',
+      'List one, e.g. image-repositories: [pipelines/blog] (built by services/blog/scripts/build-image.sh)',
+    );
+  }
   const seen = new Map<string, string>();
   repositories.forEach((repository, i) => {
     const service = serviceOf(repository);

@@ -343,6 +343,11 @@ describe('parseEnvironments: what the pipeline cannot honour fails at load, not 
       /^environments\.yml:10:\d+: names\.image-repositories\.1: lists pipelines\/blog twice\. Remove one/,
     ],
     [
+      'no image repository (the image jobs are a matrix, and a matrix needs a leg)',
+      edit('image-repositories: [pipelines/blog]', 'image-repositories: []'),
+      /^environments\.yml:10:\d+: names\.image-repositories: lists no repository, but the pipeline builds, pushes and promotes at least one image\. List one/,
+    ],
+    [
       'an approval family (its environments would exist without reviewers until first deployed)',
       edit(
         "    tag-patterns: ['^int-(?<name>[A-Za-z0-9_]+)$']\n",

@@ -37,6 +37,10 @@ const KEPT: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   prod: {
     'lambda:DeleteAlias':
       "lambda-deploy's rollback when a deploy that created the alias fails after moving it",
+    // prod owns the upper tier's servers (environments.yml tiers.upper.servers).
+    'ssm:SendCommand': 'used by the server rollout (SSM), not yet rehearsed',
+    'ssm:ListCommandInvocations': 'used by the server rollout (SSM), not yet rehearsed',
+    'ssm:GetCommandInvocation': 'used by the server rollout (SSM), not yet rehearsed',
   },
 };
 
