@@ -148,10 +148,8 @@ export async function startServers(
     noServers: options.servers === false,
     root: process.getuid?.() === 0,
   });
-  if (!decision.rehearsed) {
-    if (resolution.servers) options.log(`Servers: ${decision.reason}.`);
-    return decision;
-  }
+  // Not rehearsed: the summary says why (serverReleases.ts).
+  if (!decision.rehearsed) return decision;
   const environment = resolution.environment ?? '';
   const document = readFileSync(deployDocumentPath(start.directory), 'utf8');
   const ssm = await startSsmRunCommand({ documents: { [resolution.deployDocument]: document } });

@@ -25,7 +25,7 @@ export interface Started {
   act?: ChildProcess;
   /** The SSM Run Command stand-in (servers.ts). */
   ssm?: Stoppable;
-  /** The servers' test hosts and their relays, in the order started (servers.ts). */
+  /** The servers' test hosts and their relays (servers.ts), stopped together. */
   hosts?: Stoppable[];
   /** Servers still booting: waited for, so that each one is stopped too. */
   booting?: Promise<unknown>[];
@@ -51,7 +51,7 @@ async function stopAll(started: Started): Promise<void> {
   }
   await Promise.all([started.strictAws?.stop(), started.tokens?.stop(), started.ssm?.stop()]);
   await Promise.allSettled(started.booting ?? []);
-  for (const host of [...(started.hosts ?? [])].reverse()) await host.stop();
+  await Promise.all((started.hosts ?? []).map((host) => host.stop()));
   if (started.github && started.githubStateDir)
     saveGitHubState(started.githubStateDir, {
       deployments: started.github.state.deployments ?? [],
