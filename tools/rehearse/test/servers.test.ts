@@ -16,13 +16,12 @@
  *     the blog keeps serving its previous release (the one its install left: each rehearsal
  *     boots its hosts afresh).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { repoRoot, systemTool } from '@pipelines/testkit';
+import { chromiumDom, repoRoot } from '@pipelines/testkit';
 import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
 import type { BootedServer } from '../src/servers';
 
@@ -32,20 +31,7 @@ const root = process.getuid?.() === 0;
 const describeAsRoot = root ? describe : describe.skip;
 if (!root) console.warn('tools/rehearse/test/servers.test.ts skipped: test hosts need root');
 
-const run = promisify(execFile);
 const DOMAIN = 'pipelines.example.com';
-
-const git = (repo: string, ...args: string[]) =>
-  execFileSync('git', ['-C', repo, ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Pipelines test',
-      GIT_AUTHOR_EMAIL: 'test@example.org',
-      GIT_COMMITTER_NAME: 'Pipelines test',
-      GIT_COMMITTER_EMAIL: 'test@example.org',
-    },
-  }).trim();
 
 /** One rehearsal of the clone, its log, and what its servers are once it returned. */
 async function rehearseClone(clone: string, ref: string) {
@@ -72,41 +58,16 @@ const current = async (server: BootedServer | undefined) =>
   )?.trim();
 
 /** What a visitor's Chromium shows for https://blog.<domain>/, the name mapped to the proxy host. */
-async function chromiumDom(proxy: BootedServer): Promise<string> {
+async function blogInChromium(proxy: BootedServer): Promise<string> {
   // The proxy's certificate is its own (self-signed at install): pinned by its public key.
   const pem = await proxy.host.run('cat /etc/pipelines/tls/self-signed.crt');
   const spki = createHash('sha256')
     .update(new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' }))
     .digest('base64');
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'chromium-'));
-  const flags = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    `--user-data-dir=${profile}`,
+  return chromiumDom(`https://blog.${DOMAIN}/`, [
     `--host-resolver-rules=MAP blog.${DOMAIN} ${proxy.address}, MAP * ~NOTFOUND`,
     `--ignore-certificate-errors-spki-list=${spki}`,
-    '--virtual-time-budget=5000',
-  ];
-  try {
-    // One more try when the dump is empty: headless Chromium on a loaded 2-core machine has been
-    // seen to lose its renderer before the dump (a page that does not load is empty both times).
-    let dom = '';
-    for (let attempt = 1; attempt <= 2 && dom.trim() === ''; attempt++) {
-      ({ stdout: dom } = await run(
-        systemTool('/usr/bin/chromium'),
-        [...flags, '--dump-dom', `https://blog.${DOMAIN}/`],
-        { encoding: 'utf8', timeout: 90_000 },
-      ));
-    }
-    return dom;
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
+  ]);
 }
 
 describeAsRoot('rehearsed server rollout on Debian test hosts', () => {
@@ -147,7 +108,7 @@ describeAsRoot('rehearsed server rollout on Debian test hosts', () => {
       };
       seen.commands = r.serversSetup.rehearsed ? r.serversSetup.ssm.commands.length : -1;
       const proxy = servers.find((s) => s.service === 'proxy');
-      if (proxy) seen.dom = await chromiumDom(proxy);
+      if (proxy) seen.dom = await blogInChromium(proxy);
     });
     afterAll(() => seen.r?.teardown());
 
@@ -231,7 +192,10 @@ describeAsRoot('rehearsed server rollout on Debian test hosts', () => {
         path.join(clone, 'services', 'blog', 'gatsby-node.js'),
         "\nexports.onPostBuild = () => require('node:fs').rmSync('public/index.html');\n",
       );
-      git(clone, 'commit', '-qam', 'blog: a build without its home page');
+      execFileSync('git', [
+        ...['-C', clone, '-c', 'user.name=Pipelines test', '-c', 'user.email=test@example.org'],
+        ...['commit', '-qam', 'blog: a build without its home page'],
+      ]);
       const { r, lines } = await rehearseClone(clone, 'refs/heads/integration');
       seen.r = r;
       seen.output = lines.join('\n');
