@@ -72,5 +72,13 @@ export async function prepareWorkflow(
     cachePort: await freePort(),
     actionCachePath: folder.actionCache,
   };
-  return { text, jobs, held, derived, sources: jobOutputSources(text), invocation };
+  return {
+    text,
+    jobs,
+    held,
+    rollout: servers.rehearsed,
+    derived,
+    sources: jobOutputSources(text),
+    invocation,
+  };
 }

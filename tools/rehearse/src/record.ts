@@ -94,6 +94,8 @@ export interface PreparedWorkflow {
   readonly jobs: WorkflowJob[];
   /** Jobs held for approval (not run before approve()). */
   readonly held: string[];
+  /** Whether the server rollout step runs (test hosts are up), before the hold and after it. */
+  readonly rollout: boolean;
   /** The workflow act runs up to the hold. */
   readonly derived: string;
   /** Where each job output comes from (to read the pipeline's results by job and step). */

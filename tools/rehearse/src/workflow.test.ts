@@ -255,6 +255,18 @@ jobs:
     expect(steps()[0]).toMatchObject({ uses: './actions/server-rollout' });
   });
 
+  it('becomes a warning in the held jobs resumed after approval too, when there are no test hosts', () => {
+    const held = text.replace('  deploy:', '  deploy-with-approval:');
+    const resumed = (rollout: boolean) =>
+      (
+        parse(workflowForResume(held, ['deploy-with-approval'], new Map(), { rollout })) as {
+          jobs: { 'deploy-with-approval': { steps: Steps } };
+        }
+      ).jobs['deploy-with-approval'].steps[0];
+    expect(resumed(false)?.run).toBe('echo "::warning::$NOT_REHEARSED"');
+    expect(resumed(true)?.uses).toBe('./actions/server-rollout');
+  });
+
   it('becomes a warning that says the rollout was not rehearsed when there are no test hosts', () => {
     const [rollout, next] = steps({ rollout: false });
     expect(rollout?.uses).toBeUndefined();

@@ -240,6 +240,7 @@ export function workflowForResume(
   yamlText: string,
   held: readonly string[],
   ran: ReadonlyMap<string, RanJob>,
+  options: { readonly rollout: boolean } = { rollout: true },
 ): string {
   const doc = parseDocument(yamlText);
   const jobs = record(record(doc.toJS()).jobs);
@@ -280,5 +281,5 @@ export function workflowForResume(
       ],
     );
   }
-  return workflowForAct(doc.toString(), []);
+  return workflowForAct(doc.toString(), [], options);
 }
