@@ -26,7 +26,7 @@ export function suppressJustifiedFindings(
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: `Objects under the environment's own folders (${uploadFolders(env).join('*, ')}*: package and release keys and their versions) and the function's own versions and aliases (${env.functionName}:*); ecr:GetAuthorizationToken, ssm:ListCommandInvocations and ssm:GetCommandInvocation accept only "*"; the rollout's SendCommand reaches instances only with the environment's pipelines:environment tag.`,
+          reason: `Objects under the environment's own folders (${uploadFolders(env).join('*, ')}*: package and release keys and their versions) and the function's own versions and aliases (${env.functionName}:*); ecr:GetAuthorizationToken, ssm:ListCommands, ssm:ListCommandInvocations and ssm:GetCommandInvocation accept only "*"; the rollout's SendCommand reaches instances only with the environment's pipelines:environment tag.`,
           appliesTo: [
             ...uploadFolders(env).map((folder) => ({
               regex: `/^Resource::arn:<AWS::Partition>:s3:::[a-z0-9.-]+\\/${escape(folder)}\\*$/g`,

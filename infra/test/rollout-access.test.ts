@@ -55,6 +55,7 @@ describe('the server rollout (SSM Run Command)', () => {
     async (environment) => {
       expect(await verdict(environment, 'ssm:SendCommand', DOCUMENT)).toBe('Allowed');
       expect(await verdict(environment, 'ssm:SendCommand', INSTANCE, environment)).toBe('Allowed');
+      expect(await verdict(environment, 'ssm:ListCommands', '*')).toBe('Allowed');
       expect(await verdict(environment, 'ssm:ListCommandInvocations', '*')).toBe('Allowed');
       expect(await verdict(environment, 'ssm:GetCommandInvocation', '*')).toBe('Allowed');
     },

@@ -341,7 +341,9 @@ describe.each(['lower', 'upper'] as const)('the %s tier', (tierName) => {
           if (resource === '*') {
             expect([
               ['ecr:GetAuthorizationToken'],
-              ...(env.servers ? [['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations']] : []),
+              ...(env.servers
+                ? [['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands']]
+                : []),
             ]).toContainEqual([...actions].sort());
           } else if (env.servers && resource.includes(':ssm:')) {
             expect(resource).toBe(

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   ARTIFACT_PATTERN,
   commandComment,
+  imageReleases,
   invocationMeaning,
   lastLines,
   parseReleases,
@@ -159,5 +160,49 @@ describe('commandComment and lastLines', () => {
 
   it('keeps the last non-empty lines', () => {
     expect(lastLines('a\nb\n\nc\nd\ne\nf\n', 3)).toBe('d\ne\nf');
+  });
+});
+
+describe('imageReleases', () => {
+  const image = (service: string, uri = IMAGE) => ({
+    repository: `pipelines/${service}`,
+    service,
+    digest: `sha256:${'c'.repeat(64)}`,
+    'image-uri': uri,
+    size: 1,
+  });
+  const ROCKET = IMAGE.replace('fulcrum', 'rocketchat');
+
+  it.each([
+    ['no input', '', []],
+    ['only the blog image (its server does not run it)', JSON.stringify([image('blog')]), []],
+    [
+      "fulcrum's and rocketchat's images, in the given order",
+      JSON.stringify([image('blog'), image('rocketchat', ROCKET), image('fulcrum')]),
+      [
+        { service: 'rocketchat', artifact: ROCKET, sha256: '' },
+        { service: 'fulcrum', artifact: IMAGE, sha256: '' },
+      ],
+    ],
+  ])('%s', (_, json, releases) => {
+    expect(imageReleases(json)).toEqual(releases);
+  });
+
+  it.each([
+    ['not JSON', '[{', /Input "images" is not JSON/],
+    ['not an array', '{}', /is not a JSON array/],
+    ['an entry without a service', '[{}]', /entry 1 has no service/],
+    [
+      'an image by tag',
+      JSON.stringify([image('fulcrum', 'registry/pipelines/fulcrum:latest')]),
+      /entry 1 \(fulcrum\) has no image-uri by digest/,
+    ],
+    [
+      'a service twice',
+      JSON.stringify([image('fulcrum'), image('fulcrum')]),
+      /lists fulcrum twice/,
+    ],
+  ])('refuses %s', (_, json, message) => {
+    expect(() => imageReleases(json)).toThrow(message);
   });
 });

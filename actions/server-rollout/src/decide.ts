@@ -92,6 +92,52 @@ export function parseReleases(text: string): Release[] {
   return releases;
 }
 
+/** The services whose servers run an image (their release is the run's image of that service). */
+const IMAGE_SERVICES: ReadonlySet<Service> = new Set(['fulcrum', 'rocketchat']);
+
+/**
+ * The run's images (release-candidate's `images` output: `[{repository, service, digest,
+ * "image-uri", ...}]`) as releases of the servers that run an image: one `<service> <image-uri>`
+ * release per image of fulcrum or rocketchat, in the given order. Other images (the blog's, which
+ * its server does not run) are not rolled out. '' (no input) is no image.
+ */
+export function imageReleases(json: string): Release[] {
+  if (json.trim() === '') return [];
+  const bad = (problem: string) =>
+    new InputError(
+      'images',
+      problem,
+      'Pass release-candidate\'s images output (a JSON array of {service, "image-uri", ...}).',
+    );
+  let images: unknown;
+  try {
+    images = JSON.parse(json);
+  } catch (error) {
+    throw bad(`is not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!Array.isArray(images)) throw bad('is not a JSON array');
+  const releases: Release[] = [];
+  images.forEach((image: unknown, index) => {
+    const entry = (typeof image === 'object' && image !== null ? image : {}) as Record<
+      string,
+      unknown
+    >;
+    const service = entry.service;
+    if (typeof service !== 'string') throw bad(`entry ${index + 1} has no service`);
+    if (!IMAGE_SERVICES.has(service as Service)) return;
+    const uri = entry['image-uri'];
+    if (typeof uri !== 'string' || !new RegExp(`^${IMAGE_ARTIFACT}$`).test(uri)) {
+      throw bad(
+        `entry ${index + 1} (${service}) has no image-uri by digest, <registry>/<repository>@sha256:<digest>`,
+      );
+    }
+    if (releases.some((r) => r.service === service))
+      throw bad(`lists ${service} twice: a rollout deploys one release per service`);
+    releases.push({ service: service as Service, artifact: uri, sha256: '' });
+  });
+  return releases;
+}
+
 /** SSM Targets: the servers of this environment that run this service (both tags must match). */
 export function targetsFor(environment: string, service: Service) {
   return [

@@ -8,7 +8,7 @@ import {
   type Env,
 } from '@pipelines/action-kit/inputs';
 import { z } from 'zod';
-import { parseReleases, type Release } from './decide';
+import { imageReleases, parseReleases, type Release } from './decide';
 
 // An environments.yml environment name (an identifier: safe in tags, keys and shells).
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -37,6 +37,10 @@ const specs = {
     z.string(),
     'Give one release per line: `<service> <artifact> [sha256]` (see the action README).',
   ),
+  images: input(
+    z.string().default(''),
+    "Pass release-candidate's images output (a JSON array), or leave it out.",
+  ),
   'timeout-seconds': input(
     integerString(30, 172800).default(900),
     'Use 30 to 172800 seconds per service.',
@@ -46,7 +50,18 @@ const specs = {
 
 export function getInputs(env: Env = process.env): Readonly<Inputs> {
   const p = parseInputs(specs, env);
-  const releases = parseReleases(p.releases);
+  const lines = parseReleases(p.releases);
+  const fromImages = imageReleases(p.images);
+  const twice = fromImages.find((image) => lines.some((line) => line.service === image.service));
+  if (twice) {
+    throw new InputError(
+      'images',
+      `holds an image of ${twice.service}, which a releases line deploys too`,
+      `Give ${twice.service} either a releases line or its image in images, not both.`,
+    );
+  }
+  // The servers of S3 releases (the proxy, then the blog) first, then the apps' images.
+  const releases = [...lines, ...fromImages];
   if (releases.length === 0) {
     throw new InputError(
       'releases',

@@ -198,6 +198,33 @@ describe('server-rollout against the SSM stand-in', () => {
     );
   });
 
+  it("rolls the run's fulcrum and rocketchat images out after the lines, and no other image", async () => {
+    await standIn([
+      fakeServer('i-00000000000000prox', 'mint', 'proxy', 'ok'),
+      fakeServer('i-0000000000000fulcr', 'mint', 'fulcrum', 'ok'),
+      fakeServer('i-0000000000000rocke', 'mint', 'rocketchat', 'ok'),
+    ]);
+    const image = (service: string) => ({
+      repository: `pipelines/${service}`,
+      service,
+      digest: `sha256:${'c'.repeat(64)}`,
+      'image-uri': IMAGE.replace('fulcrum', service),
+      size: 1,
+    });
+    const result = await rollout(ssm.endpoint, {
+      environment: 'mint',
+      releases: release('proxy', 'p1'),
+      images: JSON.stringify([image('blog'), image('rocketchat'), image('fulcrum')]),
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(ran()).toEqual([
+      `i-00000000000000prox proxy s3://artifacts/mint/releases/proxy.tar.gz?versionId=p1 ${SHA}`,
+      `i-0000000000000rocke rocketchat ${IMAGE.replace('fulcrum', 'rocketchat')}`,
+      `i-0000000000000fulcr fulcrum ${IMAGE}`,
+    ]);
+  });
+
   it('says a server refused the release (exit 2) and changed nothing', async () => {
     await standIn([fakeServer('i-0000000000000blog1', 'mint', 'blog', 'refused')]);
     const result = await rollout(ssm.endpoint, {

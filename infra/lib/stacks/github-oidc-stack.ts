@@ -307,7 +307,8 @@ function imageStatements(
  * tier's servers: run the deploy document, and only on instances tagged with this environment.
  * SendCommand is authorized against the document and against each instance it reaches (also
  * when the command targets instances by tag): an instance without the tag answers AccessDenied.
- * Then follow the invocations (they accept no resource narrower than "*").
+ * Then follow the command and its invocations (ListCommands, ListCommandInvocations and
+ * GetCommandInvocation accept no resource narrower than "*").
  */
 function rolloutStatements(
   stack: Stack,
@@ -330,7 +331,7 @@ function rolloutStatements(
     }),
     new iam.PolicyStatement({
       sid: 'FollowTheRollout',
-      actions: ['ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
+      actions: ['ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
       resources: ['*'],
     }),
   ];

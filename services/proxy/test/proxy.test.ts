@@ -10,7 +10,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { repoRoot, systemTool, toolPath } from '@pipelines/testkit';
+import { headlessChromiumFlags, repoRoot, systemTool, toolPath } from '@pipelines/testkit';
 import { projectDomain } from '../src';
 import {
   jsonUpstream,
@@ -282,14 +282,7 @@ test('the built blog, served through the proxy, opens in headless Chromium with 
   rmSync(screenshot, { force: true });
   const url = `https://blog.${domain}:${proxy.httpsPort}/`;
   const flags = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    `--user-data-dir=${profile}`,
+    ...headlessChromiumFlags(profile),
     // The blog host resolves to the proxy on loopback; every other name resolves nowhere.
     `--host-resolver-rules=MAP blog.${domain} 127.0.0.1, MAP * ~NOTFOUND`,
     // The certificate is the test's self-signed one (its chain is verified by the tests above).

@@ -18,7 +18,12 @@ export async function resumeApproved(
 ): Promise<PhaseRun> {
   const { options, folder, workflow, services } = record;
   const resumed = path.join(folder.root, 'workflow', `approved-${path.basename(options.workflow)}`);
-  writeFileSync(resumed, workflowForResume(workflow.text, workflow.held, ranBeforeHold(before)));
+  writeFileSync(
+    resumed,
+    workflowForResume(workflow.text, workflow.held, ranBeforeHold(before), {
+      rollout: workflow.rollout,
+    }),
+  );
   // What a reviewer's click leaves in the run's review log, which the prod guard reads: an
   // approval of each held environment by a reviewer who is not the run's actor (act's actor is
   // nektos/act).

@@ -7,8 +7,13 @@ describe('parseCli', () => {
       approve: false,
       keep: false,
       fresh: false,
+      servers: true,
       worktree: false,
     });
+  });
+
+  it('takes --no-servers, which leaves the server rollout out', () => {
+    expect(parseCli(['--no-servers'])).toMatchObject({ servers: false });
   });
 
   it('takes --fresh, which forgets the deployment records of earlier rehearsals', () => {

@@ -7,6 +7,8 @@ export interface CliOptions {
   keep: boolean;
   /** Forget the deployment records earlier rehearsals left in the local GitHub. */
   fresh: boolean;
+  /** Rehearse the server rollout on test hosts (needs root); --no-servers: leave it out. */
+  servers: boolean;
   worktree: boolean;
   verbose: boolean;
   workflow: string;
@@ -27,6 +29,8 @@ Options:
   --approve          for an approval environment (prod): approve, so the deploy after the hold runs
   --keep             keep the local AWS running at the end and print how to use it; Ctrl-C stops it
   --fresh            forget what earlier rehearsals deployed (the local GitHub's deployment records)
+  --no-servers       do not rehearse the server rollout (by default, when the environment owns its
+                     tier's servers and this runs as root, it runs on Debian test hosts booted here)
   --worktree         rehearse the working tree as it is (uncommitted changes too), not HEAD
   --workflow <path>  the workflow file (default .github/workflows/pipeline.yml)
   --repo <dir>       the git repository to rehearse (default: this one)
@@ -49,6 +53,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         approve: { type: 'boolean', default: false },
         keep: { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
+        'no-servers': { type: 'boolean', default: false },
         worktree: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         workflow: { type: 'string', default: '.github/workflows/pipeline.yml' },
@@ -78,6 +83,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     approve: v.approve ?? false,
     keep: v.keep ?? false,
     fresh: v.fresh ?? false,
+    servers: !(v['no-servers'] ?? false),
     worktree: v.worktree ?? false,
     verbose: v.verbose ?? false,
     workflow: v.workflow ?? '.github/workflows/pipeline.yml',

@@ -7,11 +7,13 @@ import { startOidcAws } from './oidcAws';
 import { provisioningPlan } from './plan';
 import { localClients, provision } from './provision';
 import type { LocalAwsSetup, LocalServices, RunStart } from './record';
+import type { ServersSetup } from './servers';
 import type { Started } from './teardown';
 
 export async function provisionLocalAws(
   start: Pick<RunStart, 'options' | 'source' | 'model' | 'resolution'>,
   services: LocalServices,
+  servers: ServersSetup,
   started: Started,
 ): Promise<LocalAwsSetup> {
   const { source, model, resolution } = start;
@@ -26,6 +28,8 @@ export async function provisionLocalAws(
     region: plan.region,
     moto: services.moto,
     clients,
+    // SSM goes to the Run Command stand-in whose instances are the servers' test hosts.
+    ...(servers.rehearsed ? { ssm: servers.ssm } : {}),
   });
   started.strictAws = oidcAws.strictAws;
   started.tokens = oidcAws.tokens;

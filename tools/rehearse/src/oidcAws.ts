@@ -13,6 +13,7 @@ import {
   startStrictAws,
   type Moto,
   type StrictAws,
+  type StrictAwsOptions,
   type TemplateRole,
 } from '@pipelines/testkit';
 import {
@@ -47,6 +48,8 @@ export interface OidcAwsOptions {
   readonly clients: LocalAwsClients;
   /** The repository as the tokens name it (default: environments.yml's, its subject form). */
   readonly repository?: TokenRepository;
+  /** The SSM Run Command stand-in SSM requests go to (the servers phase's). */
+  readonly ssm?: StrictAwsOptions['ssm'];
 }
 
 /** Starts the twin and the token service; the caller stops both (`stopOidcAws`). */
@@ -84,6 +87,7 @@ export async function startOidcAws(options: OidcAwsOptions): Promise<OidcAws> {
       publicKey: issuer.key.publicKey,
       clientIds: ['sts.amazonaws.com'],
     },
+    ...(options.ssm ? { ssm: options.ssm } : {}),
   }).catch(async (error: unknown) => {
     await tokens.stop();
     throw error;

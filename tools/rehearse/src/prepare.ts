@@ -10,6 +10,7 @@ import { pushEventPayload, type ActInvocation } from './act';
 import { ENVIRONMENT_ROLE_MARKER, standInEnvironment } from './oidcAws';
 import type { LocalAwsSetup, LocalServices, PreparedWorkflow, RunStart } from './record';
 import { jobOutputSources } from './results';
+import type { ServersSetup } from './servers';
 import { standInRepositories, standInsRoot } from './standIns';
 import { heldJobs, workflowForAct, workflowJobs } from './workflow';
 import { reuseCacheFolder, writeJson } from './workspace';
@@ -17,6 +18,7 @@ import { reuseCacheFolder, writeJson } from './workspace';
 export async function prepareWorkflow(
   start: Pick<RunStart, 'options' | 'model' | 'resolution' | 'head' | 'folder' | 'directory'>,
   services: LocalServices,
+  servers: Pick<ServersSetup, 'rehearsed'>,
   aws: LocalAwsSetup,
 ): Promise<PreparedWorkflow> {
   const { options, model, resolution, head, folder, directory } = start;
@@ -25,7 +27,7 @@ export async function prepareWorkflow(
   const held = resolution.approval ? heldJobs(jobs, services.approvalEnvironments) : [];
   const derived = path.join(folder.root, 'workflow', path.basename(options.workflow));
   mkdirSync(path.dirname(derived), { recursive: true });
-  writeFileSync(derived, workflowForAct(text, held));
+  writeFileSync(derived, workflowForAct(text, held, { rollout: servers.rehearsed }));
   if (held.length) options.log(`Held for approval (not run): ${held.join(', ')}`);
 
   const localRepositories = standInRepositories(directory, text);
@@ -70,5 +72,13 @@ export async function prepareWorkflow(
     cachePort: await freePort(),
     actionCachePath: folder.actionCache,
   };
-  return { text, jobs, held, derived, sources: jobOutputSources(text), invocation };
+  return {
+    text,
+    jobs,
+    held,
+    rollout: servers.rehearsed,
+    derived,
+    sources: jobOutputSources(text),
+    invocation,
+  };
 }

@@ -9,6 +9,7 @@ import type { ActInvocation } from './act';
 import type { ActLog } from './actLog';
 import type { OidcAws } from './oidcAws';
 import type { ProvisioningPlan } from './plan';
+import type { ServersSetup } from './servers';
 import type { LocalAwsClients } from './provision';
 import type { JobOutputSources } from './results';
 import type { WorkflowJob } from './workflow';
@@ -27,6 +28,12 @@ export interface RehearsalOptions {
   verbose: boolean;
   /** Forget the deployment records earlier rehearsals left in the local GitHub. */
   fresh?: boolean;
+  /**
+   * Rehearse the server rollout on test hosts when the environment owns its tier's servers
+   * (default true; needs root). false (--no-servers): the rollout step is left out and the
+   * summary says it was not rehearsed.
+   */
+  servers?: boolean;
   log: (line: string) => void;
 }
 
@@ -45,6 +52,8 @@ export interface RunRecord {
   /** The checkout act runs in. */
   readonly directory: string;
   readonly services: LocalServices;
+  /** The servers the rollout reaches, or why it is not rehearsed (servers.ts). */
+  readonly servers: ServersSetup;
   readonly aws: LocalAwsSetup;
   readonly workflow: PreparedWorkflow;
   readonly teardown: () => Promise<void>;
@@ -85,6 +94,8 @@ export interface PreparedWorkflow {
   readonly jobs: WorkflowJob[];
   /** Jobs held for approval (not run before approve()). */
   readonly held: string[];
+  /** Whether the server rollout step runs (test hosts are up), before the hold and after it. */
+  readonly rollout: boolean;
   /** The workflow act runs up to the hold. */
   readonly derived: string;
   /** Where each job output comes from (to read the pipeline's results by job and step). */

@@ -4,9 +4,11 @@
  * local AWS. Everything it starts is stopped by `teardown()` (also on Ctrl-C, see cli.ts).
  *
  * In phases over one run record (record.ts), each phase a module: what is rehearsed (checkout.ts),
- * the local services (services.ts), the local AWS of the ref's tier (localAws.ts), the workflow
- * and act's invocation (prepare.ts), act up to the hold (actRun.ts), the verdict (concludePhase.ts);
- * on approval: the held jobs (approval.ts), the verdict again.
+ * the local services (services.ts), the servers the rollout reaches, booting on test hosts while
+ * act runs (servers.ts), the local AWS of the ref's tier (localAws.ts), the workflow
+ * and act's invocation (prepare.ts), act up to the hold (actRun.ts), the verdict (concludePhase.ts,
+ * and each server's release: serverReleases.ts); on approval: the held jobs (approval.ts), the
+ * verdict again.
  */
 import type { Resolution } from '@pipelines/environments';
 import type { FakeGitHub, Moto, Registry, StrictAws } from '@pipelines/testkit';
@@ -21,8 +23,10 @@ import type { TokenService } from './oidcIssuer';
 import type { ProvisioningPlan } from './plan';
 import { prepareWorkflow } from './prepare';
 import type { LocalAwsClients } from './provision';
-import type { RehearsalOptions, RunRecord } from './record';
+import type { PhaseRun, RehearsalOptions, RunRecord } from './record';
 import { releaseNotesOf } from './releaseNotes';
+import { concludeServers, type ServersObservation } from './serverReleases';
+import { startServers, type ServersSetup } from './servers';
 import { startLocalServices } from './services';
 import type { SummaryRow } from './summary';
 import { activeTeardowns, teardownOf, type Started } from './teardown';
@@ -35,6 +39,10 @@ export interface Rehearsal {
   exitCode: number;
   verdict?: Verdict;
   rows: SummaryRow[];
+  /** The servers the rollout reached (their hosts, the SSM stand-in), or why it was not rehearsed. */
+  serversSetup: ServersSetup;
+  /** Each server's release at the end, when the rollout was rehearsed. */
+  servers?: ServersObservation;
   resolution: Resolution;
   plan: ProvisioningPlan;
   moto: Moto;
@@ -78,9 +86,10 @@ async function run(
 ): Promise<Rehearsal> {
   const start = openRun(options, started);
   const services = await startLocalServices(start, started);
-  const aws = await provisionLocalAws(start, services, started);
-  const workflow = await prepareWorkflow(start, services, aws);
-  const record: RunRecord = { ...start, services, aws, workflow, teardown };
+  const servers = await startServers(start, services, started);
+  const aws = await provisionLocalAws(start, services, servers, started);
+  const workflow = await prepareWorkflow(start, services, servers, aws);
+  const record: RunRecord = { ...start, services, servers, aws, workflow, teardown };
 
   // The workflow, up to the hold: an approval run stops there (exit 3); approve() resumes it.
   const before = await runUntilHold(record, started);
@@ -88,24 +97,45 @@ async function run(
   const notes = releaseNotesOf(before.actLog.outputs);
   if (notes)
     options.log(`\nThe release-candidate summary (what reviewers read on GitHub):\n\n${notes}`);
-  const atHold = await concludePhase(record, before.actLog, before, workflow.held);
+  const atHold = await concludeWithServers(record, before.actLog, before, workflow.held);
   const rehearsal = rehearsalOf(record, atHold, before.actLog);
   if (atHold.exitCode !== EXIT.held) return rehearsal;
   rehearsal.approve = async () => {
     const after = await resumeApproved(record, started, before.actLog);
     // What the deploy must match: the values of the run before the hold.
-    const approved = await concludePhase(record, before.actLog, after, []);
+    const approved = await concludeWithServers(record, before.actLog, after, []);
     return { ...rehearsalOf(record, approved, after.actLog), approve: undefined };
   };
   return options.approve ? rehearsal.approve() : rehearsal;
 }
 
-function rehearsalOf(record: RunRecord, conclusion: Conclusion, actLog: ActLog): Rehearsal {
+/** A phase's verdict: the local AWS (concludePhase.ts), then what each server serves. */
+async function concludeWithServers(
+  record: RunRecord,
+  reported: ActLog,
+  phase: PhaseRun,
+  held: readonly string[],
+): Promise<Conclusion & { servers?: ServersObservation }> {
+  const conclusion = await concludePhase(record, reported, phase, held);
+  const servers = await concludeServers(record, reported, conclusion);
+  return {
+    ...servers.conclusion,
+    ...(servers.observation ? { servers: servers.observation } : {}),
+  };
+}
+
+function rehearsalOf(
+  record: RunRecord,
+  conclusion: Conclusion & { servers?: ServersObservation },
+  actLog: ActLog,
+): Rehearsal {
   const { exitCode, verdict, rows } = conclusion;
   return {
     exitCode,
     ...(verdict ? { verdict } : {}),
     rows,
+    serversSetup: record.servers,
+    ...(conclusion.servers ? { servers: conclusion.servers } : {}),
     resolution: record.resolution,
     plan: record.aws.plan,
     moto: record.services.moto,

@@ -66,6 +66,31 @@ describe('teardownOf', () => {
     expect(order.sort()).toEqual(['folder', 'moto', 'registry', 'strictAws', 'tokens']);
   });
 
+  it("waits for the servers still booting, then stops the SSM stand-in and every server's host, before moto", async () => {
+    const order: string[] = [];
+    const stoppable = (name: string) => ({
+      stop: () => {
+        order.push(name);
+        return Promise.resolve();
+      },
+    });
+    const hosts = [stoppable('proxy host')];
+    const booting = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        // A host that finished booting during the teardown is stopped too.
+        hosts.push(stoppable('blog host'));
+        order.push('blog booted');
+        resolve();
+      }, 50),
+    );
+    await teardownOf({ ...services(order), ssm: stoppable('ssm'), hosts, booting: [booting] })();
+    expect(order.indexOf('ssm')).toBeLessThan(order.indexOf('blog booted'));
+    expect(order.slice(order.indexOf('blog booted') + 1, order.indexOf('blog booted') + 3)).toEqual(
+      ['proxy host', 'blog host'],
+    );
+    expect(order.indexOf('blog host')).toBeLessThan(order.indexOf('moto'));
+  });
+
   it('stops only what was started when a phase failed early', async () => {
     const order: string[] = [];
     const { moto, folder } = services(order);

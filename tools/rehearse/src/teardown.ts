@@ -1,7 +1,8 @@
 /**
  * What a rehearsal started, and the teardown that stops all of it: act and every step it started,
- * the strict local AWS, the token service, moto, the registry and the GitHub stand-in (whose
- * deployment records are saved first), and the run's folder. Phases note here what they start,
+ * the strict local AWS, the token service, the SSM stand-in, the servers' test hosts, moto, the
+ * registry and the GitHub stand-in (whose deployment records are saved first), and the run's
+ * folder. Phases note here what they start,
  * so that a failure in any later phase, or Ctrl-C (cli.ts), still stops everything.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -22,6 +23,12 @@ export interface Started {
   strictAws?: Stoppable;
   tokens?: Stoppable;
   act?: ChildProcess;
+  /** The SSM Run Command stand-in (servers.ts). */
+  ssm?: Stoppable;
+  /** The servers' test hosts and their relays (servers.ts), stopped together. */
+  hosts?: Stoppable[];
+  /** Servers still booting: waited for, so that each one is stopped too. */
+  booting?: Promise<unknown>[];
 }
 
 /** Teardowns of rehearsals in progress, for the CLI's signal handler. */
@@ -42,7 +49,9 @@ async function stopAll(started: Started): Promise<void> {
     await gone;
     clearTimeout(timer);
   }
-  await Promise.all([started.strictAws?.stop(), started.tokens?.stop()]);
+  await Promise.all([started.strictAws?.stop(), started.tokens?.stop(), started.ssm?.stop()]);
+  await Promise.allSettled(started.booting ?? []);
+  await Promise.all((started.hosts ?? []).map((host) => host.stop()));
   if (started.github && started.githubStateDir)
     saveGitHubState(started.githubStateDir, {
       deployments: started.github.state.deployments ?? [],

@@ -226,6 +226,58 @@ jobs:
   });
 });
 
+describe('the server rollout step', () => {
+  const text = `
+on: push
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Roll out
+        if: needs.resolve.outputs.servers == 'true'
+        uses: ./actions/server-rollout
+        with: { environment: mint }
+      - { run: 'true' }
+`;
+  type Steps = {
+    uses?: string;
+    run?: string;
+    if?: string;
+    with?: unknown;
+    env?: Record<string, string>;
+  }[];
+  const steps = (options?: { rollout: boolean }) =>
+    (parse(workflowForAct(text, [], options)) as { jobs: { deploy: { steps: Steps } } }).jobs.deploy
+      .steps;
+
+  it('runs as written when the servers are rehearsed', () => {
+    expect(steps({ rollout: true })[0]).toMatchObject({ uses: './actions/server-rollout' });
+    expect(steps()[0]).toMatchObject({ uses: './actions/server-rollout' });
+  });
+
+  it('becomes a warning in the held jobs resumed after approval too, when there are no test hosts', () => {
+    const held = text.replace('  deploy:', '  deploy-with-approval:');
+    const resumed = (rollout: boolean) =>
+      (
+        parse(workflowForResume(held, ['deploy-with-approval'], new Map(), { rollout })) as {
+          jobs: { 'deploy-with-approval': { steps: Steps } };
+        }
+      ).jobs['deploy-with-approval'].steps[0];
+    expect(resumed(false)?.run).toBe('echo "::warning::$NOT_REHEARSED"');
+    expect(resumed(true)?.uses).toBe('./actions/server-rollout');
+  });
+
+  it('becomes a warning that says the rollout was not rehearsed when there are no test hosts', () => {
+    const [rollout, next] = steps({ rollout: false });
+    expect(rollout?.uses).toBeUndefined();
+    expect(rollout?.with).toBeUndefined();
+    expect(rollout?.run).toBe('echo "::warning::$NOT_REHEARSED"');
+    expect(rollout?.env?.NOT_REHEARSED).toMatch(/^Not rehearsed: the server rollout/);
+    expect(rollout?.if).toBe("needs.resolve.outputs.servers == 'true'");
+    expect(next?.run).toBe('true');
+  });
+});
+
 describe('the dependency cache', () => {
   it('is off in the workflow act runs (one warm pnpm store on this machine)', () => {
     const text = `

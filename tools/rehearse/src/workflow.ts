@@ -102,8 +102,14 @@ export function mayRequestIdToken(workflowPermissions: unknown, jobPermissions: 
  * the job's environment name (the same expression) as REHEARSAL_JOB_ENVIRONMENT, so that its OIDC
  * token carries it as GitHub's does, and REHEARSAL_ID_TOKEN (`write` or `none`), so that a job
  * without `id-token: write` gets no token, as on GitHub.
+ * When the server rollout is not rehearsed (`rollout: false`: no test hosts, see servers.ts), each
+ * server-rollout step becomes a warning saying so: without servers it could only fail.
  */
-export function workflowForAct(yamlText: string, remove: readonly string[]): string {
+export function workflowForAct(
+  yamlText: string,
+  remove: readonly string[],
+  options: { readonly rollout: boolean } = { rollout: true },
+): string {
   const doc = parseDocument(yamlText);
   for (const id of remove) doc.deleteIn(['jobs', id]);
   const workflow = record(doc.toJS());
@@ -131,6 +137,17 @@ export function workflowForAct(yamlText: string, remove: readonly string[]): str
         const idToken = mayRequestIdToken(workflow.permissions, record(job).permissions);
         doc.setIn([...env, 'REHEARSAL_ID_TOKEN'], idToken ? 'write' : 'none');
       }
+      if (uses === SERVER_ROLLOUT_ACTION && !options.rollout) {
+        const path = ['jobs', id, 'steps', index];
+        doc.deleteIn([...path, 'uses']);
+        doc.deleteIn([...path, 'with']);
+        doc.setIn(
+          [...path, 'env', 'NOT_REHEARSED'],
+          'Not rehearsed: the server rollout (no test hosts: --no-servers, or not root).',
+        );
+        doc.setIn([...path, 'run'], 'echo "::warning::$NOT_REHEARSED"');
+        return;
+      }
       const run = record(step).run;
       const service = typeof run === 'string' ? needsInternet(run) : undefined;
       if (typeof run === 'string' && service) {
@@ -145,6 +162,9 @@ export function workflowForAct(yamlText: string, remove: readonly string[]): str
   }
   return doc.toString();
 }
+
+/** The step that rolls releases out to the servers (through SSM, to test hosts here). */
+export const SERVER_ROLLOUT_ACTION = './actions/server-rollout';
 
 /**
  * Steps that need an internet service (not a package registry): a rehearsal cannot run them, so
@@ -220,6 +240,7 @@ export function workflowForResume(
   yamlText: string,
   held: readonly string[],
   ran: ReadonlyMap<string, RanJob>,
+  options: { readonly rollout: boolean } = { rollout: true },
 ): string {
   const doc = parseDocument(yamlText);
   const jobs = record(record(doc.toJS()).jobs);
@@ -260,5 +281,5 @@ export function workflowForResume(
       ],
     );
   }
-  return workflowForAct(doc.toString(), []);
+  return workflowForAct(doc.toString(), [], options);
 }

@@ -10,7 +10,8 @@
  *     click does on GitHub (the jobs before the hold are not run again);
  *   - a push to master of a clone two commits ahead of what its prod runs, up to the hold: the
  *     release notes reviewers read there.
- * Every assertion about a deploy asks the local AWS, not the logs; the deployment records are read
+ * The server rollout is left out of these (--no-servers: test hosts boot in servers.test.ts) and
+ * each summary must say so plainly. Every assertion about a deploy asks the local AWS, not the logs; the deployment records are read
  * from the local GitHub, which keeps them from one rehearsal to the next. Each describe owns one
  * rehearsal: its beforeAll runs it and records what the local AWS says at each point; each test
  * only reads that record, so any test can run alone (`-t`) or in any order.
@@ -113,7 +114,7 @@ function rehearsalByCommand(command: string) {
 type Package = Awaited<ReturnType<typeof uploaded>>;
 
 describe('bash scripts/rehearse.sh: a push to integration (the README’s command)', () => {
-  const run = rehearsalByCommand('bash scripts/rehearse.sh --fresh');
+  const run = rehearsalByCommand('bash scripts/rehearse.sh --fresh --no-servers');
   const seen: {
     pkg?: Package;
     mintSha?: string;
@@ -142,6 +143,13 @@ describe('bash scripts/rehearse.sh: a push to integration (the README’s comman
     expect(run.row()).toContain(seen.pkg?.versionId?.slice(0, 20) ?? 'no version');
     expect(seen.mintSha).toBe(seen.pkg?.sha256);
     expect(seen.stagingSha).toBe(placeholder);
+  });
+
+  it('says plainly that the server rollout was not rehearsed', () => {
+    expect(run.output()).toContain(
+      "Servers: the server rollout was NOT rehearsed (--no-servers): mint's servers were not checked.",
+    );
+    expect(run.output()).not.toContain("Each server's release");
   });
 
   it('stops everything on Ctrl-C and leaves no run folder', () => {
@@ -209,7 +217,7 @@ function rehearsalOf(command: string) {
 
 describe('rehearsal of the pipeline: push to master, held then approved', () => {
   const approveCommand = 'bash scripts/rehearse.sh --ref refs/heads/master --approve';
-  const run = rehearsalOf('bash scripts/rehearse.sh --ref refs/heads/master');
+  const run = rehearsalOf('bash scripts/rehearse.sh --ref refs/heads/master --no-servers');
   const atHold: {
     exitCode?: number;
     pkg?: Package;
@@ -247,6 +255,10 @@ describe('rehearsal of the pipeline: push to master, held then approved', () => 
     expect(atHold.ranDeploy).toBe(false);
     expect(atHold.output).toMatch(/Waiting for approval: prod/);
     expect(atHold.output).toContain(approveCommand);
+    expect(atHold.output).toContain(
+      "Servers: the server rollout was NOT rehearsed (--no-servers): prod's servers were not checked.",
+    );
+    expect(run.r.serversSetup.rehearsed).toBe(false);
   });
 
   it('after approval the prod guard passes and prod runs exactly the package shown at the hold', () => {
@@ -436,7 +448,7 @@ describe('rehearsal of a master push after an earlier prod deploy: the release n
 
     const lines: string[] = [];
     r = await rehearse({
-      ...optionsOf('bash scripts/rehearse.sh --ref refs/heads/master'),
+      ...optionsOf('bash scripts/rehearse.sh --ref refs/heads/master --no-servers'),
       repo: clone,
       log: (line) => lines.push(line),
     });

@@ -96,6 +96,8 @@ describe('rehearsal of a push to integration with a second image repository in e
       verbose: false,
       workflow: '.github/workflows/pipeline.yml',
       repo: clone,
+      // The images are what this test is about: the server rollout is rehearsed in servers.test.ts.
+      servers: false,
       log: (line) => lines.push(line),
     });
     seen.output = lines.join('\n');

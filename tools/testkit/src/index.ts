@@ -1,4 +1,5 @@
 export { repoRoot, toolPath, systemTool } from './paths';
+export { chromiumDom, headlessChromiumFlags } from './chromium';
 export { addImageRepository, withImageRepository } from './environmentsFile';
 export { freePort, startServer, answers, type Server, type StartOptions } from './processes';
 export { startMoto, type Moto } from './moto';

@@ -298,6 +298,19 @@ function release(resources: Resources): void {
   quietly('/usr/sbin/ip', ['link', 'delete', resources.machineLink]);
 }
 
+/** SIGTERM to nspawn (an orderly shutdown of the booted system), awaited for up to 15 s. */
+async function shutDown(resources: Resources): Promise<void> {
+  const pid = resources.nspawnPid;
+  if (resources.stopped || pid === undefined || !pidAlive(pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // gone meanwhile
+  }
+  for (let waited = 0; waited < 15_000 && pidAlive(pid); waited += 100)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 /** The container's init: the child of nspawn that runs in the host's own pid namespace. */
 function containerLeader(nspawnPid: number): number | undefined {
   const children = (file: number) => {
@@ -489,6 +502,8 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
         });
       },
       async stop() {
+        // Asked to shut down and waited for without blocking, so that several hosts stop at once.
+        await shutDown(resources);
         release(resources);
       },
     };

@@ -7,7 +7,8 @@
  *   normal run does not take, or a request the twin cannot see).
  *
  * The runs are the pipeline's: s3-upload and ecr-push as `prod-candidate` (before the hold),
- * lambda-deploy and ecr-push's promotion as `prod` (after it), each run as the committed bundle.
+ * lambda-deploy, ecr-push's promotion and server-rollout as `prod` (after it; prod owns the upper
+ * tier's servers), each run as the committed bundle.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
@@ -15,8 +16,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { repoRoot } from '../paths';
 import { startRegistry, type Registry } from '../registry';
 import { runAction, type ActionRun } from '../runAction';
+import { startSsmRunCommand, type SsmRunCommand } from '../ssmRunCommand';
 import { handlerZip, operatorRequest } from './provision';
 import { startStrictAws, type Decision, type StrictAws } from './strictAws';
 import { roleEnv, startStrictTier, type StrictTier } from './strictTier';
@@ -37,11 +40,16 @@ const KEPT: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   prod: {
     'lambda:DeleteAlias':
       "lambda-deploy's rollback when a deploy that created the alias fails after moving it",
-    // prod owns the upper tier's servers (environments.yml tiers.upper.servers).
-    'ssm:SendCommand': 'used by the server rollout (SSM), not yet rehearsed',
-    'ssm:ListCommandInvocations': 'used by the server rollout (SSM), not yet rehearsed',
-    'ssm:GetCommandInvocation': 'used by the server rollout (SSM), not yet rehearsed',
   },
+};
+
+/**
+ * Grants a step uses but gets by without, by design, each with why: without them the step still
+ * succeeds (the "need" test skips them; the "grant nothing unused" test still sees them used).
+ */
+const OPTIONAL: Readonly<Record<string, string>> = {
+  'ssm:GetCommandInvocation':
+    "server-rollout reads each server's whole output with it; denied, the summary shows the part ListCommandInvocations listed",
 };
 
 const KEY = 'prod/katana-lambda.zip';
@@ -49,6 +57,7 @@ const REPOSITORY = 'pipelines/blog';
 
 let tier: StrictTier;
 let registry: Registry;
+let ssm: SsmRunCommand;
 let operatorS3: S3Client;
 let work: string;
 let n = 0;
@@ -174,6 +183,9 @@ const uploadStep = (name: string, size: number, inputs: Record<string, string> =
   },
 });
 
+/** prod's server, as the infra tags it. */
+const PROD_BLOG_SERVER = 'i-00000000000000b10';
+
 const STEPS: readonly Step[] = [
   uploadStep('s3-upload in one PUT', 20_000),
   uploadStep('s3-upload in parts', 6 * 1024 * 1024, { 'part-size-mb': '5' }),
@@ -231,6 +243,20 @@ const STEPS: readonly Step[] = [
       return push(twin, env, { 'source-image': source });
     },
   },
+  {
+    name: 'server-rollout to prod’s servers',
+    environment: 'prod',
+    run: (env) =>
+      runAction({
+        action: 'actions/server-rollout',
+        inputs: {
+          environment: 'prod',
+          document: 'pipelines-deploy',
+          releases: `blog s3://${tier.bucket}/prod/releases/blog-site.tar.gz?versionId=v${++n} ${'a'.repeat(64)}`,
+        },
+        env,
+      }),
+  },
 ];
 
 const escapeRegExp = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -256,7 +282,13 @@ function without(role: TemplateRole, action: string): TemplateRole {
 
 /** Runs a step as its role on a twin of its own (so its decisions are its own). */
 async function measure(step: Step, roles: readonly TemplateRole[]) {
-  const twin = await startStrictAws({ moto: tier.moto, roles, account: tier.account, registry });
+  const twin = await startStrictAws({
+    moto: tier.moto,
+    roles,
+    account: tier.account,
+    registry,
+    ssm,
+  });
   try {
     const run = await step.run(roleEnv(twin, tier.roleOf(step.environment), tier.region), twin);
     return { run, decisions: [...twin.decisions] };
@@ -278,7 +310,23 @@ const baseline: { step: string; exitCode: number; errors: string[]; denied: Deci
 
 beforeAll(async () => {
   registry = await startRegistry();
-  tier = await startStrictTier({ tier: 'upper', registry });
+  ssm = await startSsmRunCommand({
+    documents: {
+      'pipelines-deploy': readFileSync(
+        path.join(repoRoot, 'services', 'lib', 'deploy-document.json'),
+        'utf8',
+      ),
+    },
+    instances: [
+      {
+        instanceId: PROD_BLOG_SERVER,
+        tags: { 'pipelines:environment': 'prod', 'pipelines:service': 'blog' },
+        // What the server does is not what this test proves (IAM is): the deploy "succeeds".
+        run: () => Promise.resolve({ code: 0, stdout: 'deployed\n', stderr: '' }),
+      },
+    ],
+  });
+  tier = await startStrictTier({ tier: 'upper', registry, ssm });
   work = mkdtempSync(path.join(os.tmpdir(), 'iam-mutation-'));
   operatorS3 = new S3Client({
     region: tier.region,
@@ -303,7 +351,7 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => {
   operatorS3?.destroy();
-  await Promise.all([tier?.stop(), registry?.stop()]);
+  await Promise.all([tier?.stop(), registry?.stop(), ssm?.stop()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -318,6 +366,7 @@ describe("the upper tier's roles, permission by permission", () => {
       const roleName = tier.roleOf(environment);
       for (const [action, step] of actions) {
         if (action === 'sts:GetCallerIdentity') continue; // allowed to every caller by STS
+        if (action in OPTIONAL) continue;
         const mutated = tier.roles.map((r) => (r.name === roleName ? without(r, action) : r));
         const { run, decisions } = await measure(step, mutated);
         const denial = decisions.find((d) => !d.allowed && d.deniedAction === action);

@@ -1,0 +1,58 @@
+import { serverHosts, serverSettings, serversDecision } from './servers';
+
+describe('serversDecision', () => {
+  const owner = { servers: true, environment: 'mint', tier: 'lower' as const };
+  it.each([
+    ['rehearses the rollout of the servers owner, as root', owner, false, true, true],
+    [
+      'not for an environment that does not own the servers',
+      { ...owner, servers: false, environment: 'qa' },
+      false,
+      true,
+      false,
+    ],
+    ['not with --no-servers', owner, true, true, false],
+    ['not without root (test hosts need it)', owner, false, false, false],
+  ])('%s', (_, resolution, noServers, root, rehearsed) => {
+    expect(serversDecision(resolution, { noServers, root }).rehearsed).toBe(rehearsed);
+  });
+
+  it('says plainly that the rollout was not rehearsed, and why', () => {
+    expect(serversDecision(owner, { noServers: true, root: true })).toEqual({
+      rehearsed: false,
+      reason: expect.stringMatching(/^the server rollout was NOT rehearsed \(--no-servers\)/),
+    });
+    expect(serversDecision(owner, { noServers: false, root: false })).toEqual({
+      rehearsed: false,
+      reason: expect.stringContaining('NOT rehearsed: its test hosts need root'),
+    });
+  });
+});
+
+describe('serverHosts', () => {
+  it('gives each tier its own host names, addresses and instance ids', () => {
+    const lower = serverHosts('lower');
+    const upper = serverHosts('upper');
+    expect(lower.map((h) => h.service)).toEqual(['proxy', 'blog']);
+    const all = [...lower, ...upper];
+    for (const key of ['name', 'address', 'instanceId'] as const)
+      expect(new Set(all.map((h) => h[key])).size).toBe(all.length);
+    for (const host of all) {
+      expect(host.instanceId).toMatch(/^i-[0-9a-f]{17}$/);
+      expect(host.name).toMatch(/^[a-z][a-z0-9]{0,9}$/);
+      expect(host.address).toMatch(/^10\.254\.\d+\.2$/);
+    }
+  });
+
+  it("points the proxy's blog upstream at the blog host", () => {
+    const blog = serverHosts('lower').find((h) => h.service === 'blog');
+    expect(serverSettings('proxy', 'lower', 'example.com')).toMatchObject({
+      DOMAIN: 'example.com',
+      BLOG_UPSTREAM: `${blog?.address}:3000`,
+    });
+    expect(serverSettings('blog', 'lower', 'example.com')).toEqual({
+      PORT: '3000',
+      DOMAIN: 'example.com',
+    });
+  });
+});

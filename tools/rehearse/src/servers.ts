@@ -1,0 +1,250 @@
+/**
+ * The servers phase: when the routed environment owns its tier's servers (environments.yml
+ * `tiers.<tier>.servers`), the rollout is rehearsed on Debian 12 test hosts (testkit testHost.ts)
+ * booted here, one per server the run rolls out to, tagged as the infra tags the EC2 instances
+ * and installed by the same user data commands (serviceUserData). The SSM Run Command stand-in
+ * holds the deploy document (services/lib/deploy-document.json, under resolve's deploy-document
+ * name) and runs it, as the agent would, on the hosts whose tags match a SendCommand's Targets;
+ * the strict twin routes SSM there and authorizes SendCommand on those instances.
+ *
+ * The hosts boot while act runs (the rollout comes last in the run): an instance's commands wait
+ * for its host. Test hosts need root; without it, or with --no-servers, the rollout step is not
+ * rehearsed (prepare.ts leaves it out) and the summary says so.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Resolution } from '@pipelines/environments';
+import {
+  repoRoot,
+  startRelay,
+  startSsmRunCommand,
+  startTestHost,
+  testHostInstance,
+  type Relay,
+  type SsmRunCommand,
+  type TestHost,
+} from '@pipelines/testkit';
+import { SERVER_BASE_PACKAGES, serviceUserData } from '../../../infra/lib/constructs/user-data';
+import type { LocalServices, RunStart } from './record';
+import type { Started } from './teardown';
+
+/** The servers a rehearsed rollout reaches: the release lines the workflow sends (proxy, blog). */
+export const REHEARSED_SERVERS = ['proxy', 'blog'] as const;
+export type RehearsedServer = (typeof REHEARSED_SERVERS)[number];
+
+/** The infra's instance tags (server-rollout targets them). */
+const ENVIRONMENT_TAG = 'pipelines:environment';
+const SERVICE_TAG = 'pipelines:service';
+
+/** Each tier's hosts: their own /30s (10.254.<n>.2) and names, apart from the infra tests' hosts. */
+const HOST_PLAN: Readonly<Record<string, { prefix: string; third: number }>> = {
+  lower: { prefix: 'l', third: 71 },
+  upper: { prefix: 'u', third: 81 },
+};
+const SERVER_OFFSET: Readonly<Record<string, number>> = {
+  proxy: 0,
+  blog: 1,
+  fulcrum: 2,
+  rocketchat: 3,
+};
+
+export interface ServerHost {
+  readonly service: RehearsedServer;
+  readonly instanceId: string;
+  /** The host's name and address (10.254.x.2). */
+  readonly name: string;
+  readonly address: string;
+}
+
+export type ServersDecision =
+  { readonly rehearsed: true } | { readonly rehearsed: false; readonly reason: string };
+
+/** Whether this run rehearses the rollout, and if not, why (printed in the summary). Pure. */
+export function serversDecision(
+  resolution: Pick<Resolution, 'servers' | 'environment' | 'tier'>,
+  options: { readonly noServers: boolean; readonly root: boolean },
+): ServersDecision {
+  if (!resolution.servers || !resolution.environment)
+    return {
+      rehearsed: false,
+      reason: `${resolution.environment ?? 'this ref'} does not own the ${resolution.tier} tier's servers: no rollout`,
+    };
+  if (options.noServers)
+    return {
+      rehearsed: false,
+      reason: `the server rollout was NOT rehearsed (--no-servers): ${resolution.environment}'s servers were not checked`,
+    };
+  if (!options.root)
+    return {
+      rehearsed: false,
+      reason: `the server rollout was NOT rehearsed: its test hosts need root (run the rehearsal as root, e.g. sudo); ${resolution.environment}'s servers were not checked`,
+    };
+  return { rehearsed: true };
+}
+
+/** The hosts of a tier's servers: names, addresses and EC2-like instance ids. Pure. */
+export function serverHosts(tier: string): ServerHost[] {
+  const plan = HOST_PLAN[tier] ?? { prefix: tier.slice(0, 1), third: 91 };
+  return REHEARSED_SERVERS.map((service) => {
+    const offset = SERVER_OFFSET[service] ?? 0;
+    return {
+      service,
+      instanceId: `i-0000000000000${(0xa00 + (plan.third + offset)).toString(16).padStart(4, '0')}`,
+      name: `${plan.prefix}${service}`.slice(0, 10),
+      address: `10.254.${plan.third + offset}.2`,
+    };
+  });
+}
+
+/** The address a server's upstream has in its tier (where the proxy sends its host name). Pure. */
+export function upstreamAddress(tier: string, service: string): string {
+  const plan = HOST_PLAN[tier] ?? { prefix: '', third: 91 };
+  return `10.254.${plan.third + (SERVER_OFFSET[service] ?? 0)}.2:3000`;
+}
+
+/** Each server's settings, as the infra's user data writes them. Pure. */
+export function serverSettings(
+  service: RehearsedServer,
+  tier: string,
+  domain: string,
+): Record<string, string> {
+  if (service === 'proxy')
+    return {
+      DOMAIN: domain,
+      BLOG_UPSTREAM: upstreamAddress(tier, 'blog'),
+      // Nothing answers there unless those servers are rehearsed: nginx needs only the address.
+      PM_UPSTREAM: upstreamAddress(tier, 'fulcrum'),
+      CHAT_UPSTREAM: upstreamAddress(tier, 'rocketchat'),
+    };
+  return { PORT: '3000', DOMAIN: domain };
+}
+
+/** A booted, installed server: its host and the relay through which it reaches moto's S3. */
+export interface BootedServer extends ServerHost {
+  readonly host: TestHost;
+  readonly s3: Relay;
+}
+
+export type ServersSetup =
+  | { readonly rehearsed: false; readonly reason: string }
+  | {
+      readonly rehearsed: true;
+      readonly environment: string;
+      readonly domain: string;
+      readonly ssm: SsmRunCommand;
+      readonly hosts: readonly ServerHost[];
+      /** The servers, once booted and installed (they boot while act runs). */
+      readonly booted: Promise<BootedServer[]>;
+    };
+
+export async function startServers(
+  start: Pick<RunStart, 'options' | 'model' | 'resolution' | 'directory'>,
+  services: Pick<LocalServices, 'moto'>,
+  started: Started,
+): Promise<ServersSetup> {
+  const { options, model, resolution } = start;
+  const decision = serversDecision(resolution, {
+    noServers: options.servers === false,
+    root: process.getuid?.() === 0,
+  });
+  // Not rehearsed: the summary says why (serverReleases.ts).
+  if (!decision.rehearsed) return decision;
+  const environment = resolution.environment ?? '';
+  const document = readFileSync(deployDocumentPath(start.directory), 'utf8');
+  const ssm = await startSsmRunCommand({ documents: { [resolution.deployDocument]: document } });
+  started.ssm = ssm;
+  const hosts = serverHosts(resolution.tier);
+  const domain = model.project.domain;
+  const boots = hosts.map((server) =>
+    bootServer(server, resolution.tier, domain, start.directory, services.moto.port, started),
+  );
+  // The teardown waits for these; a boot that fails is reported by the commands that wait for
+  // it, and by the servers' verdict.
+  started.booting = boots.map((boot) => boot.catch(() => undefined));
+  hosts.forEach((server, index) => {
+    const boot = boots[index]!;
+    ssm.addInstance({
+      instanceId: server.instanceId,
+      tags: { [ENVIRONMENT_TAG]: environment, [SERVICE_TAG]: server.service },
+      // The agent of a host still booting picks the command up once it is online.
+      run: async (script) => agentOf(await boot, model.project.region).run(script),
+    });
+  });
+  options.log(
+    `Servers: booting ${hosts.map((h) => `${h.name} (${h.address})`).join(', ')} for ${environment}, tagged ${ENVIRONMENT_TAG}=${environment}; SSM Run Command stand-in at ${ssm.endpoint} with ${resolution.deployDocument}`,
+  );
+  return {
+    rehearsed: true,
+    environment,
+    domain,
+    ssm,
+    hosts,
+    booted: Promise.all(boots),
+  };
+}
+
+/** The deploy document the infra creates: the checkout's, else this repository's. */
+function deployDocumentPath(directory: string): string {
+  const own = path.join(directory, 'services', 'lib', 'deploy-document.json');
+  return existsSync(own) ? own : path.join(repoRoot, 'services', 'lib', 'deploy-document.json');
+}
+
+/**
+ * What the SSM agent gives a command on the instance: the instance role's credentials and the
+ * region (here moto's operator key, and S3 through the relay on the host's link), and shorter
+ * health checks than on EC2 so a broken release is rolled back in seconds.
+ */
+function agentOf(server: BootedServer, region: string) {
+  return testHostInstance(
+    server.host,
+    server.instanceId,
+    {},
+    {
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_SSM_REGION_NAME: region,
+      AWS_ENDPOINT_URL_S3: server.s3.endpoint,
+      PIPELINES_HEALTH_ATTEMPTS: '10',
+      PIPELINES_HEALTH_INTERVAL: '1',
+    },
+  );
+}
+
+/** Boots a server's host and installs its service with the infra's user data commands. */
+async function bootServer(
+  server: ServerHost,
+  tier: string,
+  domain: string,
+  directory: string,
+  motoPort: number,
+  started: Started,
+): Promise<BootedServer> {
+  const host = await startTestHost({
+    name: server.name,
+    address: server.address,
+    packages: [...SERVER_BASE_PACKAGES, 'nginx'],
+  });
+  (started.hosts ??= []).push(host);
+  const s3 = await startRelay(host.machineAddress, motoPort);
+  started.hosts.push(s3);
+  const own = path.join(directory, 'services', server.service);
+  const folder = existsSync(own) ? own : path.join(repoRoot, 'services', server.service);
+  execFileSync(
+    'zip',
+    ['-qr', path.join(host.root, 'root', 'bundle.zip'), '.', '-x', 'node_modules/*', 'test/*'],
+    { cwd: folder },
+  );
+  const install = serviceUserData({
+    service: server.service,
+    role: 'app',
+    bundlePath: '/root/bundle.zip',
+    packages: ['nginx'],
+    environment: serverSettings(server.service, tier, domain),
+  });
+  writeFileSync(path.join(host.root, 'root', 'install.sh'), install.join('\n'), { mode: 0o700 });
+  await host.run(
+    '/root/install.sh > /var/log/install.log 2>&1 || { tail -30 /var/log/install.log; exit 1; }',
+  );
+  return { ...server, host, s3 };
+}
