@@ -1,4 +1,4 @@
-import { serverProblems, serverRow, serversSummary } from './serverReleases';
+import { imageDigests, serverProblems, serverRow, serversSummary } from './serverReleases';
 
 const sha = (c: string) => c.repeat(64);
 const blog = { service: 'blog' as const, instanceId: 'i-00000000000000a48' };
@@ -56,5 +56,22 @@ describe('serversSummary', () => {
     expect(text).toMatch(
       /blog\s+mint\s+i-00000000000000a48\s+aaaaaaaaaaaaaaaa\s+aaaaaaaaaaaaaaaa\s+this run/,
     );
+  });
+});
+
+describe('imageDigests', () => {
+  it("names each image server's release by its image's digest hex, leaving the blog's image out", () => {
+    const images = JSON.stringify([
+      { service: 'blog', digest: `sha256:${sha('a')}` },
+      { service: 'fulcrum', digest: `sha256:${sha('b')}` },
+      { service: 'rocketchat', digest: `sha256:${sha('c')}` },
+    ]);
+    // The blog server runs the site uploaded to S3, not the blog's image.
+    expect(imageDigests(images)).toEqual({ fulcrum: sha('b'), rocketchat: sha('c') });
+  });
+  it('finds none in no output, or one that is not a list of images', () => {
+    expect(imageDigests(undefined)).toEqual({});
+    expect(imageDigests('not json')).toEqual({});
+    expect(imageDigests('{"service":"fulcrum"}')).toEqual({});
   });
 });

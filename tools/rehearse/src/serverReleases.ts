@@ -1,7 +1,8 @@
 /**
  * What each rehearsed server serves at the end of a phase: its current release (the release
  * folder deploy.sh switched to: the first 16 hex digits of the release's sha256) against the
- * run's (upload's blog-sha256 / proxy-sha256), and the blog read through the proxy by host name
+ * run's (upload's blog-sha256 / proxy-sha256; for fulcrum and rocketchat the digest of the run's
+ * image of that service), and the blog read through the proxy by host name
  * (https://blog.<domain>, its certificate self-signed), as a visitor reaches it.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,12 @@ import type { ActLog } from './actLog';
 import { EXIT, type Conclusion } from './conclusion';
 import type { RunRecord } from './record';
 import { jobOutput } from './results';
-import { REHEARSED_SERVERS, type BootedServer, type ServersSetup } from './servers';
+import {
+  IMAGE_SERVERS,
+  type BootedServer,
+  type RehearsedServer,
+  type ServersSetup,
+} from './servers';
 import { textTable, type Column } from './summary';
 
 export interface ServerRow {
@@ -33,6 +39,31 @@ export interface ServersObservation {
 
 /** A release id as deploy.sh names it: the first 16 hex digits of its sha256. Pure. */
 export const releaseId = (sha256: string | undefined) => sha256?.slice(0, 16);
+
+/**
+ * The run's image digests of the servers that run an image (release-candidate's images output, a
+ * JSON array of {service, digest: 'sha256:<hex>'}), as the hex deploy.sh names such a release by.
+ * Other images (the blog's: its server runs the site uploaded to S3) are left out. Unreadable or
+ * absent: none. Pure.
+ */
+export function imageDigests(json: string | undefined): Record<string, string> {
+  let images: unknown;
+  try {
+    images = JSON.parse(json ?? '[]');
+  } catch {
+    return {};
+  }
+  if (!Array.isArray(images)) return {};
+  const digests: Record<string, string> = {};
+  for (const image of images as { service?: unknown; digest?: unknown }[]) {
+    const hex =
+      typeof image?.digest === 'string' ? /^sha256:([0-9a-f]{64})$/.exec(image.digest) : null;
+    const service = image?.service;
+    if (typeof service === 'string' && IMAGE_SERVERS.has(service as RehearsedServer) && hex?.[1])
+      digests[service] = hex[1];
+  }
+  return digests;
+}
 
 /** A server's row: its release against the run's. Pure. */
 export function serverRow(
@@ -161,12 +192,17 @@ export async function concludeServers(
     options.log(serversSummary(servers, undefined));
     return { conclusion };
   }
-  const runSha256 = Object.fromEntries(
-    REHEARSED_SERVERS.map((service) => [
-      service,
-      jobOutput(reported.outputs, record.workflow.sources, 'upload', `${service}-sha256`),
-    ]),
-  );
+  const runSha256 = {
+    ...Object.fromEntries(
+      ['proxy', 'blog'].map((service) => [
+        service,
+        jobOutput(reported.outputs, record.workflow.sources, 'upload', `${service}-sha256`),
+      ]),
+    ),
+    ...imageDigests(
+      jobOutput(reported.outputs, record.workflow.sources, 'release-candidate', 'images'),
+    ),
+  };
   let observation: ServersObservation;
   try {
     observation = await observeServers(

@@ -1,4 +1,4 @@
-import { serverHosts, serverSettings, serversDecision } from './servers';
+import { rehearsedServers, serverHosts, serverSettings, serversDecision } from './servers';
 
 describe('serversDecision', () => {
   const owner = { servers: true, environment: 'mint', tier: 'lower' as const };
@@ -44,6 +44,17 @@ describe('serverHosts', () => {
     }
   });
 
+  it("points the proxy's upstreams at the blog, fulcrum and rocketchat hosts", () => {
+    const hosts = serverHosts('lower', ['proxy', 'blog', 'fulcrum', 'rocketchat']);
+    const at = (service: string) => `${hosts.find((h) => h.service === service)?.address}:3000`;
+    expect(serverSettings('proxy', 'lower', 'example.com')).toEqual({
+      DOMAIN: 'example.com',
+      BLOG_UPSTREAM: at('blog'),
+      PM_UPSTREAM: at('fulcrum'),
+      CHAT_UPSTREAM: at('rocketchat'),
+    });
+  });
+
   it("points the proxy's blog upstream at the blog host", () => {
     const blog = serverHosts('lower').find((h) => h.service === 'blog');
     expect(serverSettings('proxy', 'lower', 'example.com')).toMatchObject({
@@ -54,5 +65,22 @@ describe('serverHosts', () => {
       PORT: '3000',
       DOMAIN: 'example.com',
     });
+  });
+});
+
+describe('rehearsedServers', () => {
+  const listing = (...imageRepositories: string[]) => ({ names: { imageRepositories } }) as never;
+  it('boots the proxy and the blog when the run builds no image of fulcrum or rocketchat', () => {
+    expect(rehearsedServers(listing('pipelines/blog'))).toEqual(['proxy', 'blog']);
+  });
+  it('boots the servers of the images the run builds, whose releases they are', () => {
+    expect(rehearsedServers(listing('pipelines/blog', 'pipelines/rocketchat'))).toEqual([
+      'proxy',
+      'blog',
+      'rocketchat',
+    ]);
+    expect(
+      rehearsedServers(listing('pipelines/rocketchat', 'pipelines/blog', 'team/fulcrum')),
+    ).toEqual(['proxy', 'blog', 'fulcrum', 'rocketchat']);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The servers phase: when the routed environment owns its tier's servers (environments.yml
  * `tiers.<tier>.servers`), the rollout is rehearsed on Debian 12 test hosts (testkit testHost.ts)
- * booted here, one per server the run rolls out to, tagged as the infra tags the EC2 instances
+ * booted here, one per server the run rolls out to (proxy and blog; fulcrum and rocketchat when
+ * environments.yml lists their image repositories: the run's images are their releases), tagged as the infra tags the EC2 instances
  * and installed by the same user data commands (serviceUserData). The SSM Run Command stand-in
  * holds the deploy document (services/lib/deploy-document.json, under resolve's deploy-document
  * name) and runs it, as the agent would, on the hosts whose tags match a SendCommand's Targets;
@@ -14,8 +15,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Resolution } from '@pipelines/environments';
+import { imagesOf, type EnvironmentsConfig, type Resolution } from '@pipelines/environments';
 import {
+  installDockerStandIn,
   repoRoot,
   startRelay,
   startSsmRunCommand,
@@ -26,12 +28,29 @@ import {
   type TestHost,
 } from '@pipelines/testkit';
 import { SERVER_BASE_PACKAGES, serviceUserData } from '../../../infra/lib/constructs/user-data';
+import { APP_SERVICES } from '../../../infra/lib/stacks/network-stack';
 import type { LocalServices, RunStart } from './record';
+import { reachRegistryOnLoopback } from './registryRoute';
 import type { Started } from './teardown';
 
-/** The servers a rehearsed rollout reaches: the release lines the workflow sends (proxy, blog). */
-export const REHEARSED_SERVERS = ['proxy', 'blog'] as const;
+/**
+ * The servers a rehearsed rollout can reach: the release lines the workflow sends (proxy, blog),
+ * and the servers that run an image (fulcrum, rocketchat), rolled out when the run built it.
+ */
+export const REHEARSED_SERVERS = ['proxy', 'blog', 'fulcrum', 'rocketchat'] as const;
 export type RehearsedServer = (typeof REHEARSED_SERVERS)[number];
+/** The servers whose release is the run's image of their service (server-rollout's images). */
+export const IMAGE_SERVERS: ReadonlySet<RehearsedServer> = new Set(['fulcrum', 'rocketchat']);
+
+/**
+ * The servers a run rolls out to: proxy and blog always, fulcrum and rocketchat when
+ * environments.yml lists an image repository of that service (the rollout deploys the run's
+ * image to them; without one nothing would reach them). Pure.
+ */
+export function rehearsedServers(model: Pick<EnvironmentsConfig, 'names'>): RehearsedServer[] {
+  const built = new Set(imagesOf(model).map((image) => image.service));
+  return REHEARSED_SERVERS.filter((service) => !IMAGE_SERVERS.has(service) || built.has(service));
+}
 
 /** The infra's instance tags (server-rollout targets them). */
 const ENVIRONMENT_TAG = 'pipelines:environment';
@@ -84,9 +103,12 @@ export function serversDecision(
 }
 
 /** The hosts of a tier's servers: names, addresses and EC2-like instance ids. Pure. */
-export function serverHosts(tier: string): ServerHost[] {
+export function serverHosts(
+  tier: string,
+  servers: readonly RehearsedServer[] = ['proxy', 'blog'],
+): ServerHost[] {
   const plan = HOST_PLAN[tier] ?? { prefix: tier.slice(0, 1), third: 91 };
-  return REHEARSED_SERVERS.map((service) => {
+  return servers.map((service) => {
     const offset = SERVER_OFFSET[service] ?? 0;
     return {
       service,
@@ -113,7 +135,7 @@ export function serverSettings(
     return {
       DOMAIN: domain,
       BLOG_UPSTREAM: upstreamAddress(tier, 'blog'),
-      // Nothing answers there unless those servers are rehearsed: nginx needs only the address.
+      // Nothing answers there unless those servers are booted: nginx needs only the address.
       PM_UPSTREAM: upstreamAddress(tier, 'fulcrum'),
       CHAT_UPSTREAM: upstreamAddress(tier, 'rocketchat'),
     };
@@ -124,6 +146,12 @@ export function serverSettings(
 export interface BootedServer extends ServerHost {
   readonly host: TestHost;
   readonly s3: Relay;
+}
+
+/** Where a booted server finds moto and the registry on this machine (their loopback ports). */
+interface LocalPorts {
+  readonly moto: number;
+  readonly registry: number;
 }
 
 export type ServersSetup =
@@ -140,7 +168,7 @@ export type ServersSetup =
 
 export async function startServers(
   start: Pick<RunStart, 'options' | 'model' | 'resolution' | 'directory'>,
-  services: Pick<LocalServices, 'moto'>,
+  services: Pick<LocalServices, 'moto' | 'registry'>,
   started: Started,
 ): Promise<ServersSetup> {
   const { options, model, resolution } = start;
@@ -154,10 +182,11 @@ export async function startServers(
   const document = readFileSync(deployDocumentPath(start.directory), 'utf8');
   const ssm = await startSsmRunCommand({ documents: { [resolution.deployDocument]: document } });
   started.ssm = ssm;
-  const hosts = serverHosts(resolution.tier);
+  const hosts = serverHosts(resolution.tier, rehearsedServers(model));
   const domain = model.project.domain;
+  const ports = { moto: services.moto.port, registry: services.registry.port };
   const boots = hosts.map((server) =>
-    bootServer(server, resolution.tier, domain, start.directory, services.moto.port, started),
+    bootServer(server, resolution.tier, domain, start.directory, ports, started),
   );
   // The teardown waits for these; a boot that fails is reported by the commands that wait for
   // it, and by the servers' verdict.
@@ -217,7 +246,7 @@ async function bootServer(
   tier: string,
   domain: string,
   directory: string,
-  motoPort: number,
+  ports: LocalPorts,
   started: Started,
 ): Promise<BootedServer> {
   const host = await startTestHost({
@@ -226,8 +255,13 @@ async function bootServer(
     packages: [...SERVER_BASE_PACKAGES, 'nginx'],
   });
   (started.hosts ??= []).push(host);
-  const s3 = await startRelay(host.machineAddress, motoPort);
+  const s3 = await startRelay(host.machineAddress, ports.moto);
   started.hosts.push(s3);
+  if (IMAGE_SERVERS.has(server.service)) {
+    // Docker and the registry as the image's deploy needs them (fidelity gaps: docs/fidelity.md).
+    await installDockerStandIn(host);
+    started.hosts.push(await reachRegistryOnLoopback(host, ports.registry));
+  }
   const own = path.join(directory, 'services', server.service);
   const folder = existsSync(own) ? own : path.join(repoRoot, 'services', server.service);
   execFileSync(
@@ -239,12 +273,13 @@ async function bootServer(
     service: server.service,
     role: 'app',
     bundlePath: '/root/bundle.zip',
-    packages: ['nginx'],
+    packages: APP_SERVICES.find((app) => app.service === server.service)?.packages ?? ['nginx'],
     environment: serverSettings(server.service, tier, domain),
   });
   writeFileSync(path.join(host.root, 'root', 'install.sh'), install.join('\n'), { mode: 0o700 });
+  // A failed install shows its log's end and the host's last journal lines (a unit that failed).
   await host.run(
-    '/root/install.sh > /var/log/install.log 2>&1 || { tail -30 /var/log/install.log; exit 1; }',
+    '/root/install.sh > /var/log/install.log 2>&1 || { tail -30 /var/log/install.log; journalctl --no-pager -n 30; exit 1; }',
   );
   return { ...server, host, s3 };
 }
