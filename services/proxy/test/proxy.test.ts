@@ -3,7 +3,7 @@
  * in front of stand-in upstreams, reached with the Host names a browser would send.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -183,6 +183,24 @@ test.each(['chat', 'blog', 'pm'])(
     );
     expect(answer.status).toBe(301);
     expect(answer.headers.location).toBe(`https://${name}.${domain}:${proxy.httpsPort}/a/b?c=d`);
+  },
+);
+
+// certbot's HTTP-01 challenge (decision 0010): Let's Encrypt fetches the token over plain HTTP,
+// so it must be served from the webroot, not redirected.
+test.each(['chat', 'blog', 'pm'])(
+  'http://%s.<domain>/.well-known/acme-challenge/<token> serves the token from the webroot',
+  async (name) => {
+    const dir = path.join(prefix, 'acme', '.well-known', 'acme-challenge');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `token-${name}`), `proof-${name}`);
+    const answer = await plainRequest(
+      `http://127.0.0.1:${proxy.httpPort}`,
+      `${name}.${domain}`,
+      `/.well-known/acme-challenge/token-${name}`,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe(`proof-${name}`);
   },
 );
 
