@@ -49,7 +49,7 @@ export interface TierConfig {
   };
   readonly servers: {
     readonly instanceType: string;
-    /** The notes' "later": Fulcrum's and Rocket.Chat's databases on instances of their own. */
+    /** The notes' "later": Fulcrum's database on an instance of its own (MongoDB stays with Rocket.Chat). */
     readonly separateDatabases: boolean;
     /**
      * The environment whose deploys roll out to the servers (tiers.<tier>.servers), with the

@@ -517,6 +517,16 @@ describe.each([
     });
 
     if (service === 'fulcrum') {
+      it('publishes the database on loopback only when the app runs next to it', async () => {
+        // systemd expands ${PUBLISH_ADDRESS} from the file install.sh wrote for the app role.
+        expect(await server.host.run('cat /etc/pipelines/fulcrum-postgres-unit.env')).toBe(
+          'PUBLISH_ADDRESS=127.0.0.1\n',
+        );
+        expect(await server.host.run('cat /var/log/test-docker.log')).toMatch(
+          /run --rm --name fulcrum-postgres .*--publish 127\.0\.0\.1:5432:5432 /,
+        );
+      });
+
       it("refuses to deploy on Fulcrum's database server, changing nothing", async () => {
         const settings = '/etc/pipelines/fulcrum.env';
         await server.host.run(

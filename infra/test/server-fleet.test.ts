@@ -53,7 +53,7 @@ describe('the tags the rollout targets', () => {
       'upper, databases apart',
       () => split,
       'prod',
-      ['blog', 'fulcrum', 'fulcrum-db', 'proxy', 'rocketchat', 'rocketchat-db'],
+      ['blog', 'fulcrum', 'fulcrum-db', 'proxy', 'rocketchat'],
     ],
   ])(
     'tags every server of the %s tier with its service and the servers environment',
@@ -74,9 +74,9 @@ describe('data that survives', () => {
   it.each([
     ['on the app servers when the databases share them', () => joined, ['fulcrum', 'rocketchat']],
     [
-      'on the database servers when they have their own',
+      "on Fulcrum's database server when it has its own (MongoDB stays with Rocket.Chat)",
       () => split,
-      ['fulcrum-db', 'rocketchat-db'],
+      ['fulcrum-db', 'rocketchat'],
     ],
   ])('keeps each database on a volume of its own %s', (_case, tier, holders) => {
     const volumes = resourcesOf(tier(), 'AWS::EC2::Volume');
@@ -114,7 +114,7 @@ describe('data that survives', () => {
 
   it.each([
     ['lower', () => joined, ['fulcrum', 'rocketchat']],
-    ['upper, databases apart', () => split, ['fulcrum-db', 'rocketchat-db']],
+    ['upper, databases apart', () => split, ['fulcrum-db', 'rocketchat']],
   ])(
     'never replaces nor terminates a server that holds a database (%s)',
     (_tier, tier, holders) => {

@@ -63,6 +63,12 @@ fi
 
 if [[ -f "$HERE/systemd/fulcrum-postgres.service" ]]; then
   install -d -m 700 /var/lib/fulcrum/postgres
+  # On a database server of its own the app connects from its server's address, so the port is
+  # published on every address there (its security group admits only the app's); next to the
+  # app it stays on loopback.
+  publish=127.0.0.1
+  [[ "${PIPELINES_ROLE:-app}" == db ]] && publish=0.0.0.0
+  echo "PUBLISH_ADDRESS=${publish}" >/etc/pipelines/fulcrum-postgres-unit.env
   write_settings "$DB_SETTINGS" <<SETTINGS
 POSTGRES_USER=fulcrum
 POSTGRES_PASSWORD=${db_password}

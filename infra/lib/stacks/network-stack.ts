@@ -43,7 +43,7 @@ export interface NetworkStackProps extends StackProps {
 export const SERVER_TAGS = {
   /** The environment whose deploys roll out to the server. */
   environment: 'pipelines:environment',
-  /** blog, proxy, fulcrum, rocketchat, or fulcrum-db / rocketchat-db. */
+  /** blog, proxy, fulcrum, rocketchat, or fulcrum-db (with separateDatabases). */
   service: 'pipelines:service',
 } as const;
 
@@ -90,7 +90,14 @@ export const APP_SERVICES = [
     host: 'pm',
     packages: ['docker.io'],
     // Where the database keeps its data (services/fulcrum: the postgres container's volume).
-    database: { port: 5432, packages: ['docker.io'], dataPath: '/var/lib/fulcrum' },
+    // `separable`: with separateDatabases it gets a server of its own, which the app reaches by
+    // its private address (fulcrum-postgres publishes on every address there).
+    database: {
+      port: 5432,
+      packages: ['docker.io'],
+      dataPath: '/var/lib/fulcrum',
+      separable: true,
+    },
   },
   {
     service: 'rocketchat',
@@ -100,14 +107,22 @@ export const APP_SERVICES = [
     // under /var/lib/docker/volumes. The whole of Docker's folder goes on the volume: mounted at
     // volumes/ itself, the file system's lost+found would show as a Docker volume.
     // (Docker's images ride along, so a restored server starts without pulling.)
-    database: { port: 27017, packages: ['docker.io'], dataPath: '/var/lib/docker' },
+    // Not separable: the one-member replica set Rocket.Chat needs names its member by the name
+    // the app reaches it by (`mongodb` inside the Compose project), so MongoDB stays with
+    // Rocket.Chat, on its server's data volume, also with separateDatabases.
+    database: {
+      port: 27017,
+      packages: ['docker.io'],
+      dataPath: '/var/lib/docker',
+      separable: false,
+    },
   },
 ] as const;
 
 /**
  * The notes' four servers: the nginx proxy in a public subnet, open on 80 and 443 only, and the
  * app servers in private subnets, reachable on 3000 only from the proxy. Optionally Fulcrum's
- * and Rocket.Chat's databases on servers of their own, reachable only from their app.
+ * database on a server of its own, reachable only from the app.
  */
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
@@ -226,7 +241,8 @@ export class NetworkStack extends Stack {
         DOMAIN: props.domain,
         ...settingsEnvironment,
       };
-      if (props.separateDatabases && app.database) {
+      const ownServer = props.separateDatabases && app.database?.separable === true;
+      if (ownServer && app.database) {
         const dbName = `${app.service}-db`;
         const dbGroup = securityGroup(
           dbName,
@@ -253,7 +269,7 @@ export class NetworkStack extends Stack {
         environment.DATABASE_PORT = String(app.database.port);
       }
       // Without a database server of its own, the app's server holds the database.
-      const holdsDatabase = app.database !== undefined && !props.separateDatabases;
+      const holdsDatabase = app.database !== undefined && !ownServer;
       const server = newServer(`${app.service}Server`, {
         subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS,
         service: app.service,

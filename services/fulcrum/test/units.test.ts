@@ -57,3 +57,11 @@ test('a failed health check restarts Fulcrum, checked by a timer', () => {
     'fulcrum-health.service',
   ]);
 });
+
+test("fulcrum-postgres publishes on loopback unless install.sh's file says otherwise (a database server of its own)", () => {
+  const service = unit('fulcrum-postgres.service').get('Service');
+  expect(service?.get('Environment')).toEqual(['PUBLISH_ADDRESS=127.0.0.1']);
+  // The leading "-": an install that predates the file still starts.
+  expect(service?.get('EnvironmentFile')).toEqual(['-/etc/pipelines/fulcrum-postgres-unit.env']);
+  expect(service?.get('ExecStart')?.[0]).toContain('--publish ${PUBLISH_ADDRESS}:5432:5432');
+});
