@@ -1,6 +1,36 @@
-import { rehearsedServers, serverHosts, serverSettings, serversDecision } from './servers';
+import {
+  rehearsedServers,
+  serverHosts,
+  serverSettings,
+  serversDecision,
+  workflowRollsOut,
+} from './servers';
 
 describe('serversDecision', () => {
+  it('does not boot servers for a workflow without the rollout step (nothing would change them)', () => {
+    const owner = { servers: true, environment: 'mint', tier: 'lower' as const };
+    expect(serversDecision(owner, { noServers: false, root: true, rollsOut: false })).toEqual({
+      rehearsed: false,
+      reason: "the workflow has no ./actions/server-rollout step: no rollout to mint's servers",
+    });
+  });
+
+  it.each([
+    [
+      'a job with the rollout step',
+      'jobs:\n  deploy:\n    steps:\n      - uses: ./actions/server-rollout\n',
+      true,
+    ],
+    [
+      'no such step',
+      'jobs:\n  deploy:\n    steps:\n      - uses: ./actions/lambda-deploy\n      - run: echo\n',
+      false,
+    ],
+    ['a job without steps', 'jobs:\n  call:\n    uses: ./.github/workflows/pipeline.yml\n', false],
+  ])('workflowRollsOut: %s', (_, text, rollsOut) => {
+    expect(workflowRollsOut(text)).toBe(rollsOut);
+  });
+
   const owner = { servers: true, environment: 'mint', tier: 'lower' as const };
   it.each([
     ['rehearses the rollout of the servers owner, as root', owner, false, true, true],
@@ -14,15 +44,17 @@ describe('serversDecision', () => {
     ['not with --no-servers', owner, true, true, false],
     ['not without root (test hosts need it)', owner, false, false, false],
   ])('%s', (_, resolution, noServers, root, rehearsed) => {
-    expect(serversDecision(resolution, { noServers, root }).rehearsed).toBe(rehearsed);
+    expect(serversDecision(resolution, { noServers, root, rollsOut: true }).rehearsed).toBe(
+      rehearsed,
+    );
   });
 
   it('says plainly that the rollout was not rehearsed, and why', () => {
-    expect(serversDecision(owner, { noServers: true, root: true })).toEqual({
+    expect(serversDecision(owner, { noServers: true, root: true, rollsOut: true })).toEqual({
       rehearsed: false,
       reason: expect.stringMatching(/^the server rollout was NOT rehearsed \(--no-servers\)/),
     });
-    expect(serversDecision(owner, { noServers: false, root: false })).toEqual({
+    expect(serversDecision(owner, { noServers: false, root: false, rollsOut: true })).toEqual({
       rehearsed: false,
       reason: expect.stringContaining('NOT rehearsed: its test hosts need root'),
     });

@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { imagesOf, type EnvironmentsConfig, type Resolution } from '@pipelines/environments';
+import { parse } from 'yaml';
 import {
   installDockerStandIn,
   repoRoot,
@@ -31,6 +32,7 @@ import { SERVER_BASE_PACKAGES, serviceUserData } from '../../../infra/lib/constr
 import { APP_SERVICES } from '../../../infra/lib/stacks/network-stack';
 import type { LocalServices, RunStart } from './record';
 import { reachRegistryOnLoopback } from './registryRoute';
+import { acquireServersLock } from './serversLock';
 import type { Started } from './teardown';
 
 /**
@@ -79,15 +81,34 @@ export interface ServerHost {
 export type ServersDecision =
   { readonly rehearsed: true } | { readonly rehearsed: false; readonly reason: string };
 
+/** The action a workflow rolls the servers out with. */
+const ROLLOUT_ACTION = './actions/server-rollout';
+
+/** Whether a workflow has a step that rolls releases out to the servers. Pure. */
+export function workflowRollsOut(workflowText: string): boolean {
+  const workflow = parse(workflowText) as {
+    jobs?: Record<string, { steps?: { uses?: unknown }[] } | null>;
+  } | null;
+  return Object.values(workflow?.jobs ?? {}).some((job) =>
+    (job?.steps ?? []).some((step) => step.uses === ROLLOUT_ACTION),
+  );
+}
+
 /** Whether this run rehearses the rollout, and if not, why (printed in the summary). Pure. */
 export function serversDecision(
   resolution: Pick<Resolution, 'servers' | 'environment' | 'tier'>,
-  options: { readonly noServers: boolean; readonly root: boolean },
+  options: { readonly noServers: boolean; readonly root: boolean; readonly rollsOut: boolean },
 ): ServersDecision {
   if (!resolution.servers || !resolution.environment)
     return {
       rehearsed: false,
       reason: `${resolution.environment ?? 'this ref'} does not own the ${resolution.tier} tier's servers: no rollout`,
+    };
+  // A workflow without the rollout step (a fork's own, the tests' small fixture) changes no server.
+  if (!options.rollsOut)
+    return {
+      rehearsed: false,
+      reason: `the workflow has no ${ROLLOUT_ACTION} step: no rollout to ${resolution.environment}'s servers`,
     };
   if (options.noServers)
     return {
@@ -175,9 +196,13 @@ export async function startServers(
   const decision = serversDecision(resolution, {
     noServers: options.servers === false,
     root: process.getuid?.() === 0,
+    rollsOut: workflowRollsOut(readFileSync(path.join(start.directory, options.workflow), 'utf8')),
   });
   // Not rehearsed: the summary says why (serverReleases.ts).
   if (!decision.rehearsed) return decision;
+  // The tier's test hosts have fixed names and addresses: one rehearsal of the tier's servers at
+  // a time on this machine (another waits for it), released by the teardown.
+  started.serversLock = await acquireServersLock(resolution.tier, options.log);
   const environment = resolution.environment ?? '';
   const document = readFileSync(deployDocumentPath(start.directory), 'utf8');
   const ssm = await startSsmRunCommand({ documents: { [resolution.deployDocument]: document } });

@@ -29,6 +29,8 @@ export interface Started {
   hosts?: Stoppable[];
   /** Servers still booting: waited for, so that each one is stopped too. */
   booting?: Promise<unknown>[];
+  /** The hold on the tier's test host names (serversLock.ts), released once they are stopped. */
+  serversLock?: { release(): void };
 }
 
 /** Teardowns of rehearsals in progress, for the CLI's signal handler. */
@@ -52,6 +54,7 @@ async function stopAll(started: Started): Promise<void> {
   await Promise.all([started.strictAws?.stop(), started.tokens?.stop(), started.ssm?.stop()]);
   await Promise.allSettled(started.booting ?? []);
   await Promise.all((started.hosts ?? []).map((host) => host.stop()));
+  started.serversLock?.release();
   if (started.github && started.githubStateDir)
     saveGitHubState(started.githubStateDir, {
       deployments: started.github.state.deployments ?? [],
