@@ -13,7 +13,6 @@
  * loopback; the hosts reach them through relays on their links.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +22,7 @@ import {
   installDockerStandIn,
   localAwsClients,
   pushStandInImage,
+  putReleaseVersion,
   startMoto,
   startRegistry,
   startRelay,
@@ -32,6 +32,7 @@ import {
   type Moto,
   type Registry,
   type Relay,
+  type S3ReleaseVersion,
   type TestHost,
   webServerImage,
 } from '../../tools/testkit/src';
@@ -65,8 +66,6 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-
 /** A release of the files (paths relative to its top), packed as the pipeline packs it. */
 function tarGz(files: Record<string, string>): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'rollout-release-'));
@@ -82,37 +81,15 @@ function tarGz(files: Record<string, string>): Buffer {
   }
 }
 
-interface S3Release {
-  readonly uri: string;
-  readonly sha256: string;
-}
+type S3Release = S3ReleaseVersion;
 
 /** Uploads a release to the versioned bucket (the AWS CLI): the exact object version and its sha256. */
 function upload(key: string, body: Buffer): S3Release {
   const file = join(mkdtempSync(join(tmpdir(), 'rollout-upload-')), 'release.tar.gz');
   writeFileSync(file, body);
-  const output = execFileSync(
-    'aws',
-    [
-      's3api',
-      'put-object',
-      '--bucket',
-      BUCKET,
-      '--key',
-      key,
-      '--body',
-      file,
-      '--endpoint-url',
-      moto.endpoint,
-    ],
-    { env: { ...process.env, ...moto.awsEnv() }, encoding: 'utf8' },
-  );
+  const release = putReleaseVersion(moto, BUCKET, key, file);
   rmSync(file);
-  const { VersionId } = JSON.parse(output) as { VersionId: string };
-  return {
-    uri: `s3://${BUCKET}/${key}?versionId=${encodeURIComponent(VersionId)}`,
-    sha256: sha256(body),
-  };
+  return release;
 }
 
 /** Releases A, B and C as deploy.sh's arguments; a release's id is its sha256's first 16 digits. */

@@ -8,7 +8,6 @@
  * environment an instance role and the agent would give), and S3 (moto). One host, reused.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import {
   createVersionedBucket,
   destroyLocalAwsClients,
   localAwsClients,
+  putReleaseVersion,
   repoRoot,
   runAction,
   startMoto,
@@ -128,25 +128,8 @@ function uploadSite(files: Record<string, string>): string {
     path.join(dir, 'public'),
     archive,
   ]);
-  const answer = execFileSync(
-    'aws',
-    [
-      's3api',
-      'put-object',
-      '--bucket',
-      BUCKET,
-      '--key',
-      KEY,
-      '--body',
-      archive,
-      '--endpoint-url',
-      moto.endpoint,
-    ],
-    { env: { ...process.env, ...moto.awsEnv() }, encoding: 'utf8' },
-  );
-  const { VersionId } = JSON.parse(answer) as { VersionId: string };
-  const sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
-  return `blog s3://${BUCKET}/${KEY}?versionId=${VersionId} ${sha256}`;
+  const { uri, sha256 } = putReleaseVersion(moto, BUCKET, KEY, archive);
+  return `blog ${uri} ${sha256}`;
 }
 
 const rollout = (releasesText: string) =>

@@ -105,6 +105,8 @@ export {
   type LocalAwsClients,
   type BucketVersioning,
   type FunctionFromZip,
+  putReleaseVersion,
+  type S3ReleaseVersion,
 } from './localAwsSetup';
 export { startRelay, type Relay } from './relay';
 export {

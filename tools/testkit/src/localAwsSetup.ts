@@ -3,6 +3,9 @@
  * operator clients, a versioned bucket, the execution role moto checks for when a function is
  * created, and a function from a zip. One place, so that every caller sets up the same thing.
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient, type Runtime } from '@aws-sdk/client-lambda';
@@ -103,4 +106,36 @@ export async function createFunction(lambda: LambdaClient, fn: FunctionFromZip):
       ...(fn.tags ? { Tags: fn.tags } : {}),
     }),
   );
+}
+
+/** One exact object version, as deploy.sh takes it: `s3://<bucket>/<key>?versionId=<id>` and its sha256. */
+export interface S3ReleaseVersion {
+  readonly uri: string;
+  readonly sha256: string;
+}
+
+/**
+ * Uploads a file into a versioned bucket with the AWS CLI, as an operator (or the pipeline) puts
+ * a release there, and names the version it made.
+ */
+export function putReleaseVersion(
+  moto: { readonly endpoint: string; awsEnv(): Record<string, string> },
+  bucket: string,
+  key: string,
+  file: string,
+): S3ReleaseVersion {
+  const output = execFileSync(
+    'aws',
+    // --endpoint-url: Debian's awscli predates the AWS_ENDPOINT_URL variable.
+    ['s3api', 'put-object', '--bucket', bucket, '--key', key, '--body', file].concat([
+      '--endpoint-url',
+      moto.endpoint,
+    ]),
+    { env: { ...process.env, ...moto.awsEnv() }, encoding: 'utf8' },
+  );
+  const { VersionId } = JSON.parse(output) as { VersionId: string };
+  return {
+    uri: `s3://${bucket}/${key}?versionId=${encodeURIComponent(VersionId)}`,
+    sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+  };
 }
