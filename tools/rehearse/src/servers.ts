@@ -29,7 +29,7 @@ import {
   type TestHost,
 } from '@pipelines/testkit';
 import { SERVER_BASE_PACKAGES, serviceUserData } from '../../../infra/lib/constructs/user-data';
-import { APP_SERVICES } from '../../../infra/lib/stacks/network-stack';
+import { APP_SERVICES, SERVER_TAGS } from '../../../infra/lib/stacks/network-stack';
 import type { LocalServices, RunStart } from './record';
 import { reachRegistryOnLoopback } from './registryRoute';
 import { acquireServersLock } from './serversLock';
@@ -53,10 +53,6 @@ export function rehearsedServers(model: Pick<EnvironmentsConfig, 'names'>): Rehe
   const built = new Set(imagesOf(model).map((image) => image.service));
   return REHEARSED_SERVERS.filter((service) => !IMAGE_SERVERS.has(service) || built.has(service));
 }
-
-/** The infra's instance tags (server-rollout targets them). */
-const ENVIRONMENT_TAG = 'pipelines:environment';
-const SERVICE_TAG = 'pipelines:service';
 
 /** Each tier's hosts: their own /30s (10.254.<n>.2) and names, apart from the infra tests' hosts. */
 const HOST_PLAN: Readonly<Record<string, { prefix: string; third: number }>> = {
@@ -220,13 +216,13 @@ export async function startServers(
     const boot = boots[index]!;
     ssm.addInstance({
       instanceId: server.instanceId,
-      tags: { [ENVIRONMENT_TAG]: environment, [SERVICE_TAG]: server.service },
+      tags: { [SERVER_TAGS.environment]: environment, [SERVER_TAGS.service]: server.service },
       // The agent of a host still booting picks the command up once it is online.
       run: async (script) => agentOf(await boot, model.project.region).run(script),
     });
   });
   options.log(
-    `Servers: booting ${hosts.map((h) => `${h.name} (${h.address})`).join(', ')} for ${environment}, tagged ${ENVIRONMENT_TAG}=${environment}; SSM Run Command stand-in at ${ssm.endpoint} with ${resolution.deployDocument}`,
+    `Servers: booting ${hosts.map((h) => `${h.name} (${h.address})`).join(', ')} for ${environment}, tagged ${SERVER_TAGS.environment}=${environment}; SSM Run Command stand-in at ${ssm.endpoint} with ${resolution.deployDocument}`,
   );
   return {
     rehearsed: true,
