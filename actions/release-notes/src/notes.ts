@@ -4,6 +4,7 @@
  * checks, the sizes, then the hashes the deploy verifies, then how to roll back.
  */
 import { couldNot } from '@pipelines/action-kit/errors';
+import { codeCell } from '@pipelines/action-kit/tableCell';
 import type { RunningRecord } from './decide';
 
 export interface CommitFact {
@@ -252,13 +253,12 @@ function hashesSection(facts: NotesFacts): string[] {
     ['image digest', h.imageDigest],
     ['image', h.imageUri],
   ];
-  const cell = (v: string) => v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   return [
     '#### What the deploy verifies',
     '',
     '| | |',
     '|---|---|',
-    ...rows.map(([label, value]) => `| ${label} | \`${cell(value)}\` |`),
+    ...rows.map(([label, value]) => `| ${label} | \`${codeCell(value)}\` |`),
     '',
     facts.approval
       ? 'Approve only if these values are what you expect: the deploy uses exactly them and re-checks the sha256.'

@@ -3,6 +3,7 @@
  * deploy.sh's output) and the `releases` output.
  */
 import * as core from '@actions/core';
+import { codeCell, textCell } from '@pipelines/action-kit/tableCell';
 import type { Release, ServerResult } from './decide';
 
 export type ReleaseState = 'deployed' | 'failed' | 'not started';
@@ -32,14 +33,6 @@ export function releasesOutput(outcomes: readonly ReleaseOutcome[]): string {
   );
 }
 
-const cell = (text: string) =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/\r?\n/g, '<br>');
-
 /** SSM's status, its details when they say more, and deploy.sh's exit code when it ran. */
 function statusText(server: ServerResult): string {
   const details =
@@ -47,7 +40,7 @@ function statusText(server: ServerResult): string {
       ? `: ${server.statusDetails}`
       : '';
   const exit = server.responseCode >= 0 ? ` (exit ${server.responseCode})` : '';
-  return cell(`${server.status}${details}${exit}`);
+  return textCell(`${server.status}${details}${exit}`);
 }
 
 export function rolloutMarkdown(
@@ -59,10 +52,10 @@ export function rolloutMarkdown(
     servers.length > 0
       ? servers.map(
           (s) =>
-            `| \`${s.instanceId}\` | ${s.service} | \`${cell(s.artifact)}\` | ${statusText(s)} | <code>${cell(s.outputTail)}</code> |`,
+            `| \`${s.instanceId}\` | ${s.service} | \`${codeCell(s.artifact)}\` | ${statusText(s)} | <code>${textCell(s.outputTail)}</code> |`,
         )
       : [
-          `| (none) | ${release.service} | \`${cell(release.artifact)}\` | ${state === 'not started' ? 'not started' : 'no server reached'} | |`,
+          `| (none) | ${release.service} | \`${codeCell(release.artifact)}\` | ${state === 'not started' ? 'not started' : 'no server reached'} | |`,
         ],
   );
   return [
@@ -72,7 +65,7 @@ export function rolloutMarkdown(
     '|---|---|---|---|---|',
     ...rows,
     '',
-    failure ? `**Stopped:** ${cell(failure)}` : 'Every server runs its release.',
+    failure ? `**Stopped:** ${textCell(failure)}` : 'Every server runs its release.',
     '',
   ].join('\n');
 }

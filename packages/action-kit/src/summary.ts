@@ -3,19 +3,20 @@
  * sees the facts (sha256, VersionId, digest) without opening logs.
  */
 import * as core from '@actions/core';
+import { codeCell } from './tableCell';
 
 export type Row = readonly [label: string, value: string];
 
 /** Markdown for a heading and a two-column table; values are shown as code and escaped. */
 export function summaryMarkdown(heading: string, rows: readonly Row[], note?: string): string {
-  const cell = (v: string) => v.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const lines = [
     `### ${heading}`,
     '',
     '| | |',
     '|---|---|',
     ...rows.map(
-      ([label, value]) => `| ${cell(label)} | ${value === '' ? '' : `\`${cell(value)}\``} |`,
+      ([label, value]) =>
+        `| ${codeCell(label)} | ${value === '' ? '' : `\`${codeCell(value)}\``} |`,
     ),
   ];
   if (note) lines.push('', note);
