@@ -4,6 +4,7 @@
  * checks, the sizes, then the hashes the deploy verifies, then how to roll back.
  */
 import { couldNot } from '@pipelines/action-kit/errors';
+import { shellWord } from '@pipelines/action-kit/shellWord';
 import { codeCell } from '@pipelines/action-kit/tableCell';
 import type { RunningRecord } from './decide';
 
@@ -264,11 +265,6 @@ function hashesSection(facts: NotesFacts): string[] {
       ? 'Approve only if these values are what you expect: the deploy uses exactly them and re-checks the sha256.'
       : 'Deploys without a hold.',
   ];
-}
-
-/** A word the shell reads as itself: quoted unless it is made of safe characters only. */
-export function shellWord(value: string): string {
-  return /^[A-Za-z0-9._/:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { parseCli, UsageError } from './args';
+import { approveCommand, parseCli, UsageError } from './args';
 
 describe('parseCli', () => {
   it('rehearses a push to integration by default', () => {
@@ -39,5 +39,33 @@ describe('parseCli', () => {
 
   it('names the flag and the fix for a short ref', () => {
     expect(() => parseCli(['--ref', 'master'])).toThrow(/--ref "master".*refs\/heads\/<branch>/);
+  });
+});
+
+describe('approveCommand', () => {
+  const held = (argv: string[]) => approveCommand(parseCli(argv));
+
+  it.each([
+    [[], 'bash scripts/rehearse.sh --ref refs/heads/integration --approve'],
+    [
+      ['--ref', 'refs/heads/master', '--no-servers'],
+      'bash scripts/rehearse.sh --ref refs/heads/master --no-servers --approve',
+    ],
+    [
+      ['--ref', 'refs/tags/v1', '--worktree', '--workflow', '.github/workflows/other.yml'],
+      'bash scripts/rehearse.sh --ref refs/tags/v1 --worktree --workflow .github/workflows/other.yml --approve',
+    ],
+    [
+      ['--repo', '/tmp/my fork', '--verbose', '--keep', '--fresh'],
+      "bash scripts/rehearse.sh --ref refs/heads/integration --repo '/tmp/my fork' --approve",
+    ],
+  ])('a rehearsal held after %j continues with: %s', (argv, command) => {
+    expect(held(argv)).toBe(command);
+  });
+
+  it('parses back to the held options with --approve', () => {
+    const argv = ['--ref', 'refs/heads/master', '--no-servers', '--worktree'];
+    const words = held(argv).split(' ').slice(2);
+    expect(parseCli(words)).toEqual({ ...parseCli(argv), approve: true });
   });
 });

@@ -1,5 +1,8 @@
 /** The rehearsal's command line, parsed and checked. Pure. */
 import { parseArgs } from 'node:util';
+import { shellWord } from '@pipelines/action-kit/shellWord';
+
+const DEFAULT_WORKFLOW = '.github/workflows/pipeline.yml';
 
 export interface CliOptions {
   ref: string;
@@ -56,7 +59,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'no-servers': { type: 'boolean', default: false },
         worktree: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
-        workflow: { type: 'string', default: '.github/workflows/pipeline.yml' },
+        workflow: { type: 'string', default: DEFAULT_WORKFLOW },
         repo: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -86,8 +89,28 @@ export function parseCli(argv: readonly string[]): CliOptions {
     servers: !(v['no-servers'] ?? false),
     worktree: v.worktree ?? false,
     verbose: v.verbose ?? false,
-    workflow: v.workflow ?? '.github/workflows/pipeline.yml',
+    workflow: v.workflow ?? DEFAULT_WORKFLOW,
     ...(v.repo ? { repo: v.repo } : {}),
     help: v.help ?? false,
   };
+}
+
+/**
+ * The command that goes on past the hold: the held rehearsal's own options that choose what is
+ * rehearsed (the repository, the working tree, the workflow, the servers), and --approve. Without
+ * them the approval would rehearse something else than what the reviewer was shown (another
+ * workflow, HEAD instead of the working tree, or boot the servers the held run left out).
+ */
+export function approveCommand(
+  options: Pick<CliOptions, 'ref' | 'worktree' | 'workflow' | 'repo'> & { servers?: boolean },
+): string {
+  return [
+    'bash scripts/rehearse.sh',
+    `--ref ${shellWord(options.ref)}`,
+    ...(options.repo ? [`--repo ${shellWord(options.repo)}`] : []),
+    ...(options.worktree ? ['--worktree'] : []),
+    ...(options.workflow !== DEFAULT_WORKFLOW ? [`--workflow ${shellWord(options.workflow)}`] : []),
+    ...(options.servers === false ? ['--no-servers'] : []),
+    '--approve',
+  ].join(' ');
 }

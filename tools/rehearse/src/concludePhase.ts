@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActLog } from './actLog';
+import { approveCommand } from './args';
 import { claimsOf, conclude, type Conclusion, type PhaseRecord } from './conclusion';
 import { newestDeployment } from './githubState';
 import type { PhaseRun, RunRecord } from './record';
@@ -35,6 +36,7 @@ export async function concludePhase(
     failed: phase.failed,
     seconds: (Date.now() - record.began) / 1000,
     placeholderSha256: createHash('sha256').update(placeholderPackage()).digest('hex'),
+    approveCommand: approveCommand(record.options),
     deployment: record.resolution.environment
       ? newestDeployment(
           record.services.github.state.deployments ?? [],

@@ -38,6 +38,7 @@ const record = (overrides: Partial<PhaseRecord> = {}): PhaseRecord => ({
   failed: false,
   seconds: 12,
   placeholderSha256: PLACEHOLDER,
+  approveCommand: 'bash scripts/rehearse.sh --ref refs/heads/master --no-servers --approve',
   ...overrides,
 });
 
@@ -141,7 +142,7 @@ describe('the conclusion of a rehearsal phase', () => {
   it('at the hold, tells the reviewer how to approve; once deployed, what was verified', () => {
     const held = conclude(record({ held: ['deploy-with-approval'] }), seen(PLACEHOLDER));
     expect(held.lines.join('\n')).toContain(
-      'bash scripts/rehearse.sh --ref refs/heads/master --approve',
+      'bash scripts/rehearse.sh --ref refs/heads/master --no-servers --approve',
     );
     const deployed = conclude(record(), seen());
     expect(deployed.lines.join('\n')).toContain(

@@ -36,6 +36,8 @@ export interface PhaseRecord {
   readonly placeholderSha256: string;
   /** The environment's newest deployment record in the local GitHub, if any. */
   readonly deployment?: DeploymentLink;
+  /** The command that approves a held rehearsal (args.ts approveCommand). */
+  readonly approveCommand: string;
 }
 
 export interface Conclusion {
@@ -136,7 +138,7 @@ export function conclude(record: PhaseRecord, seen?: Observation): Conclusion {
             digest: claims.digest,
             imageUri: record.results.imageUri,
           },
-          `bash scripts/rehearse.sh --ref ${ref} --approve`,
+          record.approveCommand,
         ),
     );
   }

@@ -144,7 +144,7 @@ describe('a rehearsal of a push to master (fixture pipeline)', () => {
       expect(text).toMatch(/Waiting for approval: prod/);
       expect(text).toMatch(/VersionId\s+\S{8,}/);
       expect(text).toMatch(/digest\s+sha256:[0-9a-f]{64}/);
-      expect(text).toContain('--ref refs/heads/master --approve');
+      expect(text).toContain(`--ref refs/heads/master --repo ${repo.dir} --approve`);
       expect(r.actLog.jobs.has('deploy-with-approval')).toBe(false);
     });
   });

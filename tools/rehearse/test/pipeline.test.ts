@@ -216,7 +216,8 @@ function rehearsalOf(command: string) {
 }
 
 describe('rehearsal of the pipeline: push to master, held then approved', () => {
-  const approveCommand = 'bash scripts/rehearse.sh --ref refs/heads/master --approve';
+  // The held run's own options come back in the command that approves it (--no-servers too).
+  const approveCommand = 'bash scripts/rehearse.sh --ref refs/heads/master --no-servers --approve';
   const run = rehearsalOf('bash scripts/rehearse.sh --ref refs/heads/master --no-servers');
   const atHold: {
     exitCode?: number;
