@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reuse of build outputs by content hash (each service's image, the Lambda's build and its package).
+# Reuse of build outputs by content hash (each service's image, the servers' releases, the Lambda's
+# build and its package).
 # docs/workflows.md ("Reusing build outputs") explains the keys and who may write them.
 #
 #   reuse.sh key NAME    Lists the inputs of output NAME (run from the repository root) into
@@ -42,6 +43,16 @@ inputs_of() {
         EXCLUDE+=("services/$service/$path")
       done
       ;;
+    server-releases)
+      # The servers' releases (pipeline.yml package-servers): the blog's static site, built by
+      # Gatsby from the blog's folder (as for its image; the image's own files are taken too),
+      # and the proxy's render.sh and nginx/, each packed by services/lib/pack-release.sh.
+      INPUTS=(services/blog services/proxy/render.sh services/proxy/nginx services/lib/pack-release.sh)
+      EXCLUDE=()
+      for path in public .cache node_modules test README.md jest.config.js .build.lock .built-from; do
+        EXCLUDE+=("services/blog/$path")
+      done
+      ;;
     lambda-build)
       # webpack bundles src/index.ts (src/ is taken whole) with webpack.config.js, which also
       # writes the commit into the bundle: the commit is an input (tool line below).
@@ -58,7 +69,7 @@ inputs_of() {
       EXCLUDE=()
       ;;
     *)
-      echo "::error::Could not compute the reuse key: unknown output '$1'. Use <service>-image, lambda-build or lambda-package." >&2
+      echo "::error::Could not compute the reuse key: unknown output '$1'. Use <service>-image, server-releases, lambda-build or lambda-package." >&2
       exit 2
       ;;
   esac
@@ -72,6 +83,8 @@ tools_of() {
   case "$1" in
     # Every image is built with umoci (docs/decisions/0009-one-image-build.md) and a GNU tar.
     *-image) echo "tool image-builder $(image_builder)" ;;
+    # pack-release.sh: GNU tar's sorted, epoch-dated archive, gzip -n.
+    server-releases) echo "tool packer $(tar --version | head -1), $(gzip --version | head -1)" ;;
     lambda-build) echo "tool commit ${GITHUB_SHA:-$(git rev-parse HEAD 2>/dev/null || echo unknown)}" ;;
   esac
 }

@@ -22,6 +22,7 @@ import { repoRoot } from './paths';
 // Fixture trees below name files of these packages (made here, not the repository's own).
 const BLOG = 'services/blog';
 const LAMBDA = 'services/katana-lambda';
+const PROXY = 'services/proxy';
 // A second image's service (a fork's, not this repository's).
 const HELLO = 'services/hello';
 
@@ -42,7 +43,11 @@ function write(root: string, file: string, text: string) {
 /** The files the rules name, in a tree of their own, with the real scripts copied in. */
 function repository(): string {
   const root = tempDir();
-  for (const script of ['.github/scripts/reuse.sh', `${BLOG}/scripts/build-image.sh`]) {
+  for (const script of [
+    '.github/scripts/reuse.sh',
+    `${BLOG}/scripts/build-image.sh`,
+    'services/lib/pack-release.sh',
+  ]) {
     mkdirSync(path.dirname(path.join(root, script)), { recursive: true });
     copyFileSync(path.join(repoRoot, script), path.join(root, script));
   }
@@ -66,6 +71,10 @@ function repository(): string {
     [`${BLOG}/public/index.html`]: 'built\n',
     [`${BLOG}/.cache/state`]: 'gatsby cache\n',
     [`${BLOG}/node_modules/gatsby/index.js`]: 'dependency\n',
+    [`${PROXY}/render.sh`]: '#!/usr/bin/env bash\n',
+    [`${PROXY}/nginx/site.conf.template`]: 'server {}\n',
+    [`${PROXY}/deploy.sh`]: 'not packed\n',
+    [`${PROXY}/test/proxy.test.ts`]: 'test\n',
     [`${LAMBDA}/package.json`]: '{"name":"@pipelines/katana-lambda"}',
     [`${LAMBDA}/tsconfig.json`]: '{}',
     [`${LAMBDA}/webpack.config.js`]: 'module.exports = {};\n',
@@ -200,6 +209,29 @@ describe('the inputs of each build output', () => {
     );
   });
 
+  test("the servers' releases: the blog's sources, the proxy's packed files and the packer", () => {
+    const root = repository();
+    keyOf(root, 'server-releases');
+    expect(inputFiles(root, 'server-releases')).toEqual(
+      [
+        ...COMMON,
+        `${BLOG}/Dockerfile`,
+        `${BLOG}/content/posts/first.md`,
+        `${BLOG}/gatsby-config.js`,
+        `${BLOG}/nginx/default.conf`,
+        `${BLOG}/package.json`,
+        `${BLOG}/scripts/build-image.sh`,
+        `${BLOG}/src/pages/index.tsx`,
+        `${PROXY}/nginx/site.conf.template`,
+        `${PROXY}/render.sh`,
+        'services/lib/pack-release.sh',
+      ].sort(),
+    );
+    expect(readFileSync(path.join(root, '.reuse', 'server-releases.inputs'), 'utf8')).toMatch(
+      /^tool packer tar \(GNU tar\) .*, gzip /m,
+    );
+  });
+
   test('the Lambda package: the build it zips and the code that zips it', () => {
     const root = repository();
     write(root, `${LAMBDA}/build/index.js`, 'bundle\n');
@@ -249,6 +281,14 @@ describe('a changed input gives a new key, so the job builds', () => {
       'the TypeScript base config',
       (r) => write(r, 'tsconfig.base.json', '{"x":1}'),
     ],
+    ['server-releases', 'a post edited', (r) => write(r, `${BLOG}/content/posts/first.md`, '#\n')],
+    [
+      'server-releases',
+      "the proxy's nginx template",
+      (r) => write(r, `${PROXY}/nginx/site.conf.template`, 'server { listen 80; }\n'),
+    ],
+    ['server-releases', "the proxy's render.sh", (r) => write(r, `${PROXY}/render.sh`, 'echo\n')],
+    ['server-releases', 'the packer', (r) => write(r, 'services/lib/pack-release.sh', 'echo\n')],
     ['lambda-package', 'the build it zips', (r) => write(r, `${LAMBDA}/build/index.js`, 'other\n')],
     ['lambda-package', 'the zip code', (r) => write(r, `${LAMBDA}/src/pack/zip.ts`, '//\n')],
   ];
@@ -260,7 +300,7 @@ describe('a changed input gives a new key, so the job builds', () => {
     expect(keyOf(root, name)).not.toBe(before);
   });
 
-  test.each(['blog-image', 'lambda-build', 'lambda-package'])(
+  test.each(['blog-image', 'server-releases', 'lambda-build', 'lambda-package'])(
     '%s: another Node version gives a new key',
     (name) => {
       const root = repository();
@@ -286,6 +326,14 @@ describe('a changed input gives a new key, so the job builds', () => {
     ],
     ['blog-image', 'the Lambda', (r) => write(r, `${LAMBDA}/src/index.ts`, 'x\n')],
     ['blog-image', 'the root README', (r) => write(r, 'README.md', 'x\n')],
+    ['server-releases', 'a proxy test', (r) => write(r, `${PROXY}/test/proxy.test.ts`, 'x\n')],
+    [
+      'server-releases',
+      "the proxy's deploy.sh (installed by the servers' install, not packed)",
+      (r) => write(r, `${PROXY}/deploy.sh`, 'x\n'),
+    ],
+    ['server-releases', 'the built site', (r) => write(r, `${BLOG}/public/index.html`, 'x\n')],
+    ['server-releases', 'the Lambda', (r) => write(r, `${LAMBDA}/src/index.ts`, 'x\n')],
     ['lambda-build', 'a Lambda test', (r) => write(r, `${LAMBDA}/test/handler.test.ts`, 'x\n')],
     ['lambda-build', 'the blog', (r) => write(r, `${BLOG}/content/posts/first.md`, 'x\n')],
     ['lambda-build', 'the blog Dockerfile', (r) => write(r, `${BLOG}/Dockerfile`, 'x\n')],
