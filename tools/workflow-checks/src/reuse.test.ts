@@ -154,22 +154,22 @@ const COMMON = [
   'tsconfig.base.json',
 ];
 
+/** The blog's files in the fixture tree without its tests, docs, build folders and dependencies. */
+const BLOG_SOURCES = [
+  `${BLOG}/Dockerfile`,
+  `${BLOG}/content/posts/first.md`,
+  `${BLOG}/gatsby-config.js`,
+  `${BLOG}/nginx/default.conf`,
+  `${BLOG}/package.json`,
+  `${BLOG}/scripts/build-image.sh`,
+  `${BLOG}/src/pages/index.tsx`,
+];
+
 describe('the inputs of each build output', () => {
   test('the blog image: the blog package without its tests, docs and build folders, and what the install reads', () => {
     const root = repository();
     keyOf(root, 'blog-image');
-    expect(inputFiles(root, 'blog-image')).toEqual(
-      [
-        ...COMMON,
-        `${BLOG}/Dockerfile`,
-        `${BLOG}/content/posts/first.md`,
-        `${BLOG}/gatsby-config.js`,
-        `${BLOG}/nginx/default.conf`,
-        `${BLOG}/package.json`,
-        `${BLOG}/scripts/build-image.sh`,
-        `${BLOG}/src/pages/index.tsx`,
-      ].sort(),
-    );
+    expect(inputFiles(root, 'blog-image')).toEqual([...COMMON, ...BLOG_SOURCES].sort());
     const list = readFileSync(path.join(root, '.reuse', 'blog-image.inputs'), 'utf8');
     expect(list).toContain('tool node v24.21.0\n');
     expect(list).toMatch(/^tool image-builder umoci /m);
@@ -215,13 +215,7 @@ describe('the inputs of each build output', () => {
     expect(inputFiles(root, 'server-releases')).toEqual(
       [
         ...COMMON,
-        `${BLOG}/Dockerfile`,
-        `${BLOG}/content/posts/first.md`,
-        `${BLOG}/gatsby-config.js`,
-        `${BLOG}/nginx/default.conf`,
-        `${BLOG}/package.json`,
-        `${BLOG}/scripts/build-image.sh`,
-        `${BLOG}/src/pages/index.tsx`,
+        ...BLOG_SOURCES,
         `${PROXY}/nginx/site.conf.template`,
         `${PROXY}/render.sh`,
         'services/lib/pack-release.sh',
