@@ -52,8 +52,8 @@ describe('approveCommand', () => {
       'bash scripts/rehearse.sh --ref refs/heads/master --no-servers --approve',
     ],
     [
-      ['--ref', 'refs/tags/v1', '--worktree', '--workflow', '.github/workflows/other.yml'],
-      'bash scripts/rehearse.sh --ref refs/tags/v1 --worktree --workflow .github/workflows/other.yml --approve',
+      ['--ref', 'refs/tags/v1', '--worktree', '--workflow', '.github/workflows/rollback.yml'],
+      'bash scripts/rehearse.sh --ref refs/tags/v1 --worktree --workflow .github/workflows/rollback.yml --approve',
     ],
     [
       ['--repo', '/tmp/my fork', '--verbose', '--keep', '--fresh'],

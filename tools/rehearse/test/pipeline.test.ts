@@ -216,9 +216,13 @@ function rehearsalOf(command: string) {
 }
 
 describe('rehearsal of the pipeline: push to master, held then approved', () => {
+  // docs/local-rehearsal.md's two commands, `bash scripts/rehearse.sh --ref refs/heads/master`
+  // and `bash scripts/rehearse.sh --ref refs/heads/master --approve`, rehearsed here with
+  // --no-servers (servers.test.ts rehearses prod's servers at the hold and after approval).
+  const held = 'bash scripts/rehearse.sh --ref refs/heads/master';
+  const run = rehearsalOf(`${held} --no-servers`);
   // The held run's own options come back in the command that approves it (--no-servers too).
-  const approveCommand = 'bash scripts/rehearse.sh --ref refs/heads/master --no-servers --approve';
-  const run = rehearsalOf('bash scripts/rehearse.sh --ref refs/heads/master --no-servers');
+  const approveCommand = `${held} --no-servers --approve`;
   const atHold: {
     exitCode?: number;
     pkg?: Package;
