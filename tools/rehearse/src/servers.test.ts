@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { repoRoot } from '@pipelines/testkit';
 import {
   rehearsedServers,
   serverHosts,
@@ -5,6 +7,7 @@ import {
   serversDecision,
   workflowRollsOut,
 } from './servers';
+import { slotsOf } from './serverSlots';
 
 describe('serversDecision', () => {
   it('does not boot servers for a workflow without the rollout step (nothing would change them)', () => {
@@ -62,38 +65,85 @@ describe('serversDecision', () => {
 });
 
 describe('serverHosts', () => {
-  it('gives each tier its own host names, addresses and instance ids', () => {
-    const lower = serverHosts('lower');
-    const upper = serverHosts('upper');
-    expect(lower.map((h) => h.service)).toEqual(['proxy', 'blog']);
-    const all = [...lower, ...upper];
+  const ALL = ['proxy', 'blog', 'fulcrum', 'rocketchat'] as const;
+  const [lower, ...lowerSpares] = slotsOf('lower');
+  const [upper] = slotsOf('upper');
+  const slots = [lower!, upper!, ...lowerSpares];
+
+  it("keeps a lone rehearsal's hosts as they were: each tier's own slot first", () => {
+    expect(serverHosts(lower!, ALL)).toEqual([
+      {
+        service: 'proxy',
+        instanceId: 'i-00000000000000a47',
+        name: 'lproxy',
+        address: '10.254.71.2',
+      },
+      { service: 'blog', instanceId: 'i-00000000000000a48', name: 'lblog', address: '10.254.72.2' },
+      {
+        service: 'fulcrum',
+        instanceId: 'i-00000000000000a49',
+        name: 'lfulcrum',
+        address: '10.254.73.2',
+      },
+      {
+        service: 'rocketchat',
+        instanceId: 'i-00000000000000a4a',
+        name: 'lrocketcha',
+        address: '10.254.74.2',
+      },
+    ]);
+    expect(serverHosts(upper!).map((h) => [h.name, h.address])).toEqual([
+      ['uproxy', '10.254.81.2'],
+      ['ublog', '10.254.82.2'],
+    ]);
+  });
+
+  it('gives every slot, of either tier or spare, its own host names, addresses and instance ids', () => {
+    const all = slots.flatMap((slot) => serverHosts(slot, ALL));
+    expect(all).toHaveLength(6 * 4);
     for (const key of ['name', 'address', 'instanceId'] as const)
       expect(new Set(all.map((h) => h[key])).size).toBe(all.length);
     for (const host of all) {
       expect(host.instanceId).toMatch(/^i-[0-9a-f]{17}$/);
+      // testHost.ts's limit: the name becomes namespace, link and machine names.
       expect(host.name).toMatch(/^[a-z][a-z0-9]{0,9}$/);
       expect(host.address).toMatch(/^10\.254\.\d+\.2$/);
     }
   });
 
-  it("points the proxy's upstreams at the blog, fulcrum and rocketchat hosts", () => {
-    const hosts = serverHosts('lower', ['proxy', 'blog', 'fulcrum', 'rocketchat']);
-    const at = (service: string) => `${hosts.find((h) => h.service === service)?.address}:3000`;
-    expect(serverSettings('proxy', 'lower', 'example.com')).toEqual({
-      DOMAIN: 'example.com',
-      BLOG_UPSTREAM: at('blog'),
-      PM_UPSTREAM: at('fulcrum'),
-      CHAT_UPSTREAM: at('rocketchat'),
-    });
+  it("keeps every slot's networks apart from every other test host in the repository", () => {
+    // Every 10.254.<n>.<m> written in the repository's TypeScript outside the rehearsal's sources.
+    const others = execFileSync(
+      'git',
+      ['grep', '-ohE', '10\\.254\\.[0-9]+\\.[0-9]+', '--', '*.ts', ':!tools/rehearse/src'],
+      { cwd: repoRoot, encoding: 'utf8' },
+    )
+      .split('\n')
+      .filter(Boolean)
+      .map((address) => Number(address.split('.')[2]));
+    expect(others).toEqual(expect.arrayContaining([21, 31, 41]));
+    const thirds = slots.flatMap((slot) =>
+      serverHosts(slot, ALL).map((h) => Number(h.address.split('.')[2])),
+    );
+    expect(thirds.filter((third) => others.includes(third) || third > 255)).toEqual([]);
   });
 
-  it("points the proxy's blog upstream at the blog host", () => {
-    const blog = serverHosts('lower').find((h) => h.service === 'blog');
-    expect(serverSettings('proxy', 'lower', 'example.com')).toMatchObject({
-      DOMAIN: 'example.com',
-      BLOG_UPSTREAM: `${blog?.address}:3000`,
-    });
-    expect(serverSettings('blog', 'lower', 'example.com')).toEqual({
+  it.each(slots.map((slot) => [slot.id, slot]))(
+    "points the proxy's upstreams at the blog, fulcrum and rocketchat hosts of its own slot (%s)",
+    (_, slot) => {
+      const hosts = serverHosts(slot, ALL);
+      const at = (service: string) => `${hosts.find((h) => h.service === service)?.address}:3000`;
+      expect(serverSettings('proxy', slot, 'example.com')).toEqual({
+        DOMAIN: 'example.com',
+        BLOG_UPSTREAM: at('blog'),
+        PM_UPSTREAM: at('fulcrum'),
+        CHAT_UPSTREAM: at('rocketchat'),
+      });
+    },
+  );
+
+  it('gives the other servers their port and domain', () => {
+    expect(serverSettings('blog', lower!, 'example.com')).toEqual({
       PORT: '3000',
       DOMAIN: 'example.com',
     });

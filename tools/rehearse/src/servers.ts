@@ -32,6 +32,7 @@ import { SERVER_BASE_PACKAGES, serviceUserData } from '../../../infra/lib/constr
 import { APP_SERVICES, SERVER_TAGS } from '../../../infra/lib/stacks/network-stack';
 import type { LocalServices, RunStart } from './record';
 import { reachRegistryOnLoopback } from './registryRoute';
+import type { ServerSlot } from './serverSlots';
 import { acquireServersLock } from './serversLock';
 import type { Started } from './teardown';
 
@@ -54,12 +55,8 @@ export function rehearsedServers(model: Pick<EnvironmentsConfig, 'names'>): Rehe
   return REHEARSED_SERVERS.filter((service) => !IMAGE_SERVERS.has(service) || built.has(service));
 }
 
-/** Each tier's hosts: their own /30s (10.254.<n>.2) and names, apart from the infra tests' hosts. */
-const HOST_PLAN: Readonly<Record<string, { prefix: string; third: number }>> = {
-  lower: { prefix: 'l', third: 71 },
-  upper: { prefix: 'u', third: 81 },
-};
-const SERVER_OFFSET: Readonly<Record<string, number>> = {
+/** Each server's /30 in its slot: 10.254.<slot's third octet + offset>.0/30. */
+const SERVER_OFFSET: Readonly<Record<RehearsedServer, number>> = {
   proxy: 0,
   blog: 1,
   fulcrum: 2,
@@ -119,42 +116,41 @@ export function serversDecision(
   return { rehearsed: true };
 }
 
-/** The hosts of a tier's servers: names, addresses and EC2-like instance ids. Pure. */
+/** The hosts of the servers in a slot: names, addresses and EC2-like instance ids. Pure. */
 export function serverHosts(
-  tier: string,
+  slot: ServerSlot,
   servers: readonly RehearsedServer[] = ['proxy', 'blog'],
 ): ServerHost[] {
-  const plan = HOST_PLAN[tier] ?? { prefix: tier.slice(0, 1), third: 91 };
   return servers.map((service) => {
-    const offset = SERVER_OFFSET[service] ?? 0;
+    const third = slot.third + SERVER_OFFSET[service];
     return {
       service,
-      instanceId: `i-0000000000000${(0xa00 + (plan.third + offset)).toString(16).padStart(4, '0')}`,
-      name: `${plan.prefix}${service}`.slice(0, 10),
-      address: `10.254.${plan.third + offset}.2`,
+      // Unique per slot (its third octets are), so two rehearsals' SSM stand-ins never share one.
+      instanceId: `i-0000000000000${(0xa00 + third).toString(16).padStart(4, '0')}`,
+      name: `${slot.prefix}${service}`.slice(0, 10),
+      address: `10.254.${third}.2`,
     };
   });
 }
 
-/** The address a server's upstream has in its tier (where the proxy sends its host name). Pure. */
-export function upstreamAddress(tier: string, service: string): string {
-  const plan = HOST_PLAN[tier] ?? { prefix: '', third: 91 };
-  return `10.254.${plan.third + (SERVER_OFFSET[service] ?? 0)}.2:3000`;
+/** The address a server's upstream has in a slot (where the proxy sends its host name). Pure. */
+export function upstreamAddress(slot: ServerSlot, service: RehearsedServer): string {
+  return `10.254.${slot.third + SERVER_OFFSET[service]}.2:3000`;
 }
 
 /** Each server's settings, as the infra's user data writes them. Pure. */
 export function serverSettings(
   service: RehearsedServer,
-  tier: string,
+  slot: ServerSlot,
   domain: string,
 ): Record<string, string> {
   if (service === 'proxy')
     return {
       DOMAIN: domain,
-      BLOG_UPSTREAM: upstreamAddress(tier, 'blog'),
+      BLOG_UPSTREAM: upstreamAddress(slot, 'blog'),
       // Nothing answers there unless those servers are booted: nginx needs only the address.
-      PM_UPSTREAM: upstreamAddress(tier, 'fulcrum'),
-      CHAT_UPSTREAM: upstreamAddress(tier, 'rocketchat'),
+      PM_UPSTREAM: upstreamAddress(slot, 'fulcrum'),
+      CHAT_UPSTREAM: upstreamAddress(slot, 'rocketchat'),
     };
   return { PORT: '3000', DOMAIN: domain };
 }
@@ -196,18 +192,19 @@ export async function startServers(
   });
   // Not rehearsed: the summary says why (serverReleases.ts).
   if (!decision.rehearsed) return decision;
-  // The tier's test hosts have fixed names and addresses: one rehearsal of the tier's servers at
-  // a time on this machine (another waits for it), released by the teardown.
-  started.serversLock = await acquireServersLock(resolution.tier, options.log);
+  // The hosts' names and addresses are a slot's: its tier's own, else a spare one another
+  // rehearsal running on this machine does not hold; released by the teardown.
+  const lock = await acquireServersLock(resolution.tier, options.log);
+  started.serversLock = lock;
   const environment = resolution.environment ?? '';
   const document = readFileSync(deployDocumentPath(start.directory), 'utf8');
   const ssm = await startSsmRunCommand({ documents: { [resolution.deployDocument]: document } });
   started.ssm = ssm;
-  const hosts = serverHosts(resolution.tier, rehearsedServers(model));
+  const hosts = serverHosts(lock.slot, rehearsedServers(model));
   const domain = model.project.domain;
   const ports = { moto: services.moto.port, registry: services.registry.port };
   const boots = hosts.map((server) =>
-    bootServer(server, resolution.tier, domain, start.directory, ports, started),
+    bootServer(server, lock.slot, domain, start.directory, ports, started),
   );
   // The teardown waits for these; a boot that fails is reported by the commands that wait for
   // it, and by the servers' verdict.
@@ -264,7 +261,7 @@ function agentOf(server: BootedServer, region: string) {
 /** Boots a server's host and installs its service with the infra's user data commands. */
 async function bootServer(
   server: ServerHost,
-  tier: string,
+  slot: ServerSlot,
   domain: string,
   directory: string,
   ports: LocalPorts,
@@ -295,7 +292,7 @@ async function bootServer(
     role: 'app',
     bundlePath: '/root/bundle.zip',
     packages: APP_SERVICES.find((app) => app.service === server.service)?.packages ?? ['nginx'],
-    environment: serverSettings(server.service, tier, domain),
+    environment: serverSettings(server.service, slot, domain),
   });
   writeFileSync(path.join(host.root, 'root', 'install.sh'), install.join('\n'), { mode: 0o700 });
   // A failed install shows its log's end and the host's last journal lines (a unit that failed).

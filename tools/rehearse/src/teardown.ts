@@ -29,7 +29,7 @@ export interface Started {
   hosts?: Stoppable[];
   /** Servers still booting: waited for, so that each one is stopped too. */
   booting?: Promise<unknown>[];
-  /** The hold on the tier's test host names (serversLock.ts), released once they are stopped. */
+  /** The hold on the slot of test host names (serversLock.ts), released once they are stopped. */
   serversLock?: { release(): void };
 }
 
