@@ -1,4 +1,4 @@
-import { slowestFiles } from './tests';
+import { slowestFiles, TEST_COMMAND_BUDGET_MS, testCommandTarget } from './tests';
 
 describe('slowestFiles', () => {
   it('names the slowest files first, relative to the repository', () => {
@@ -15,5 +15,22 @@ describe('slowestFiles', () => {
       { file: 'suite/b.test.ts', ms: 900 },
       { file: 'c.test.ts', ms: 400 },
     ]);
+  });
+});
+
+describe('testCommandTarget', () => {
+  const within = TEST_COMMAND_BUDGET_MS - 1;
+  it.each([
+    [within, 0, 'tests: 10 passed, 0 failed, 0 skipped\n', 'met'],
+    [TEST_COMMAND_BUDGET_MS + 1, 0, '', '**missed**'],
+    [
+      within,
+      1,
+      'failed steps: dist\ntests: 10 passed, 0 failed, 0 skipped\n',
+      '**failed** (exit 1; failed steps: dist)',
+    ],
+    [within, 1, 'bootstrap failed\n', '**failed** (exit 1)'],
+  ])('a run of %d ms, exit %d, printing %j: %s', (ms, exitCode, stdout, target) => {
+    expect(testCommandTarget(ms, exitCode, stdout)).toBe(target);
   });
 });

@@ -33,6 +33,19 @@ export function slowestFiles(report: JestReport, root: string, count = 10): File
     .slice(0, count);
 }
 
+/**
+ * The test command's row: its time against the budget, and whether it passed at all. A run that
+ * failed (a test, or a step before the tests: format, lint, types, bundles) is never "met",
+ * whatever its time; the steps it names as failed are shown.
+ */
+export function testCommandTarget(ms: number, exitCode: number, stdout: string): string {
+  if (exitCode !== 0) {
+    const steps = /^failed steps: (.+)$/m.exec(stdout)?.[1];
+    return `**failed** (exit ${exitCode}${steps ? `; failed steps: ${steps}` : ''})`;
+  }
+  return ms <= TEST_COMMAND_BUDGET_MS ? 'met' : '**missed**';
+}
+
 export async function testsSuite({ quick }: { quick: boolean }): Promise<Section> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-tests-'));
   const results = path.join(dir, 'jest.json');
@@ -62,7 +75,7 @@ export async function testsSuite({ quick }: { quick: boolean }): Promise<Section
         ours: `${formatMs(run.ms)} (${report.numPassedTests} passed, ${report.numFailedTests} failed)`,
         peer: `budget ${formatMs(TEST_COMMAND_BUDGET_MS)}`,
         ratio: (run.ms / TEST_COMMAND_BUDGET_MS).toFixed(2),
-        target: quick ? '(informational)' : run.ms <= TEST_COMMAND_BUDGET_MS ? 'met' : '**missed**',
+        target: quick ? '(informational)' : testCommandTarget(run.ms, run.exitCode, run.stdout),
       },
       ...slowestFiles(report, repoRoot).map((f) => ({
         case: `\`${f.file}\``,
