@@ -10,7 +10,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import { headlessChromiumFlags, repoRoot, systemTool, toolPath } from '@pipelines/testkit';
+import { headlessChromiumFlags, repoRoot, systemTool, toolPath, until } from '@pipelines/testkit';
 import { projectDomain } from '../src';
 import {
   jsonUpstream,
@@ -282,11 +282,16 @@ test('pm accepts a 10 MB upload and refuses one over 50 MB with 413', async () =
 
 test('each host writes its own access log', async () => {
   await secureRequest(`blog.${domain}`, { path: '/access-log-probe/' });
-  // nginx writes the log line when the request ends; the answer has arrived, so it is there.
-  const log = readFileSync(path.join(proxy.logDir, 'blog.access.log'), 'utf8');
-  expect(log).toMatch(
-    new RegExp(`"blog\\.${domain.replace(/\./g, '\\.')}" "GET /access-log-probe/ HTTP/1.1" 404`),
+  const probeLine = new RegExp(
+    `"blog\\.${domain.replace(/\./g, '\\.')}" "GET /access-log-probe/ HTTP/1.1" 404`,
   );
+  // nginx writes a request's log line after it has sent the answer (its log phase ends the
+  // request), so the line can come a moment after the response arrived: wait for it, then look.
+  const blogLog = () => readFileSync(path.join(proxy.logDir, 'blog.access.log'), 'utf8');
+  const log = await until('see the probe in blog.access.log', 10_000, () =>
+    probeLine.test(blogLog()) ? blogLog() : undefined,
+  ).catch(() => blogLog());
+  expect(log).toMatch(probeLine);
   expect(readFileSync(path.join(proxy.logDir, 'refused.access.log'), 'utf8')).toContain(
     'evil.example.net',
   );

@@ -93,6 +93,7 @@ export {
   type TestHostOptions,
   type ExecResult,
 } from './testHost';
+export { until } from './until';
 export {
   localAwsClients,
   destroyLocalAwsClients,

@@ -55,7 +55,12 @@ describe('startTestHost', () => {
       'pl-kit-h',
     );
 
-    await host.run('systemd-run --unit=broken.service /bin/false');
+    // A oneshot, not waited for: it goes from activating straight to failed. As a simple service
+    // (systemd-run's default) it would be active from its fork until /bin/false exited, and a
+    // poll landing in that moment sees it active (one full test run did).
+    await host.run(
+      'systemd-run --no-block --unit=broken.service --property=Type=oneshot /bin/false',
+    );
     await expect(host.waitForUnit('broken.service', 20_000)).rejects.toThrow(
       /Could not start broken.service on kit: it failed/,
     );

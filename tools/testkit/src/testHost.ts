@@ -27,6 +27,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { until } from './until';
 
 export const TEST_HOST_RELEASE = 'bookworm';
 /** What every host has: systemd as init, and what its tests use to look inside. */
@@ -333,21 +334,6 @@ function readNamespace(pid: number): string | undefined {
     return readlinkSync(`/proc/${pid}/ns/pid`);
   } catch {
     return undefined;
-  }
-}
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`Could not ${what}: still not done after ${timeoutMs} ms.`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
