@@ -24,21 +24,25 @@ NCC="$ROOT/node_modules/@vercel/ncc/dist/ncc/cli.js"
 TERSER="$ROOT/node_modules/terser/bin/terser"
 [[ -x "$NODE" && -f "$NCC" ]] || { echo "missing node24 or ncc: run bash scripts/bootstrap.sh" >&2; exit 1; }
 
+# ncc and terser run with an environment of their own (no NODE_OPTIONS, NODE_PATH, NODE_ENV or
+# anything else of the caller's), so that a developer's shell and CI build the same bytes.
+clean() { env -i PATH=/usr/bin:/bin HOME="${HOME:-/root}" LANG=C.UTF-8 TMPDIR="${TMPDIR:-/tmp}" "$@"; }
+
 for dir in "$ROOT"/actions/*/; do
   name="$(basename "$dir")"
   [[ -f "$dir/action.yml" && -f "$dir/src/index.ts" ]] || continue
   if ((${#ONLY[@]})) && [[ ! " ${ONLY[*]} " == *" $name "* ]]; then continue; fi
   dest="${OUT:+$OUT/$name/dist}"; dest="${dest:-$dir/dist}"
   rm -rf "$dest"
-  (cd "$dir" && "$NODE" "$NCC" build src/index.ts -o "$dest" --quiet --no-cache --target es2022 --license licenses.txt)
+  (cd "$dir" && clean "$NODE" "$NCC" build src/index.ts -o "$dest" --quiet --no-cache --target es2022 --license licenses.txt)
   # Minified by terser here, not by ncc --minify: ncc's minifier leaves code nothing uses in
   # dist/index.js (all 48 of zod's message locales: about 300 KB where terser's compress leaves
   # 90 KB), and does not touch the lazily loaded chunks (dist/<n>.index.js) at all. Same pinned
   # Node and terser everywhere, so the output is the same.
   for file in "$dest"/*.js; do
-    "$NODE" "$TERSER" "$file" --compress --mangle --comments false --output "$file.min" && mv "$file.min" "$file"
+    clean "$NODE" "$TERSER" "$file" --compress --mangle --comments false --output "$file.min" && mv "$file.min" "$file"
   done
   if [[ -f "$dir/src/post.ts" ]]; then
-    (cd "$dir" && "$NODE" "$NCC" build src/post.ts -o "$dest/post" --quiet --no-cache --minify --target es2022 --license licenses.txt)
+    (cd "$dir" && clean "$NODE" "$NCC" build src/post.ts -o "$dest/post" --quiet --no-cache --minify --target es2022 --license licenses.txt)
   fi
 done
