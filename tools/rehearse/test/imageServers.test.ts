@@ -10,20 +10,12 @@
  * the file is skipped, loudly.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import os from 'node:os';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { addImageRepository, repoRoot } from '@pipelines/testkit';
-import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
+import { addImageRepository } from '@pipelines/testkit';
+import { EXIT, type Rehearsal } from '../src/rehearse';
 import type { BootedServer } from '../src/servers';
+import { cloneOfThisRepository, rehearseClone } from './fixtureRepo';
 
 jest.setTimeout(20 * 60_000);
 
@@ -86,8 +78,7 @@ describeAsRoot(
     } = {};
 
     beforeAll(async () => {
-      clone = mkdtempSync(path.join(os.tmpdir(), 'rehearse-apps-'));
-      execFileSync('git', ['clone', '-q', repoRoot, clone]);
+      clone = cloneOfThisRepository('apps');
       // Both after pipelines/blog, in one edit of its line.
       addImageRepository(
         path.join(clone, 'environments.yml'),
@@ -106,22 +97,8 @@ describeAsRoot(
         ]);
       git('add', '-A');
       git('commit', '-qm', 'Images of fulcrum and rocketchat, built as stand-ins');
-      // Only for speed: the clone starts from this repository's build cache (content-hashed keys).
-      const cache = path.join(repoRoot, '.rehearsal', 'act-cache');
-      if (existsSync(cache))
-        cpSync(cache, path.join(clone, '.rehearsal', 'act-cache'), { recursive: true });
 
-      const lines: string[] = [];
-      const r = await rehearse({
-        ref: 'refs/heads/integration',
-        approve: false,
-        worktree: false,
-        workflow: '.github/workflows/pipeline.yml',
-        repo: clone,
-        verbose: false,
-        fresh: true,
-        log: (line) => lines.push(line),
-      });
+      const { r, lines } = await rehearseClone(clone, 'refs/heads/integration', { fresh: true });
       seen.r = r;
       seen.output = lines.join('\n');
       if (r.exitCode !== EXIT.deployed) console.log(seen.output);

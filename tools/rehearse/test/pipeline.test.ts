@@ -18,8 +18,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
@@ -27,6 +26,7 @@ import { localAwsClients, repoRoot, type LocalAwsClients } from '@pipelines/test
 import { parseCli } from '../src/args';
 import { saveGitHubState } from '../src/githubState';
 import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
+import { cloneOfThisRepository } from './fixtureRepo';
 import type { FakeDeployment } from '@pipelines/testkit';
 import { trustedRecord } from '@pipelines/action-kit';
 import { loadEnvironments, resolveRef } from '@pipelines/environments';
@@ -387,8 +387,7 @@ describe('rehearsal of a master push after an earlier prod deploy: the release n
   let clone = '';
   let r: Rehearsal | undefined;
   beforeAll(async () => {
-    clone = mkdtempSync(path.join(os.tmpdir(), 'rehearse-notes-'));
-    execFileSync('git', ['clone', '-q', repoRoot, clone]);
+    clone = cloneOfThisRepository('notes');
     seen.base = git(clone, ['rev-parse', 'HEAD']);
     seen.baseTitle = git(clone, ['log', '-1', '--format=%s']);
     const authors = [
@@ -446,11 +445,6 @@ describe('rehearsal of a master push after an earlier prod deploy: the release n
         },
       },
     });
-    // Only for speed: the clone starts from this repository's build cache (keys are content hashes).
-    const cache = path.join(repoRoot, '.rehearsal', 'act-cache');
-    if (existsSync(cache))
-      cpSync(cache, path.join(clone, '.rehearsal', 'act-cache'), { recursive: true });
-
     const lines: string[] = [];
     r = await rehearse({
       ...optionsOf('bash scripts/rehearse.sh --ref refs/heads/master --no-servers'),

@@ -9,19 +9,11 @@
  * for each digest the run listed. One rehearsal (beforeAll); each test reads what it left.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import os from 'node:os';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { addImageRepository, repoRoot } from '@pipelines/testkit';
-import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
+import { addImageRepository } from '@pipelines/testkit';
+import { EXIT, type Rehearsal } from '../src/rehearse';
+import { cloneOfThisRepository, rehearseClone } from './fixtureRepo';
 
 jest.setTimeout(15 * 60_000);
 
@@ -73,8 +65,7 @@ describe('rehearsal of a push to integration with a second image repository in e
   } = {};
 
   beforeAll(async () => {
-    clone = mkdtempSync(path.join(os.tmpdir(), 'rehearse-images-'));
-    execFileSync('git', ['clone', '-q', repoRoot, clone]);
+    clone = cloneOfThisRepository('images');
     addImageRepository(path.join(clone, 'environments.yml'), 'pipelines/hello');
     const script = path.join(clone, 'services', 'hello', 'scripts', 'build-image.sh');
     mkdirSync(path.dirname(script), { recursive: true });
@@ -83,24 +74,11 @@ describe('rehearsal of a push to integration with a second image repository in e
     git(clone, 'add', '-A');
     git(clone, 'commit', '-q', '-m', 'A second image: pipelines/hello');
     seen.commit = git(clone, 'rev-parse', 'HEAD');
-    // Only for speed: the clone starts from this repository's build cache (keys are content hashes).
-    const cache = path.join(repoRoot, '.rehearsal', 'act-cache');
-    if (existsSync(cache))
-      cpSync(cache, path.join(clone, '.rehearsal', 'act-cache'), { recursive: true });
 
-    const lines: string[] = [];
-    r = await rehearse({
-      ref: 'refs/heads/integration',
-      approve: false,
-      worktree: false,
-      verbose: false,
-      workflow: '.github/workflows/pipeline.yml',
-      repo: clone,
-      // The images are what this test is about: the server rollout is rehearsed in servers.test.ts.
-      servers: false,
-      log: (line) => lines.push(line),
-    });
-    seen.output = lines.join('\n');
+    // The images are what this test is about: the server rollout is rehearsed in servers.test.ts.
+    const rehearsal = await rehearseClone(clone, 'refs/heads/integration', { servers: false });
+    r = rehearsal.r;
+    seen.output = rehearsal.lines.join('\n');
     if (r.exitCode !== EXIT.deployed) console.log(seen.output);
     const listed = r.actLog.outputs.get('release-candidate')?.get('images')?.images;
     seen.images = listed ? (JSON.parse(listed) as ImageResult[]) : [];

@@ -18,12 +18,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { appendFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { chromiumDom, repoRoot } from '@pipelines/testkit';
-import { EXIT, rehearse, type Rehearsal } from '../src/rehearse';
+import { chromiumDom } from '@pipelines/testkit';
+import { EXIT, type Rehearsal } from '../src/rehearse';
 import type { BootedServer } from '../src/servers';
+import { cloneOfThisRepository, rehearseClone } from './fixtureRepo';
 
 jest.setTimeout(20 * 60_000);
 
@@ -32,22 +32,8 @@ const describeAsRoot = root ? describe : describe.skip;
 if (!root) console.warn('tools/rehearse/test/servers.test.ts skipped: test hosts need root');
 
 const DOMAIN = 'pipelines.example.com';
-
-/** One rehearsal of the clone, its log, and what its servers are once it returned. */
-async function rehearseClone(clone: string, ref: string) {
-  const lines: string[] = [];
-  const r = await rehearse({
-    ref,
-    approve: false,
-    worktree: false,
-    workflow: '.github/workflows/pipeline.yml',
-    repo: clone,
-    verbose: false,
-    fresh: true,
-    log: (line) => lines.push(line),
-  });
-  return { r, lines };
-}
+/** Each rehearsal forgets the deployment records the clone's earlier ones left. */
+const FRESH = { fresh: true };
 
 const serversOf = async (r: Rehearsal): Promise<BootedServer[]> =>
   r.serversSetup.rehearsed ? await r.serversSetup.booted : [];
@@ -73,11 +59,7 @@ async function blogInChromium(proxy: BootedServer): Promise<string> {
 describeAsRoot('rehearsed server rollout on Debian test hosts', () => {
   let clone = '';
   beforeAll(() => {
-    clone = mkdtempSync(path.join(os.tmpdir(), 'rehearse-servers-'));
-    execFileSync('git', ['clone', '-q', repoRoot, clone]);
-    // Only for speed: the clone starts from this repository's build cache (content-hashed keys).
-    const cache = path.join(repoRoot, '.rehearsal', 'act-cache');
-    if (existsSync(cache)) execFileSync('cp', ['-a', cache, path.join(clone, '.rehearsal')]);
+    clone = cloneOfThisRepository('servers');
   });
   afterAll(() => {
     if (clone) rmSync(clone, { recursive: true, force: true });
@@ -93,7 +75,7 @@ describeAsRoot('rehearsed server rollout on Debian test hosts', () => {
       commands?: number;
     } = {};
     beforeAll(async () => {
-      const { r, lines } = await rehearseClone(clone, 'refs/heads/integration');
+      const { r, lines } = await rehearseClone(clone, 'refs/heads/integration', FRESH);
       seen.r = r;
       seen.output = lines.join('\n');
       if (r.exitCode !== EXIT.deployed) console.log(seen.output);
@@ -154,7 +136,7 @@ describeAsRoot('rehearsed server rollout on Debian test hosts', () => {
       runSha?: (string | undefined)[];
     } = {};
     beforeAll(async () => {
-      const { r } = await rehearseClone(clone, 'refs/heads/master');
+      const { r } = await rehearseClone(clone, 'refs/heads/master', FRESH);
       seen.r = r;
       const servers = await serversOf(r);
       seen.atHold = {
@@ -196,7 +178,7 @@ describeAsRoot('rehearsed server rollout on Debian test hosts', () => {
         ...['-C', clone, '-c', 'user.name=Pipelines test', '-c', 'user.email=test@example.org'],
         ...['commit', '-qam', 'blog: a build without its home page'],
       ]);
-      const { r, lines } = await rehearseClone(clone, 'refs/heads/integration');
+      const { r, lines } = await rehearseClone(clone, 'refs/heads/integration', FRESH);
       seen.r = r;
       seen.output = lines.join('\n');
       const blog = (await serversOf(r)).find((s) => s.service === 'blog');
