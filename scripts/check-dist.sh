@@ -31,12 +31,12 @@ stale=0
 for built in "$tmp"/*/; do
   name="$(basename "$built")"
   committed="$ROOT/actions/$name/dist"
-  if diff -rq "$built/dist" "$committed" >/dev/null 2>&1; then continue; fi
+  if differences="$(diff -rq "$built/dist" "$committed" 2>&1)"; then continue; fi
   echo "::error file=actions/$name/dist/index.js::actions/$name/dist is out of date with its sources. Run: bash scripts/build-actions.sh $name, then commit actions/$name/dist." >&2
   while IFS= read -r line; do
     echo "  $line" >&2
     if [[ $line =~ ^Files\ (.+)\ and\ (.+)\ differ$ ]]; then first_difference "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"; fi
-  done < <(diff -rq "$built/dist" "$committed" || true)
+  done <<<"$differences"
   stale=1
 done
 exit "$stale"
