@@ -5,7 +5,7 @@
  */
 import type { Resolution } from '@pipelines/environments';
 import type { DeploymentLink } from './githubState';
-import type { PipelineResults } from './results';
+import { listedImages, type PipelineResults } from './results';
 import { holdMessage, summaryTable, type SummaryRow } from './summary';
 import {
   imagesClaimed,
@@ -67,17 +67,10 @@ export function claimsOf(record: PhaseRecord): Claims | undefined {
 
 /** release-candidate's `images` output; an unreadable list claims nothing (judged as missing). */
 function imagesOf(json: string): ImageClaim[] {
-  try {
-    const list: unknown = JSON.parse(json);
-    return Array.isArray(list)
-      ? list.map((i: { repository?: unknown; digest?: unknown }) => ({
-          repository: String(i.repository),
-          digest: String(i.digest),
-        }))
-      : [];
-  } catch {
-    return [];
-  }
+  return listedImages(json).map((image) => ({
+    repository: String(image.repository),
+    digest: String(image.digest),
+  }));
 }
 
 /** The conclusion of a phase; `seen` is the local AWS's answer for claimsOf(record). */

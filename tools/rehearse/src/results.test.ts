@@ -1,6 +1,7 @@
 import {
   jobOutput,
   jobOutputSources,
+  listedImages,
   pipelineResults,
   stepOutput,
   type StepOutputs,
@@ -96,4 +97,20 @@ describe('reading the pipeline results by job id and step id', () => {
   ])('%s', (_case, stepOutputs, results) => {
     expect(pipelineResults(stepOutputs, sources)).toEqual(results);
   });
+});
+
+describe('listedImages', () => {
+  it('reads the list of images release-candidate outputs, entries as written', () => {
+    const listed = '[{"service":"blog","repository":"pipelines/blog","digest":"sha256:ab"}]';
+    expect(listedImages(listed)).toEqual([
+      { service: 'blog', repository: 'pipelines/blog', digest: 'sha256:ab' },
+    ]);
+  });
+
+  it.each([undefined, 'not json', '{"service":"blog"}', '[null, 3, "x"]'])(
+    'reads %j as no images',
+    (json) => {
+      expect(listedImages(json)).toEqual([]);
+    },
+  );
 });

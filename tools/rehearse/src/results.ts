@@ -115,3 +115,26 @@ export function pipelineResults(outputs: StepOutputs, sources: JobOutputSources)
   }
   return results;
 }
+
+/** One entry of release-candidate's `images` list as written; whoever uses it checks its fields. */
+export interface ListedImage {
+  readonly service?: unknown;
+  readonly repository?: unknown;
+  readonly digest?: unknown;
+}
+
+/**
+ * release-candidate's `images` output (JSON [{service, repository, digest, ...}]) read as a list
+ * of objects; unreadable, absent or not a list: empty. Pure.
+ */
+export function listedImages(json: string | undefined): ListedImage[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(json ?? '[]');
+  } catch {
+    return [];
+  }
+  return Array.isArray(list)
+    ? list.filter((image): image is ListedImage => typeof image === 'object' && image !== null)
+    : [];
+}

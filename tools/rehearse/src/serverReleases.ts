@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import type { ActLog } from './actLog';
 import { EXIT, type Conclusion } from './conclusion';
 import type { RunRecord } from './record';
-import { jobOutput } from './results';
+import { jobOutput, listedImages } from './results';
 import {
   IMAGE_SERVERS,
   type BootedServer,
@@ -47,20 +47,12 @@ export const releaseId = (sha256: string | undefined) => sha256?.slice(0, 16);
  * absent: none. Pure.
  */
 export function imageDigests(json: string | undefined): Record<string, string> {
-  let images: unknown;
-  try {
-    images = JSON.parse(json ?? '[]');
-  } catch {
-    return {};
-  }
-  if (!Array.isArray(images)) return {};
   const digests: Record<string, string> = {};
-  for (const image of images as { service?: unknown; digest?: unknown }[]) {
+  for (const { service, digest } of listedImages(json)) {
     const hex =
-      typeof image?.digest === 'string' ? /^sha256:([0-9a-f]{64})$/.exec(image.digest) : null;
-    const service = image?.service;
-    if (typeof service === 'string' && IMAGE_SERVERS.has(service as RehearsedServer) && hex?.[1])
-      digests[service] = hex[1];
+      typeof digest === 'string' ? /^sha256:([0-9a-f]{64})$/.exec(digest)?.[1] : undefined;
+    if (typeof service === 'string' && IMAGE_SERVERS.has(service as RehearsedServer) && hex)
+      digests[service] = hex;
   }
   return digests;
 }

@@ -2,8 +2,9 @@
  * The servers phase: when the routed environment owns its tier's servers (environments.yml
  * `tiers.<tier>.servers`), the rollout is rehearsed on Debian 12 test hosts (testkit testHost.ts)
  * booted here, one per server the run rolls out to (proxy and blog; fulcrum and rocketchat when
- * environments.yml lists their image repositories: the run's images are their releases), tagged as the infra tags the EC2 instances
- * and installed by the same user data commands (serviceUserData). The SSM Run Command stand-in
+ * environments.yml lists their image repositories: the run's images are their releases), tagged
+ * as the infra tags the EC2 instances and installed by the same user data commands
+ * (serviceUserData). The SSM Run Command stand-in
  * holds the deploy document (services/lib/deploy-document.json, under resolve's deploy-document
  * name) and runs it, as the agent would, on the hosts whose tags match a SendCommand's Targets;
  * the strict twin routes SSM there and authorizes SendCommand on those instances.
@@ -122,7 +123,7 @@ export function serverHosts(
   servers: readonly RehearsedServer[] = ['proxy', 'blog'],
 ): ServerHost[] {
   return servers.map((service) => {
-    const third = slot.third + SERVER_OFFSET[service];
+    const third = thirdOctet(slot, service);
     return {
       service,
       // Unique per slot (its third octets are), so two rehearsals' SSM stand-ins never share one.
@@ -133,9 +134,13 @@ export function serverHosts(
   });
 }
 
+/** The third octet of a server's /30 in a slot. Pure. */
+const thirdOctet = (slot: ServerSlot, service: RehearsedServer) =>
+  slot.third + SERVER_OFFSET[service];
+
 /** The address a server's upstream has in a slot (where the proxy sends its host name). Pure. */
 export function upstreamAddress(slot: ServerSlot, service: RehearsedServer): string {
-  return `10.254.${slot.third + SERVER_OFFSET[service]}.2:3000`;
+  return `10.254.${thirdOctet(slot, service)}.2:3000`;
 }
 
 /** Each server's settings, as the infra's user data writes them. Pure. */
