@@ -23,6 +23,9 @@ export const IMAGE_ARTIFACT =
   '[a-z0-9][a-z0-9.-]*(:[0-9]{1,5})?/[a-z0-9][a-z0-9._/-]*@sha256:[a-f0-9]{64}';
 export const ARTIFACT_PATTERN = `^(${S3_ARTIFACT}|${IMAGE_ARTIFACT})$`;
 export const SHA256_PATTERN = '^([a-f0-9]{64})?$';
+/** One artifact of each form, whole. */
+const S3_URI = new RegExp(`^${S3_ARTIFACT}$`);
+const IMAGE_URI = new RegExp(`^${IMAGE_ARTIFACT}$`);
 
 export interface Release {
   readonly service: Service;
@@ -61,7 +64,7 @@ export function parseReleases(text: string): Release[] {
       );
     }
     if (S3_SERVICES.has(known)) {
-      if (!new RegExp(`^${S3_ARTIFACT}$`).test(artifact)) {
+      if (!S3_URI.test(artifact)) {
         throw bad(
           `has a malformed artifact for ${known}`,
           `Pass the exact S3 object version s3://<bucket>/<key>?versionId=<id> (s3-upload's bucket, key and version-id outputs), never a bare key.`,
@@ -74,7 +77,7 @@ export function parseReleases(text: string): Release[] {
         );
       }
     } else {
-      if (!new RegExp(`^${IMAGE_ARTIFACT}$`).test(artifact)) {
+      if (!IMAGE_URI.test(artifact)) {
         throw bad(
           `has a malformed image for ${known}`,
           "Pass the image by digest, <registry>/<repository>@sha256:<digest> (ecr-push's image-uri output), never by tag.",
@@ -126,7 +129,7 @@ export function imageReleases(json: string): Release[] {
     if (typeof service !== 'string') throw bad(`entry ${index + 1} has no service`);
     if (!IMAGE_SERVICES.has(service as Service)) return;
     const uri = entry['image-uri'];
-    if (typeof uri !== 'string' || !new RegExp(`^${IMAGE_ARTIFACT}$`).test(uri)) {
+    if (typeof uri !== 'string' || !IMAGE_URI.test(uri)) {
       throw bad(
         `entry ${index + 1} (${service}) has no image-uri by digest, <registry>/<repository>@sha256:<digest>`,
       );
